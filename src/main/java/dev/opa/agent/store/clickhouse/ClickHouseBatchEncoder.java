@@ -1,0 +1,192 @@
+package dev.opa.agent.store.clickhouse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opa.agent.model.Batch;
+import dev.opa.agent.model.ErrorEvent;
+import dev.opa.agent.model.LogEvent;
+import dev.opa.agent.model.Span;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a {@link Batch} into the JSONEachRow body of one INSERT per table (clickhouse-init/ schema).
+ * Pure: no I/O, no clock; the same batch always gives the same bytes (the writer's deduplication
+ * token relies on it). Times are sent as epoch seconds with milliseconds ({@code 1700000000.123}),
+ * which DateTime64(3) parses exactly whatever the server time zone; span durations as integer
+ * microseconds (the schema's {@code duration_us}); JSON detail as its JSON text.
+ */
+public final class ClickHouseBatchEncoder {
+
+    private final ObjectMapper mapper;
+    private final JsonFactory factory;
+
+    public ClickHouseBatchEncoder(ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.factory = mapper.getFactory();
+    }
+
+    /** The payloads of the batch, tables with no rows left out, in a fixed table order. */
+    public List<InsertPayload> encode(Batch batch) {
+        List<InsertPayload> out = new ArrayList<>();
+        add(out, "spans_min", batch.spans(), this::spanMin);
+        add(out, "spans_full", batch.spans(), this::spanFull);
+        add(out, "errors", batch.errors(), this::error);
+        add(out, "logs", batch.logs(), this::log);
+        return out;
+    }
+
+    @FunctionalInterface
+    interface RowWriter<T> {
+        void write(JsonGenerator g, T row) throws IOException;
+    }
+
+    <T> void add(List<InsertPayload> out, String table, List<T> rows, RowWriter<T> writer) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(rows.size() * 256);
+        try (JsonGenerator g = factory.createGenerator(buf)) {
+            g.setRootValueSeparator(null);
+            for (T row : rows) {
+                g.writeStartObject();
+                writer.write(g, row);
+                g.writeEndObject();
+                g.flush();
+                buf.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding " + table, e);
+        }
+        out.add(new InsertPayload(table, buf.toByteArray(), rows.size()));
+    }
+
+    private void spanMin(JsonGenerator g, Span s) throws IOException {
+        tenant(g, s.organizationId(), s.projectId());
+        g.writeStringField("trace_id", s.traceId());
+        g.writeStringField("span_id", s.spanId());
+        g.writeStringField("parent_id", s.parentId());
+        g.writeStringField("service", s.service());
+        g.writeStringField("name", s.name());
+        time(g, "start_ts", s.startMs());
+        time(g, "end_ts", s.endMs());
+        g.writeNumberField("duration_us", micros(s.durationMs()));
+        g.writeNumberField("cpu_us", micros(s.cpuMs()));
+        g.writeStringField("status", s.status());
+        g.writeStringField("http_method", s.httpMethod());
+        g.writeStringField("http_route", s.httpRoute());
+        g.writeFieldName("http_status");
+        if (s.httpStatus() == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(s.httpStatus());
+        }
+        g.writeNumberField("sql_count", size(s.sql()));
+        g.writeNumberField("http_count", size(s.http()));
+        g.writeNumberField("cache_count", size(s.cache()) + size(s.redis()));
+        g.writeNumberField("sample_weight", s.sampleWeight());
+    }
+
+    private void spanFull(JsonGenerator g, Span s) throws IOException {
+        tenant(g, s.organizationId(), s.projectId());
+        g.writeStringField("trace_id", s.traceId());
+        g.writeStringField("span_id", s.spanId());
+        g.writeStringField("service", s.service());
+        time(g, "start_ts", s.startMs());
+        g.writeStringField("language", s.language());
+        g.writeStringField("language_version", s.languageVersion());
+        g.writeStringField("framework", s.framework());
+        g.writeStringField("framework_version", s.frameworkVersion());
+        json(g, "tags", s.tags(), "{}");
+        json(g, "net", s.net(), "{}");
+        json(g, "sql", s.sql(), "[]");
+        json(g, "http", s.http(), "[]");
+        json(g, "cache", s.cache(), "[]");
+        json(g, "redis", s.redis(), "[]");
+        json(g, "dumps", s.dumps(), "[]");
+        json(g, "stack", s.stack(), "[]");
+    }
+
+    private void error(JsonGenerator g, ErrorEvent e) throws IOException {
+        tenant(g, e.organizationId(), e.projectId());
+        g.writeStringField("trace_id", e.traceId());
+        g.writeStringField("span_id", e.spanId());
+        g.writeStringField("service", e.service());
+        time(g, "occurred_at", e.occurredAtMs());
+        g.writeStringField("error_type", e.errorType());
+        g.writeStringField("error_message", e.errorMessage());
+        g.writeStringField("file", e.file());
+        nullableInt(g, "line", e.line());
+        g.writeStringField("fingerprint", e.fingerprint());
+        g.writeStringField("environment", e.environment());
+        g.writeStringField("release", e.release());
+        json(g, "stack_trace", e.stackTrace(), null);
+        json(g, "tags", e.tags(), null);
+    }
+
+    private void log(JsonGenerator g, LogEvent l) throws IOException {
+        tenant(g, l.organizationId(), l.projectId());
+        g.writeStringField("trace_id", l.traceId());
+        g.writeStringField("span_id", l.spanId());
+        g.writeStringField("service", l.service());
+        time(g, "ts", l.timestampMs());
+        g.writeStringField("level", l.level());
+        g.writeStringField("message", l.message());
+        json(g, "fields", l.fields(), null);
+    }
+
+    static void tenant(JsonGenerator g, String org, String project) throws IOException {
+        g.writeStringField("organization_id", org);
+        g.writeStringField("project_id", project);
+    }
+
+    /** Epoch ms as epoch seconds with three decimals, written as a JSON number. */
+    static void time(JsonGenerator g, String field, long epochMs) throws IOException {
+        g.writeFieldName(field);
+        long millis = Math.floorMod(epochMs, 1000);
+        String fraction = millis < 10 ? ".00" : millis < 100 ? ".0" : ".";
+        g.writeNumber(Math.floorDiv(epochMs, 1000) + fraction + millis);
+    }
+
+    static void nullableInt(JsonGenerator g, String field, Number value) throws IOException {
+        g.writeFieldName(field);
+        if (value == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(value.longValue());
+        }
+    }
+
+    static void nullableDouble(JsonGenerator g, String field, Double value) throws IOException {
+        g.writeFieldName(field);
+        if (value == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(value);
+        }
+    }
+
+    /** Milliseconds to whole microseconds, never negative. */
+    static long micros(double ms) {
+        return Double.isFinite(ms) && ms > 0 ? Math.round(ms * 1000.0) : 0L;
+    }
+
+    private static int size(JsonNode node) {
+        return node != null && node.isArray() ? node.size() : 0;
+    }
+
+    /** JSON detail as its text; {@code whenMissing} for a null/missing node (null writes JSON null). */
+    private void json(JsonGenerator g, String field, JsonNode node, String whenMissing) throws IOException {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            g.writeStringField(field, whenMissing);
+        } else {
+            g.writeStringField(field, mapper.writeValueAsString(node));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.opa.agent.store.clickhouse;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Connection and insert settings of the ClickHouse store ({@code opa.store.clickhouse.*} in
+ * application.yaml).
+ *
+ * @param url          HTTP(S) endpoint, e.g. {@code http://127.0.0.1:8123}
+ * @param tls          true forces https even when {@code url} says http
+ * @param asyncInsert  server-side batching ({@code async_insert=1, wait_for_async_insert=1}): many small
+ *                     batches from several agents become few parts; the write still returns only when
+ *                     the data is durable, so spool and replay keep their meaning
+ * @param initDir      folder of the numbered DDL applied at start (the repo's {@code clickhouse-init/})
+ * @param timeout      per-request socket / execution timeout
+ */
+public record ClickHouseSettings(
+        String url,
+        String database,
+        String user,
+        String password,
+        boolean tls,
+        boolean asyncInsert,
+        Path initDir,
+        Duration timeout) {
+
+    public ClickHouseSettings {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("opa.store.clickhouse.url is required");
+        }
+        if (database == null || !database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("opa.store.clickhouse.database must be an identifier, got: " + database);
+        }
+        user = user == null || user.isBlank() ? "default" : user;
+        password = password == null ? "" : password;
+        initDir = initDir == null ? Path.of("clickhouse-init") : initDir;
+        timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+    }
+
+    /** The endpoint to connect to, upgraded to https when {@code tls} is set. */
+    public String endpoint() {
+        return tls && url.startsWith("http://") ? "https://" + url.substring("http://".length()) : url;
+    }
+}
