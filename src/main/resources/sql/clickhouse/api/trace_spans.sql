@@ -1,0 +1,14 @@
+-- Every span of one trace with its JSON detail (JSON columns as text).
+-- Parameters: :org, :project, :trace_id. Ordered by start time, then span_id.
+SELECT m.trace_id, m.span_id, m.parent_id, m.service, m.name,
+       toUnixTimestamp64Milli(m.start_ts) AS start_ts, toUnixTimestamp64Milli(m.end_ts) AS end_ts,
+       m.duration_ms, m.cpu_ms, m.status,
+       m.http_method, m.http_route, m.http_status, m.sql_count, m.http_count, m.cache_count, m.sample_weight,
+       f.language, f.language_version, f.framework, f.framework_version,
+       f.tags, f.net, f.sql, f.http, f.cache, f.redis, f.dumps, f.stack
+FROM (SELECT * FROM spans_min
+      WHERE organization_id = :org AND project_id = :project AND trace_id = :trace_id) AS m
+LEFT JOIN (SELECT * FROM spans_full
+           WHERE organization_id = :org AND project_id = :project AND trace_id = :trace_id) AS f
+  ON f.span_id = m.span_id
+ORDER BY m.start_ts, m.span_id

@@ -1,0 +1,36 @@
+-- RED figures per endpoint (root span name) of one service.
+-- Parameters: :org, :project, :from_ms, :to_ms, :service,
+--   :sort ('requests' | 'p95' | 'errors' | 'name'; validated by the caller; ties broken by name).
+-- Weighted as in services.sql.
+WITH roots AS (
+    SELECT name, duration_ms, status, sample_weight,
+           CAST(round(sample_weight * 1000) AS BIGINT) AS w
+    FROM spans_min
+    WHERE organization_id = :org AND project_id = :project
+      AND parent_id IS NULL AND service = :service
+      AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
+),
+ranked AS (
+    SELECT *,
+           sum(w) OVER (PARTITION BY name ORDER BY duration_ms ROWS UNBOUNDED PRECEDING) AS cum_w,
+           sum(w) OVER (PARTITION BY name) AS total_w
+    FROM roots
+),
+endpoints AS (
+    SELECT name,
+           sum(sample_weight) AS requests,
+           coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors,
+           coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) / sum(sample_weight) AS error_rate,
+           sum(sample_weight) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
+           min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.50)) AS p50_ms,
+           min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
+           min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms
+    FROM ranked
+    GROUP BY name
+)
+SELECT *
+FROM endpoints
+ORDER BY CASE WHEN :sort = 'requests' THEN requests END DESC,
+         CASE WHEN :sort = 'p95' THEN p95_ms END DESC,
+         CASE WHEN :sort = 'errors' THEN errors END DESC,
+         name

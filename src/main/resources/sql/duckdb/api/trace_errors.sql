@@ -1,0 +1,7 @@
+-- Error instances of one trace, oldest first.
+-- Parameters: :org, :project, :trace_id.
+SELECT epoch_ms(occurred_at) AS occurred_at, service, trace_id, span_id, error_type, error_message, file, line,
+       fingerprint, environment, release, CAST(stack_trace AS VARCHAR) AS stack_trace, CAST(tags AS VARCHAR) AS tags
+FROM errors
+WHERE organization_id = :org AND project_id = :project AND trace_id = :trace_id
+ORDER BY occurred_at, fingerprint, span_id

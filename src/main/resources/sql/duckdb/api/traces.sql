@@ -1,0 +1,64 @@
+-- Trace search: one row per trace (its root span), a page of the matches plus the total match count.
+-- Parameters: :org, :project, :from_ms, :to_ms (root start, half-open), paging :limit, :offset.
+-- Optional filters (NULL disables): :service, :name, :status ('ok' | 'error'), :min_ms, :max_ms
+--   (root duration, inclusive), :tags (JSON array [{"k": key, "v": value}]: some span of the trace has
+--   every listed top-level tag equal to its value), :q (case-insensitive literal substring of the root
+--   name, a span's request URL, an SQL statement or an error message of the trace).
+-- Sort: :sort ('time' | 'duration'), :order ('desc' | 'asc'); ties broken by trace_id, span_id.
+WITH matches AS (
+    SELECT trace_id, span_id, service, name, epoch_ms(start_ts) AS start_ts, duration_ms,
+           cpu_ms, status, http_method, http_status, sql_count, http_count
+    FROM spans_min
+    WHERE organization_id = :org AND project_id = :project
+      AND parent_id IS NULL
+      AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
+      AND (CAST(:service AS VARCHAR) IS NULL OR service = :service)
+      AND (CAST(:name AS VARCHAR) IS NULL OR name = :name)
+      AND (CAST(:status AS VARCHAR) IS NULL OR status = :status)
+      AND (CAST(:min_ms AS DOUBLE) IS NULL OR duration_ms >= :min_ms)
+      AND (CAST(:max_ms AS DOUBLE) IS NULL OR duration_ms <= :max_ms)
+      AND (CAST(:tags AS VARCHAR) IS NULL OR trace_id IN (
+              SELECT trace_id FROM spans_full
+              WHERE organization_id = :org AND project_id = :project AND start_ts >= epoch_ms(:from_ms)
+                AND list_bool_and(list_transform(
+                        from_json(CAST(:tags AS VARCHAR), '[{"k":"VARCHAR","v":"VARCHAR"}]'),
+                        t -> coalesce(json_extract_string(tags, '$."' || t.k || '"') = t.v, false)))))
+      AND (CAST(:q AS VARCHAR) IS NULL
+           OR contains(lower(name), lower(:q))
+           OR trace_id IN (
+              SELECT trace_id FROM spans_full
+              WHERE organization_id = :org AND project_id = :project AND start_ts >= epoch_ms(:from_ms)
+                AND contains(lower(json_extract_string(tags, '$.http_request.uri')), lower(:q)))
+           OR trace_id IN (
+              SELECT trace_id FROM sql_queries
+              WHERE organization_id = :org AND project_id = :project AND start_ts >= epoch_ms(:from_ms)
+                AND contains(lower(query), lower(:q)))
+           OR trace_id IN (
+              SELECT trace_id FROM errors
+              WHERE organization_id = :org AND project_id = :project AND occurred_at >= epoch_ms(:from_ms)
+                AND contains(lower(error_message), lower(:q))))
+),
+page AS (
+    SELECT *, count(*) OVER () AS total
+    FROM matches
+    ORDER BY CASE WHEN :sort = 'time' AND :order = 'desc' THEN start_ts END DESC,
+             CASE WHEN :sort = 'time' AND :order = 'asc' THEN start_ts END ASC,
+             CASE WHEN :sort = 'duration' AND :order = 'desc' THEN duration_ms END DESC,
+             CASE WHEN :sort = 'duration' AND :order = 'asc' THEN duration_ms END ASC,
+             trace_id, span_id
+    LIMIT :limit OFFSET :offset
+),
+span_counts AS (
+    SELECT trace_id, count(*) AS span_count
+    FROM spans_min
+    WHERE organization_id = :org AND project_id = :project AND trace_id IN (SELECT trace_id FROM page)
+    GROUP BY trace_id
+)
+SELECT p.*, coalesce(c.span_count, 0) AS span_count
+FROM page p
+LEFT JOIN span_counts c ON c.trace_id = p.trace_id
+ORDER BY CASE WHEN :sort = 'time' AND :order = 'desc' THEN p.start_ts END DESC,
+         CASE WHEN :sort = 'time' AND :order = 'asc' THEN p.start_ts END ASC,
+         CASE WHEN :sort = 'duration' AND :order = 'desc' THEN p.duration_ms END DESC,
+         CASE WHEN :sort = 'duration' AND :order = 'asc' THEN p.duration_ms END ASC,
+         p.trace_id, p.span_id
