@@ -1,0 +1,65 @@
+import { NavLink, Outlet, useSearchParams } from 'react-router-dom';
+import { RANGE_PRESETS } from '../lib/timeRange';
+import { useTimeRange } from './timeRange';
+
+const NAV = [
+  { to: '/', label: 'Overview', end: true },
+  { to: '/traces', label: 'Traces' },
+  { to: '/sql', label: 'SQL' },
+  { to: '/http', label: 'HTTP' },
+  { to: '/errors', label: 'Errors' },
+  { to: '/logs', label: 'Logs' },
+  { to: '/dumps', label: 'Dumps' },
+  { to: '/live', label: 'Live' },
+];
+
+const REFRESH_CHOICES = [0, 10, 30, 60];
+
+export function Layout() {
+  const { rangeKey, setRangeKey, refreshSec, setRefreshSec, refresh } = useTimeRange();
+  const [params] = useSearchParams();
+  const range = params.get('range');
+  const suffix = range ? `?range=${range}` : '';
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark">◆</span> OPA
+        </div>
+        <nav className="nav">
+          {NAV.map((item) => (
+            <NavLink key={item.to} to={`${item.to}${suffix}`} end={item.end}>
+              {item.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="range-controls">
+          <select aria-label="Time range" value={rangeKey} onChange={(e) => setRangeKey(e.target.value)}>
+            {RANGE_PRESETS.map((p) => (
+              <option key={p.key} value={p.key}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+          <select
+            aria-label="Auto refresh"
+            value={refreshSec}
+            onChange={(e) => setRefreshSec(Number(e.target.value))}
+          >
+            {REFRESH_CHOICES.map((s) => (
+              <option key={s} value={s}>
+                {s === 0 ? 'Auto refresh off' : `Every ${s}s`}
+              </option>
+            ))}
+          </select>
+          <button onClick={refresh} title="Refresh now" aria-label="Refresh now">
+            ⟳
+          </button>
+        </div>
+      </header>
+      <main className="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+// Derived views of one trace's detail: span order for the waterfall, flattened records, SQL groups.
+import type { CacheRecord, DumpRecord, HttpRecord, SpanDetail, SqlRecord, TraceDetail } from '../api/types';
+
+export interface WaterfallRow {
+  span: SpanDetail;
+  depth: number;
+  offsetMs: number; // from the trace start
+}
+
+/** Spans in tree order (parents before children, siblings by start), with their depth. */
+export function waterfallRows(spans: SpanDetail[]): { rows: WaterfallRow[]; startMs: number; endMs: number } {
+  if (spans.length === 0) return { rows: [], startMs: 0, endMs: 0 };
+  const startMs = Math.min(...spans.map((s) => s.start_ts));
+  const endMs = Math.max(...spans.map((s) => s.end_ts ?? s.start_ts + s.duration_ms));
+  const ids = new Set(spans.map((s) => s.span_id));
+  const children = new Map<string, SpanDetail[]>();
+  const roots: SpanDetail[] = [];
+  for (const span of spans) {
+    if (span.parent_id && ids.has(span.parent_id) && span.parent_id !== span.span_id) {
+      const list = children.get(span.parent_id) ?? [];
+      list.push(span);
+      children.set(span.parent_id, list);
+    } else roots.push(span);
+  }
+  const byStart = (a: SpanDetail, b: SpanDetail) => a.start_ts - b.start_ts || a.span_id.localeCompare(b.span_id);
+  const rows: WaterfallRow[] = [];
+  const seen = new Set<string>();
+  const stack = [...roots].sort(byStart).reverse().map((span) => ({ span, depth: 0 }));
+  while (stack.length) {
+    const { span, depth } = stack.pop()!;
+    if (seen.has(span.span_id)) continue;
+    seen.add(span.span_id);
+    rows.push({ span, depth, offsetMs: span.start_ts - startMs });
+    const kids = [...(children.get(span.span_id) ?? [])].sort(byStart).reverse();
+    for (const kid of kids) stack.push({ span: kid, depth: depth + 1 });
+  }
+  return { rows, startMs, endMs };
+}
+
+export interface Owned<T> {
+  record: T;
+  span: SpanDetail;
+}
+
+function collect<T>(spans: SpanDetail[], pick: (s: SpanDetail) => T[] | undefined): Owned<T>[] {
+  return spans.flatMap((span) => (pick(span) ?? []).map((record) => ({ record, span })));
+}
+
+export const sqlOf = (t: TraceDetail): Owned<SqlRecord>[] => collect(t.spans, (s) => s.sql);
+export const httpOf = (t: TraceDetail): Owned<HttpRecord>[] => collect(t.spans, (s) => s.http);
+export const dumpsOf = (t: TraceDetail): Owned<DumpRecord>[] => collect(t.spans, (s) => s.dumps);
+export const cacheOf = (t: TraceDetail): Owned<CacheRecord & { kind: 'cache' | 'redis' }>[] => [
+  ...collect(t.spans, (s) => s.cache?.map((c) => ({ ...c, kind: 'cache' as const }))),
+  ...collect(t.spans, (s) => s.redis?.map((c) => ({ ...c, kind: 'redis' as const }))),
+];
+
+/**
+ * Display normaliser for grouping one trace's statements: string and number literals become `?`,
+ * IN lists collapse, whitespace folds. The agent's fingerprint (SQL page) is authoritative; this only
+ * groups rows on screen.
+ */
+export function normalizeSql(query: string): string {
+  return query
+    .replace(/'(?:[^'\\]|\\.|'')*'/g, '?')
+    .replace(/"(?:[^"\\]|\\.)*"/g, '?')
+    .replace(/\b0x[0-9a-f]+\b/gi, '?')
+    .replace(/(?<![\w$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, '?')
+    .replace(/\(\s*\?(?:\s*,\s*\?)*\s*\)/g, '(?)')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export interface SqlGroupInTrace {
+  normalized: string;
+  example: string;
+  count: number;
+  totalMs: number;
+  nPlusOne: boolean;
+}
+
+export const N_PLUS_ONE_THRESHOLD = 10;
+
+/** Groups a trace's statements by normalised text; groups repeated ≥ threshold times are N+1. */
+export function groupSql(records: SqlRecord[], threshold = N_PLUS_ONE_THRESHOLD): SqlGroupInTrace[] {
+  const groups = new Map<string, SqlGroupInTrace>();
+  for (const record of records) {
+    const normalized = normalizeSql(record.query ?? '');
+    const group = groups.get(normalized) ?? { normalized, example: record.query, count: 0, totalMs: 0, nPlusOne: false };
+    group.count++;
+    group.totalMs += record.duration_ms ?? 0;
+    groups.set(normalized, group);
+  }
+  const list = [...groups.values()];
+  for (const g of list) g.nPlusOne = g.count >= threshold;
+  return list.sort((a, b) => b.totalMs - a.totalMs || a.normalized.localeCompare(b.normalized));
+}
+
+export interface TraceTotals {
+  durationMs: number;
+  cpuMs: number;
+  spans: number;
+  sqlCount: number;
+  sqlMs: number;
+  httpCount: number;
+  httpMs: number;
+  errors: number;
+  logs: number;
+  callNodes: number;
+}
+
+export function traceTotals(t: TraceDetail): TraceTotals {
+  const root = rootSpan(t);
+  const sql = sqlOf(t);
+  const http = httpOf(t);
+  return {
+    durationMs: root?.duration_ms ?? 0,
+    cpuMs: root?.cpu_ms ?? 0,
+    spans: t.spans.length,
+    sqlCount: sql.length,
+    sqlMs: sql.reduce((sum, s) => sum + (s.record.duration_ms ?? 0), 0),
+    httpCount: http.length,
+    httpMs: http.reduce((sum, h) => sum + (h.record.duration_ms ?? 0), 0),
+    errors: t.errors.length,
+    logs: t.logs.length,
+    callNodes: t.spans.reduce((sum, s) => sum + (s.stack?.length ?? 0), 0),
+  };
+}
+
+/** The root span (no parent), or the earliest span when the root never arrived. */
+export function rootSpan(t: TraceDetail): SpanDetail | undefined {
+  return t.spans.find((s) => !s.parent_id) ?? [...t.spans].sort((a, b) => a.start_ts - b.start_ts)[0];
+}
+
+/** All call nodes of a trace (every span's stack), as one list. */
+export function allCallNodes(t: TraceDetail) {
+  return t.spans.flatMap((s) => s.stack ?? []);
+}
+
+/** Tags as sorted [key, text] pairs; nested objects (http_request…) flattened with dots. */
+export function flattenTags(tags: Record<string, unknown> | null | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const walk = (prefix: string, value: unknown) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(prefix ? `${prefix}.${k}` : k, v);
+    } else out.push([prefix, typeof value === 'string' ? value : JSON.stringify(value)]);
+  };
+  walk('', tags ?? {});
+  return out.sort((a, b) => a[0].localeCompare(b[0]));
+}
