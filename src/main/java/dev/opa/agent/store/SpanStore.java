@@ -1,6 +1,7 @@
 package dev.opa.agent.store;
 
 import dev.opa.agent.model.Batch;
+import javax.sql.DataSource;
 
 /**
  * Writes batches to one backend (DuckDB embedded, ClickHouse). One implementation per store, chosen by
@@ -17,6 +18,14 @@ public interface SpanStore extends AutoCloseable {
 
     /** Cheap liveness probe for readiness and half-open checks. */
     boolean isHealthy();
+
+    /**
+     * Connections for the REST API's read queries over the same data (bound as the {@code dataSource} bean).
+     * For DuckDB a pool over the same database file in the same JVM.
+     */
+    default DataSource readDataSource() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no read DataSource");
+    }
 
     @Override
     void close();

@@ -1,0 +1,263 @@
+package dev.opa.agent.store.duckdb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.opa.agent.model.Batch;
+import dev.opa.agent.model.ErrorEvent;
+import dev.opa.agent.model.LogEvent;
+import dev.opa.agent.model.Span;
+import dev.opa.agent.store.DerivedRows;
+import dev.opa.agent.store.SpanStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded store: one DuckDB file. Writes go through DuckDB Appenders (the fast path) on one
+ * connection inside one transaction per batch; reads use a small pool over the same file.
+ */
+public class DuckDbSpanStore implements SpanStore {
+
+    private final Path file;
+    private final int readPoolSize;
+    private DuckDBConnection writer;
+    private HikariDataSource readers;
+
+    public DuckDbSpanStore(Path file, int readPoolSize) {
+        this.file = file;
+        this.readPoolSize = readPoolSize;
+    }
+
+    @Override
+    public synchronized void init() throws Exception {
+        if (writer != null) {
+            return;
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        writer = (DuckDBConnection) DriverManager.getConnection(jdbcUrl());
+        try (Statement st = writer.createStatement()) {
+            st.execute(schema());
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl());
+        config.setMaximumPoolSize(readPoolSize);
+        config.setMinimumIdle(1);
+        config.setPoolName("opa-duckdb-read");
+        readers = new HikariDataSource(config);
+    }
+
+    private String jdbcUrl() {
+        return "jdbc:duckdb:" + file.toAbsolutePath();
+    }
+
+    static String schema() throws IOException {
+        try (InputStream in = DuckDbSpanStore.class.getResourceAsStream("/sql/duckdb/schema.sql")) {
+            if (in == null) {
+                throw new IOException("sql/duckdb/schema.sql missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public synchronized void write(Batch batch) throws Exception {
+        if (writer == null) {
+            throw new IllegalStateException("store not initialised or closed");
+        }
+        writer.setAutoCommit(false);
+        try {
+            appendSpans(batch);
+            appendErrors(batch);
+            appendLogs(batch);
+            writer.commit();
+        } catch (Exception e) {
+            rollbackQuietly(e);
+            throw e;
+        } finally {
+            writer.setAutoCommit(true);
+        }
+    }
+
+    private void rollbackQuietly(Exception cause) {
+        try {
+            writer.rollback();
+        } catch (SQLException r) {
+            cause.addSuppressed(r);
+        }
+    }
+
+    private void appendSpans(Batch batch) throws SQLException {
+        if (batch.spans().isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender min = appender("spans_min");
+                DuckDBAppender full = appender("spans_full");
+                DuckDBAppender sql = appender("sql_queries");
+                DuckDBAppender http = appender("http_calls");
+                DuckDBAppender dumps = appender("dumps")) {
+            for (Span s : batch.spans()) {
+                appendMin(min, s);
+                appendFull(full, s);
+                for (DerivedRows.SqlRow r : DerivedRows.sql(s)) {
+                    keys(sql.beginRow(), s).appendEpochMillis(r.startMs()).append(r.fingerprint())
+                            .append(r.normalized()).append(r.query());
+                    str(sql, r.dbSystem()).append(r.durationMs());
+                    nullable(sql, r.rows()).append(s.sampleWeight()).endRow();
+                }
+                for (DerivedRows.HttpRow r : DerivedRows.http(s)) {
+                    keys(http.beginRow(), s).appendEpochMillis(r.startMs());
+                    str(http, r.method()).append(r.url()).append(r.host()).append(r.pathTemplate());
+                    nullable(http, r.statusCode()).append(r.durationMs());
+                    nullable(http, r.bytesSent());
+                    nullable(http, r.bytesReceived());
+                    str(http, r.error()).append(s.sampleWeight()).endRow();
+                }
+                for (DerivedRows.DumpRow r : DerivedRows.dumps(s)) {
+                    keys(dumps.beginRow(), s).appendEpochMillis(r.tsMs());
+                    str(dumps, r.file());
+                    nullable(dumps, r.line());
+                    str(dumps, r.data());
+                    str(dumps, r.text()).endRow();
+                }
+            }
+        }
+    }
+
+    private static DuckDBAppender keys(DuckDBAppender a, Span s) throws SQLException {
+        return a.append(s.organizationId()).append(s.projectId()).append(s.traceId()).append(s.spanId())
+                .append(s.service());
+    }
+
+    private static void appendMin(DuckDBAppender a, Span s) throws SQLException {
+        a.beginRow().append(s.organizationId()).append(s.projectId()).append(s.traceId()).append(s.spanId());
+        str(a, s.parentId()).append(s.service()).append(s.name()).appendEpochMillis(s.startMs())
+                .appendEpochMillis(s.endMs()).append(s.durationMs()).append(s.cpuMs()).append(s.status());
+        str(a, s.httpMethod());
+        str(a, s.httpRoute());
+        nullable(a, s.httpStatus()).append(DerivedRows.sqlCount(s)).append(DerivedRows.httpCount(s))
+                .append(DerivedRows.cacheCount(s)).append(s.sampleWeight()).endRow();
+    }
+
+    private static void appendFull(DuckDBAppender a, Span s) throws SQLException {
+        keys(a.beginRow(), s).appendEpochMillis(s.startMs());
+        str(a, s.language());
+        str(a, s.languageVersion());
+        str(a, s.framework());
+        str(a, s.frameworkVersion());
+        json(a, s.tags());
+        json(a, s.net());
+        json(a, s.sql());
+        json(a, s.http());
+        json(a, s.cache());
+        json(a, s.redis());
+        json(a, s.dumps());
+        json(a, s.stack()).endRow();
+    }
+
+    private void appendErrors(Batch batch) throws SQLException {
+        if (batch.errors().isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender a = appender("errors")) {
+            for (ErrorEvent e : batch.errors()) {
+                a.beginRow().append(e.organizationId()).append(e.projectId());
+                str(a, e.traceId());
+                str(a, e.spanId()).append(e.service()).appendEpochMillis(e.occurredAtMs()).append(e.errorType())
+                        .append(e.errorMessage());
+                str(a, e.file());
+                nullable(a, e.line()).append(e.fingerprint());
+                str(a, e.environment());
+                str(a, e.release());
+                json(a, e.stackTrace());
+                json(a, e.tags()).endRow();
+            }
+        }
+    }
+
+    private void appendLogs(Batch batch) throws SQLException {
+        if (batch.logs().isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender a = appender("logs")) {
+            for (LogEvent l : batch.logs()) {
+                a.beginRow().append(l.organizationId()).append(l.projectId());
+                str(a, l.traceId());
+                str(a, l.spanId()).append(l.service()).appendEpochMillis(l.timestampMs()).append(l.level())
+                        .append(l.message());
+                json(a, l.fields()).endRow();
+            }
+        }
+    }
+
+    private DuckDBAppender appender(String table) throws SQLException {
+        return writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+    }
+
+    private static DuckDBAppender str(DuckDBAppender a, String v) throws SQLException {
+        return v == null ? a.appendNull() : a.append(v);
+    }
+
+    private static DuckDBAppender json(DuckDBAppender a, JsonNode v) throws SQLException {
+        return v == null || v.isNull() || v.isMissingNode() ? a.appendNull() : a.append(v.toString());
+    }
+
+    private static DuckDBAppender nullable(DuckDBAppender a, Integer v) throws SQLException {
+        return v == null ? a.appendNull() : a.append(v.intValue());
+    }
+
+    private static DuckDBAppender nullable(DuckDBAppender a, Long v) throws SQLException {
+        return v == null ? a.appendNull() : a.append(v.longValue());
+    }
+
+    @Override
+    public boolean isHealthy() {
+        DuckDBConnection w = writer;
+        try {
+            return w != null && !w.isClosed();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public DataSource readDataSource() {
+        if (readers == null) {
+            throw new IllegalStateException("store not initialised");
+        }
+        return readers;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (readers != null) {
+            readers.close();
+            readers = null;
+        }
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (SQLException ignored) {
+                // closing at shutdown: nothing left to do with the error
+            }
+            writer = null;
+        }
+    }
+
+    /** A plain connection for tests and tools (not pooled). */
+    public Connection openConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl());
+    }
+}
