@@ -1,7 +1,7 @@
 """Applies clickhouse-init/*.sql to a chDB session, the way the agent and the container init do.
 
 Statement rule shared with the Java writer (ClickHouseSchema): a statement ends with ';' at the end of
-a line; '--' starts a comment line.
+a line (a trailing '--' comment aside); comment and blank lines between statements are dropped.
 """
 from pathlib import Path
 
@@ -9,20 +9,30 @@ REPO = Path(__file__).resolve().parents[3]
 INIT_DIR = REPO / "clickhouse-init"
 
 
+def code_part(line: str) -> str:
+    """The line without a trailing '--' comment (one inside a '...' literal is kept)."""
+    quoted = False
+    for i, c in enumerate(line):
+        if c == "'":
+            quoted = not quoted
+        elif not quoted and line.startswith("--", i):
+            return line[:i]
+    return line
+
+
 def statements(sql_text: str):
     current = []
     for line in sql_text.splitlines():
-        if line.strip().startswith("--") and not current:
+        code = code_part(line).rstrip()
+        if not current and not code.strip():
             continue
-        current.append(line)
-        if line.rstrip().endswith(";"):
-            stmt = "\n".join(current).strip().rstrip(";").strip()
-            if stmt:
-                yield stmt
+        if code.endswith(";"):
+            yield "\n".join(current + [code[:-1]]).strip()
             current = []
-    tail = "\n".join(current).strip()
-    if tail and not all(l.strip().startswith("--") or not l.strip() for l in current):
-        yield tail
+        else:
+            current.append(line)
+    if current:
+        yield "\n".join(current).strip()
 
 
 def init_files(init_dir: Path = INIT_DIR):

@@ -6,7 +6,7 @@ SELECT m.trace_id, m.span_id, m.parent_id, m.service, m.name,
        m.http_method, m.http_route, m.http_status, m.sql_count, m.http_count, m.cache_count, m.sample_weight,
        f.language, f.language_version, f.framework, f.framework_version,
        f.tags, f.net, f.sql, f.http, f.cache, f.redis, f.dumps, f.stack
-FROM (SELECT * FROM spans_min
+FROM (SELECT *, duration_ms, cpu_ms FROM spans_min  -- ALIAS columns are not part of *
       WHERE organization_id = :org AND project_id = :project AND trace_id = :trace_id) AS m
 LEFT JOIN (SELECT * FROM spans_full
            WHERE organization_id = :org AND project_id = :project AND trace_id = :trace_id) AS f

@@ -8,6 +8,7 @@ import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.store.DerivedRows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,8 +38,25 @@ public final class ClickHouseBatchEncoder {
         List<InsertPayload> out = new ArrayList<>();
         add(out, "spans_min", batch.spans(), this::spanMin);
         add(out, "spans_full", batch.spans(), this::spanFull);
+        add(out, "sql_queries", derived(batch, DerivedRows::sql), this::sqlRow);
+        add(out, "http_calls", derived(batch, DerivedRows::http), this::httpRow);
+        add(out, "dumps", derived(batch, DerivedRows::dumps), this::dumpRow);
         add(out, "errors", batch.errors(), this::error);
         add(out, "logs", batch.logs(), this::log);
+        return out;
+    }
+
+    /** A row derived from a span (DerivedRows), with the span it belongs to. */
+    record Derived<R>(Span span, R row) {
+    }
+
+    private static <R> List<Derived<R>> derived(Batch batch, java.util.function.Function<Span, List<R>> rows) {
+        List<Derived<R>> out = new ArrayList<>();
+        for (Span span : batch.spans()) {
+            for (R row : rows.apply(span)) {
+                out.add(new Derived<>(span, row));
+            }
+        }
         return out;
     }
 
@@ -87,9 +105,9 @@ public final class ClickHouseBatchEncoder {
         } else {
             g.writeNumber(s.httpStatus());
         }
-        g.writeNumberField("sql_count", size(s.sql()));
-        g.writeNumberField("http_count", size(s.http()));
-        g.writeNumberField("cache_count", size(s.cache()) + size(s.redis()));
+        g.writeNumberField("sql_count", DerivedRows.sqlCount(s));
+        g.writeNumberField("http_count", DerivedRows.httpCount(s));
+        g.writeNumberField("cache_count", DerivedRows.cacheCount(s));
         g.writeNumberField("sample_weight", s.sampleWeight());
     }
 
@@ -111,6 +129,53 @@ public final class ClickHouseBatchEncoder {
         json(g, "redis", s.redis(), "[]");
         json(g, "dumps", s.dumps(), "[]");
         json(g, "stack", s.stack(), "[]");
+    }
+
+    private void sqlRow(JsonGenerator g, Derived<DerivedRows.SqlRow> d) throws IOException {
+        DerivedRows.SqlRow r = d.row();
+        spanKeys(g, d.span());
+        time(g, "start_ts", r.startMs());
+        g.writeStringField("fingerprint", r.fingerprint());
+        g.writeStringField("normalized", r.normalized());
+        g.writeStringField("query", r.query());
+        g.writeStringField("db_system", r.dbSystem());
+        g.writeNumberField("duration_ms", r.durationMs());
+        nullableInt(g, "rows", r.rows());
+        g.writeNumberField("sample_weight", d.span().sampleWeight());
+    }
+
+    private void httpRow(JsonGenerator g, Derived<DerivedRows.HttpRow> d) throws IOException {
+        DerivedRows.HttpRow r = d.row();
+        spanKeys(g, d.span());
+        time(g, "start_ts", r.startMs());
+        g.writeStringField("method", r.method());
+        g.writeStringField("url", r.url());
+        g.writeStringField("host", r.host());
+        g.writeStringField("path_template", r.pathTemplate());
+        nullableInt(g, "status_code", r.statusCode());
+        g.writeNumberField("duration_ms", r.durationMs());
+        nullableInt(g, "bytes_sent", r.bytesSent());
+        nullableInt(g, "bytes_received", r.bytesReceived());
+        g.writeStringField("error", r.error());
+        g.writeNumberField("sample_weight", d.span().sampleWeight());
+    }
+
+    private void dumpRow(JsonGenerator g, Derived<DerivedRows.DumpRow> d) throws IOException {
+        DerivedRows.DumpRow r = d.row();
+        spanKeys(g, d.span());
+        time(g, "ts", r.tsMs());
+        g.writeStringField("file", r.file());
+        nullableInt(g, "line", r.line());
+        g.writeStringField("data", r.data());
+        g.writeStringField("text", r.text());
+    }
+
+    /** Tenant, trace, span and service of the span a derived row belongs to. */
+    private static void spanKeys(JsonGenerator g, Span s) throws IOException {
+        tenant(g, s.organizationId(), s.projectId());
+        g.writeStringField("trace_id", s.traceId());
+        g.writeStringField("span_id", s.spanId());
+        g.writeStringField("service", s.service());
     }
 
     private void error(JsonGenerator g, ErrorEvent e) throws IOException {
@@ -163,22 +228,9 @@ public final class ClickHouseBatchEncoder {
         }
     }
 
-    static void nullableDouble(JsonGenerator g, String field, Double value) throws IOException {
-        g.writeFieldName(field);
-        if (value == null) {
-            g.writeNull();
-        } else {
-            g.writeNumber(value);
-        }
-    }
-
     /** Milliseconds to whole microseconds, never negative. */
     static long micros(double ms) {
         return Double.isFinite(ms) && ms > 0 ? Math.round(ms * 1000.0) : 0L;
-    }
-
-    private static int size(JsonNode node) {
-        return node != null && node.isArray() ? node.size() : 0;
     }
 
     /** JSON detail as its text; {@code whenMissing} for a null/missing node (null writes JSON null). */

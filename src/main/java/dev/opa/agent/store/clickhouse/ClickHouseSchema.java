@@ -9,8 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * Reads the numbered DDL of {@code clickhouse-init/} in order and splits it into statements.
- * Rule shared with the container init and the chDB harness: a statement ends with ';' at the end of
- * a line; lines starting with '--' are comments.
+ * Rule shared with the chDB harness (src/test/clickhouse/chschema.py): a statement ends with ';' at the
+ * end of a line (a trailing '--' comment aside); comment and blank lines between statements are dropped.
  */
 public final class ClickHouseSchema {
 
@@ -38,23 +38,35 @@ public final class ClickHouseSchema {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : sql.split("\n", -1)) {
-            if (line.strip().startsWith("--") && current.isEmpty()) {
+            String code = codePart(line).stripTrailing();
+            if (current.isEmpty() && code.isBlank()) {
                 continue;
             }
-            current.append(line).append('\n');
-            if (line.stripTrailing().endsWith(";")) {
-                String stmt = current.toString().strip();
-                stmt = stmt.substring(0, stmt.length() - 1).strip();
-                if (!stmt.isEmpty()) {
-                    out.add(stmt);
-                }
+            if (code.endsWith(";")) {
+                current.append(code, 0, code.length() - 1);
+                out.add(current.toString().strip());
                 current.setLength(0);
+            } else {
+                current.append(line).append('\n');
             }
         }
-        String tail = current.toString().strip();
-        if (!tail.isEmpty() && !tail.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) {
-            out.add(tail);
+        if (!current.isEmpty()) {
+            out.add(current.toString().strip());
         }
         return out;
+    }
+
+    /** The line without a trailing {@code --} comment (one inside a '...' literal is kept). */
+    static String codePart(String line) {
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\'') {
+                quoted = !quoted;
+            } else if (!quoted && c == '-' && line.startsWith("--", i)) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
     }
 }

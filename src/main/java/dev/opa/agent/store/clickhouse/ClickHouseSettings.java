@@ -2,6 +2,7 @@ package dev.opa.agent.store.clickhouse;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Connection and insert settings of the ClickHouse store ({@code opa.store.clickhouse.*} in
@@ -36,6 +37,24 @@ public record ClickHouseSettings(
         password = password == null ? "" : password;
         initDir = initDir == null ? Path.of("clickhouse-init") : initDir;
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+    }
+
+    /** From the {@code opa.store.*} settings without the prefix ({@code clickhouse.url}, …), as the store factory passes them. */
+    public static ClickHouseSettings fromStoreSettings(Map<String, String> store) {
+        return new ClickHouseSettings(
+                store.get("clickhouse.url"),
+                store.getOrDefault("clickhouse.database", "opa"),
+                store.get("clickhouse.user"),
+                store.get("clickhouse.password"),
+                Boolean.parseBoolean(store.getOrDefault("clickhouse.tls", "false").trim()),
+                Boolean.parseBoolean(store.getOrDefault("clickhouse.async-insert", "false").trim()),
+                Path.of(store.getOrDefault("clickhouse.init-dir", "clickhouse-init")),
+                Duration.ofMillis(Long.parseLong(store.getOrDefault("clickhouse.timeout-ms", "30000").trim())));
+    }
+
+    /** The JDBC URL of the same endpoint and database (clickhouse-jdbc, for the REST API's reads). */
+    public String jdbcUrl() {
+        return "jdbc:clickhouse:" + endpoint() + "/" + database;
     }
 
     /** The endpoint to connect to, upgraded to https when {@code tls} is set. */

@@ -6,6 +6,8 @@ import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.store.SpanStore;
+import com.clickhouse.jdbc.DataSourceImpl;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +39,11 @@ public final class ClickHouseSpanStore implements SpanStore {
     private final ClickHouseSettings settings;
     private final ClickHouseBatchEncoder encoder;
     private volatile Client client;
+
+    /** The constructor {@code SpanStoreFactory} calls: {@code opa.store.*} settings without the prefix. */
+    public ClickHouseSpanStore(Map<String, String> storeSettings) {
+        this(ClickHouseSettings.fromStoreSettings(storeSettings), new ObjectMapper());
+    }
 
     public ClickHouseSpanStore(ClickHouseSettings settings, ObjectMapper mapper) {
         this.settings = settings;
@@ -89,6 +98,22 @@ public final class ClickHouseSpanStore implements SpanStore {
     private void run(String sql) throws Exception {
         try (var response = client.execute(sql).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.debug("executed: {}", sql.lines().findFirst().orElse(sql));
+        }
+    }
+
+    /** clickhouse-jdbc over the same endpoint and database; it renders bound parameters as escaped literals. */
+    @Override
+    public DataSource readDataSource() {
+        Properties props = new Properties();
+        props.setProperty("user", settings.user());
+        props.setProperty("password", settings.password());
+        if (settings.tls()) {
+            props.setProperty("ssl", "true");
+        }
+        try {
+            return new DataSourceImpl(settings.jdbcUrl(), props);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the ClickHouse read DataSource for " + settings.jdbcUrl(), e);
         }
     }
 

@@ -1,0 +1,41 @@
+"""Loads a data set written by ClickHouseDatasetExport (Java, test scope) into chDB and opens its DuckDB twin.
+
+The payload files are the exact bodies ClickHouseSpanStore sends; each one is loaded as the writer
+sends it: `INSERT INTO <table> FORMAT JSONEachRow` followed by the bytes.
+"""
+import json
+import re
+from pathlib import Path
+
+import chschema
+
+PAYLOAD = re.compile(r"^(\d+)-([a-z_]+)\.jsonl$")
+
+
+def manifest(dataset: Path) -> dict:
+    return json.loads((dataset / "manifest.json").read_text())
+
+
+def payload_files(dataset: Path):
+    files = []
+    for f in (dataset / "payloads").iterdir():
+        m = PAYLOAD.match(f.name)
+        if m:
+            files.append((int(m.group(1)), m.group(2), f))
+    return sorted(files)
+
+
+def insert_payload(session, table: str, body: bytes, dedup_token: str | None = None):
+    settings = f" SETTINGS insert_deduplication_token = '{dedup_token}'" if dedup_token else ""
+    session.query(f"INSERT INTO {table}{settings} FORMAT JSONEachRow\n" + body.decode("utf-8"))
+
+
+def load_chdb(session, dataset: Path, database: str = "opa"):
+    chschema.apply_schema(session, database)
+    for _, table, f in payload_files(dataset):
+        insert_payload(session, table, f.read_bytes())
+
+
+def open_duckdb(dataset: Path):
+    import duckdb
+    return duckdb.connect(str(dataset / manifest(dataset)["duckdb"]), read_only=True)

@@ -1,0 +1,112 @@
+package dev.opa.agent.store.clickhouse;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opa.agent.model.Batch;
+import dev.opa.agent.store.duckdb.DuckDbSpanStore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Writes a realistic generated data set the way the two stores would receive it: every batch's
+ * ClickHouse insert payloads (the exact bytes {@link ClickHouseSpanStore} sends) into
+ * {@code <out>/payloads/<batch>-<table>.jsonl}, and — unless {@code --duckdb false} — the same batches
+ * into {@code <out>/opa.duckdb} through the agent's DuckDB store. {@code <out>/manifest.json} tells the
+ * time range and counts. The chDB harness (src/test/clickhouse/) loads both and compares.
+ *
+ * <pre>java -cp target/classes:target/test-classes:$(deps) dev.opa.agent.store.clickhouse.ClickHouseDatasetExport \
+ *     --out target/ch-dataset --spans 20000 [--batch-size 5000] [--spans-per-second 40] [--duckdb true]</pre>
+ */
+public final class ClickHouseDatasetExport {
+
+    /** 2026-11-02T08:00:00Z: a fixed start so results are reproducible. */
+    static final long START_MS = 1793606400000L;
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = options(args);
+        Path out = Path.of(opt.getOrDefault("out", "target/ch-dataset"));
+        int spans = Integer.parseInt(opt.getOrDefault("spans", "20000"));
+        int batchSize = Integer.parseInt(opt.getOrDefault("batch-size", "5000"));
+        double density = Double.parseDouble(opt.getOrDefault("spans-per-second", "40"));
+        boolean duckdb = Boolean.parseBoolean(opt.getOrDefault("duckdb", "true"));
+        long seed = Long.parseLong(opt.getOrDefault("seed", "42"));
+        System.out.println(export(out, spans, batchSize, density, duckdb, seed).toPrettyString());
+    }
+
+    static ObjectNode export(Path out, int spanTarget, int batchSize, double density, boolean duckdb, long seed)
+            throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        Path payloads = out.resolve("payloads");
+        Files.createDirectories(payloads);
+        try (var old = Files.list(payloads)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
+        Path dbFile = out.resolve("opa.duckdb");
+        Files.deleteIfExists(dbFile);
+        Files.deleteIfExists(out.resolve("opa.duckdb.wal"));
+
+        RealisticTraces traces = new RealisticTraces(seed, START_MS, density);
+        ClickHouseBatchEncoder encoder = new ClickHouseBatchEncoder(mapper);
+        DuckDbSpanStore store = duckdb ? new DuckDbSpanStore(dbFile, 1) : null;
+        if (store != null) {
+            store.init();
+        }
+        Map<String, Long> rows = new HashMap<>();
+        long bytes = 0;
+        int spans = 0;
+        int errors = 0;
+        int logs = 0;
+        int batchNo = 0;
+        try {
+            while (spans < spanTarget) {
+                Batch batch = traces.nextBatch(Math.min(batchSize, spanTarget - spans));
+                spans += batch.spans().size();
+                errors += batch.errors().size();
+                logs += batch.logs().size();
+                for (InsertPayload p : encoder.encode(batch)) {
+                    Files.write(payloads.resolve(String.format("%05d-%s.jsonl", batchNo, p.table())), p.body());
+                    rows.merge(p.table(), (long) p.rows(), Long::sum);
+                    bytes += p.body().length;
+                }
+                if (store != null) {
+                    store.write(batch);
+                }
+                batchNo++;
+            }
+        } finally {
+            if (store != null) {
+                store.close();
+            }
+        }
+        ObjectNode manifest = mapper.createObjectNode();
+        manifest.put("seed", seed);
+        manifest.put("from_ms", START_MS);
+        manifest.put("to_ms", traces.clockMs() + 60_000);
+        manifest.put("batches", batchNo);
+        manifest.put("spans", spans);
+        manifest.put("errors", errors);
+        manifest.put("logs", logs);
+        manifest.put("payload_bytes", bytes);
+        manifest.put("duckdb", duckdb ? dbFile.getFileName().toString() : null);
+        ObjectNode tableRows = manifest.putObject("rows");
+        rows.forEach(tableRows::put);
+        mapper.writerWithDefaultPrettyPrinter().writeValue(out.resolve("manifest.json").toFile(), manifest);
+        return manifest;
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> opt = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            }
+            opt.put(args[i].substring(2), args[i + 1]);
+        }
+        return opt;
+    }
+}
