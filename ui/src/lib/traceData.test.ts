@@ -1,0 +1,72 @@
+import { span, trace } from '../test/fixtures';
+import { flattenTags, groupSql, normalizeSql, rootSpan, traceTotals, waterfallRows } from './traceData';
+
+describe('waterfallRows', () => {
+  it('orders spans parent first, siblings by start, with offsets from the trace start', () => {
+    const root = span({ span_id: 'r', start_ts: 1000, end_ts: 1100, duration_ms: 100 });
+    const late = span({ span_id: 'b', parent_id: 'r', start_ts: 1050, end_ts: 1060, duration_ms: 10, name: 'late' });
+    const early = span({ span_id: 'a', parent_id: 'r', start_ts: 1010, end_ts: 1020, duration_ms: 10, name: 'early' });
+    const grandchild = span({ span_id: 'c', parent_id: 'a', start_ts: 1012, end_ts: 1015, duration_ms: 3, name: 'gc' });
+    const { rows, startMs, endMs } = waterfallRows([late, grandchild, root, early]);
+    expect(rows.map((r) => r.span.span_id)).toEqual(['r', 'a', 'c', 'b']);
+    expect(rows.map((r) => r.depth)).toEqual([0, 1, 2, 1]);
+    expect(rows[3].offsetMs).toBe(50);
+    expect([startMs, endMs]).toEqual([1000, 1100]);
+  });
+
+  it('shows spans whose parent never arrived as roots', () => {
+    const { rows } = waterfallRows([span({ span_id: 'x', parent_id: 'gone' })]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].depth).toBe(0);
+  });
+});
+
+describe('normalizeSql', () => {
+  it.each([
+    ["SELECT * FROM users WHERE id = 42", 'SELECT * FROM users WHERE id = ?'],
+    ["SELECT * FROM t WHERE name = 'O''Brien' AND x = -1.5", 'SELECT * FROM t WHERE name = ? AND x = ?'],
+    ['SELECT * FROM t WHERE id IN (1, 2, 3)', 'SELECT * FROM t WHERE id IN (?)'],
+    ['SELECT  a\n  FROM   t2', 'SELECT a FROM t2'],
+    ['SELECT * FROM t WHERE h = 0xFF', 'SELECT * FROM t WHERE h = ?'],
+  ])('%s', (input, expected) => expect(normalizeSql(input)).toBe(expected));
+});
+
+describe('groupSql', () => {
+  it('flags statements repeated at least the threshold as N+1', () => {
+    const records = [
+      ...Array.from({ length: 12 }, (_, i) => ({ query: `SELECT * FROM order_items WHERE order_id = ${i}`, duration_ms: 1 })),
+      { query: 'SELECT * FROM orders WHERE user_id = 7', duration_ms: 5 },
+    ];
+    const groups = groupSql(records, 10);
+    expect(groups).toHaveLength(2);
+    expect(groups[0]).toMatchObject({ normalized: 'SELECT * FROM order_items WHERE order_id = ?', count: 12, totalMs: 12, nPlusOne: true });
+    expect(groups[1]).toMatchObject({ count: 1, nPlusOne: false });
+  });
+});
+
+describe('trace helpers', () => {
+  const t = trace(
+    [
+      span({ span_id: 'r', duration_ms: 200, cpu_ms: 90, sql: [{ query: 'a', duration_ms: 3 }, { query: 'b', duration_ms: 4 }], stack: [{ call_id: 'x', parent_id: null, function: 'f', duration_ms: 1 }] }),
+      span({ span_id: 'c', parent_id: 'r', http: [{ url: 'http://pay/api', duration_ms: 40 }] }),
+    ],
+    { errors: [{ occurred_at: 1, service: 's', trace_id: null, span_id: null, error_type: 'E', error_message: 'm', file: null, line: null, fingerprint: 'f' }] },
+  );
+
+  it('totals a trace', () => {
+    expect(traceTotals(t)).toEqual({ durationMs: 200, cpuMs: 90, spans: 2, sqlCount: 2, sqlMs: 7, httpCount: 1, httpMs: 40, errors: 1, logs: 0, callNodes: 1 });
+  });
+
+  it('finds the root, or the earliest span without one', () => {
+    expect(rootSpan(t)?.span_id).toBe('r');
+    expect(rootSpan(trace([span({ span_id: 'l', parent_id: 'p', start_ts: 5 }), span({ span_id: 'e', parent_id: 'p', start_ts: 1 })]))?.span_id).toBe('e');
+  });
+
+  it('flattens nested tags', () => {
+    expect(flattenTags({ b: 'x', http_request: { method: 'GET', status: 200 } })).toEqual([
+      ['b', 'x'],
+      ['http_request.method', 'GET'],
+      ['http_request.status', '200'],
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { callNode, span, trace, wideStack } from '../../test/fixtures';
+import { mockApi } from '../../test/mockApi';
+import { renderAt } from '../../test/render';
+import { TracePage } from './TracePage';
+
+const ID = 'b'.repeat(32);
+
+function bigTrace() {
+  const n1 = Array.from({ length: 25 }, (_, i) => ({ query: `SELECT * FROM order_items WHERE order_id = ${i + 1}`, db_system: 'mysql', duration_ms: 2 }));
+  return trace(
+    [
+      span({ trace_id: ID, span_id: 'root', name: 'GET /big-report', duration_ms: 10_000, stack: wideStack(10_000), sql: n1 }),
+      span({ trace_id: ID, span_id: 'child', parent_id: 'root', name: 'render', service: 'shop-web', start_ts: 1_700_000_000_010, duration_ms: 20, http: [{ url: 'https://payments.example/charge', method: 'POST', status_code: 502, duration_ms: 300, error: 'bad gateway' }] }),
+    ],
+    {
+      trace_id: ID,
+      errors: [{ occurred_at: 1, service: 'shop-web', trace_id: ID, span_id: 'root', error_type: 'PDOException', error_message: 'deadlock', file: '/app/Repo.php', line: 12, fingerprint: 'f1', stack_trace: [{ file: '/app/Repo.php', line: 12, function: 'save', class: 'Repo' }] }],
+      logs: [{ ts: 2, service: 'shop-web', level: 'WARNING', message: 'slow report', trace_id: ID, span_id: 'root' }],
+    },
+  );
+}
+
+describe('TracePage', () => {
+  // jsdom lays nothing out: give scroll containers a viewport so the virtualiser has rows to show.
+  beforeEach(() => {
+    vi.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(600);
+    vi.spyOn(Element.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('shows the summary and waterfall', async () => {
+    mockApi({ [`/api/traces/${ID}`]: bigTrace() });
+    renderAt(`/traces/${ID}`, '/traces/:id', <TracePage />);
+    expect(await screen.findByRole('heading', { name: /GET \/big-report/ })).toBeInTheDocument();
+    expect(screen.getAllByTestId('wf-row')).toHaveLength(2);
+    expect(screen.getByText('Call tree (10000)')).toBeInTheDocument();
+  });
+
+  it('renders only the visible part of a 10,000-node call tree and expands on click', async () => {
+    mockApi({ [`/api/traces/${ID}`]: bigTrace() });
+    renderAt(`/traces/${ID}?tab=calls`, '/traces/:id', <TracePage />);
+    const tree = await screen.findByTestId('call-tree');
+    const before = within(tree).getAllByTestId('call-row').length;
+    expect(before).toBeGreaterThan(5);
+    expect(before).toBeLessThan(100); // virtualised: not 10,000 DOM rows
+    const shownBefore = Number(screen.getByTestId('call-tree-count').textContent!.split(' ')[0]);
+    fireEvent.click(screen.getByText('Expand all'));
+    expect(screen.getByTestId('call-tree-count')).toHaveTextContent('10000 rows shown');
+    expect(within(tree).getAllByTestId('call-row').length).toBeLessThan(100);
+    fireEvent.click(screen.getByText('Collapse all'));
+    expect(screen.getByTestId('call-tree-count')).toHaveTextContent('1 rows shown');
+    fireEvent.click(within(tree).getByLabelText('expand'));
+    expect(screen.getByTestId('call-tree-count')).toHaveTextContent('11 rows shown');
+    expect(shownBefore).toBeGreaterThan(11);
+  });
+
+  it('highlights N+1 in the SQL tab', async () => {
+    mockApi({ [`/api/traces/${ID}`]: bigTrace() });
+    renderAt(`/traces/${ID}?tab=sql`, '/traces/:id', <TracePage />);
+    expect(await screen.findByTestId('n-plus-one')).toHaveTextContent('N+1');
+    const row = screen.getByTestId('n1-row');
+    expect(row).toHaveTextContent('SELECT * FROM order_items WHERE order_id = ?');
+    expect(row).toHaveTextContent('25');
+  });
+
+  it('shows HTTP, errors and logs tabs', async () => {
+    mockApi({ [`/api/traces/${ID}`]: bigTrace() });
+    renderAt(`/traces/${ID}`, '/traces/:id', <TracePage />);
+    fireEvent.click(await screen.findByText('HTTP (1)'));
+    expect(screen.getByTestId('http-tab')).toHaveTextContent('https://payments.example/charge');
+    fireEvent.click(screen.getByText('Errors (1)'));
+    expect(screen.getByTestId('error-detail')).toHaveTextContent('PDOException: deadlock');
+    expect(screen.getByTestId('error-detail')).toHaveTextContent('Repo::save');
+    fireEvent.click(screen.getByText('Logs (1)'));
+    expect(screen.getByTestId('logs-table')).toHaveTextContent('slow report');
+  });
+
+  it('keep-marks the trace', async () => {
+    const calls = mockApi({ [`/api/traces/${ID}`]: bigTrace(), [`POST /api/traces/${ID}/keep`]: { trace_id: ID, kept: true } });
+    renderAt(`/traces/${ID}`, '/traces/:id', <TracePage />);
+    fireEvent.click(await screen.findByText('Keep trace'));
+    expect(await screen.findByText('Kept')).toBeInTheDocument();
+    expect(calls.some((c) => c.method === 'POST' && c.url.pathname === `/api/traces/${ID}/keep`)).toBe(true);
+  });
+
+  it('says so when the trace does not exist', async () => {
+    mockApi({});
+    renderAt(`/traces/${ID}`, '/traces/:id', <TracePage />);
+    expect(await screen.findByText('Trace not found')).toBeInTheDocument();
+  });
+
+  it('draws dumps', async () => {
+    const t = trace([span({ trace_id: ID, dumps: [{ file: '/app/cart.php', line: 7, data: '{"items":3}', text: 'cart' }], stack: [callNode('a', null, 'main', 1)] })]);
+    mockApi({ [`/api/traces/${ID}`]: t });
+    renderAt(`/traces/${ID}?tab=dumps`, '/traces/:id', <TracePage />);
+    const card = await screen.findByTestId('dump-card');
+    expect(card).toHaveTextContent('/app/cart.php:7');
+    expect(card.querySelector('.dump-data')!.textContent).toBe('{\n  "items": 3\n}');
+  });
+});
