@@ -1,0 +1,64 @@
+package dev.opa.agent.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * GET /api/stats: what the store holds (stats.sql, store_size.sql) and what ingest has seen (the pipeline's
+ * Micrometer counters, summed over their tags). spans_per_sec is measured between two calls.
+ */
+public final class StatsApi {
+
+    static final String FRAMES_RECEIVED = "opa.frames.received";
+    static final String FRAMES_REJECTED = "opa.frames.rejected";
+    static final String SPANS_RECEIVED = "opa.spans.received";
+
+    private final QueryRunner queries;
+    private final long startedMs = System.currentTimeMillis();
+    private double lastSpans;
+    private long lastMs = startedMs;
+
+    public StatsApi(QueryRunner queries) {
+        this.queries = queries;
+    }
+
+    public Map<String, Object> stats(Exchange exchange) {
+        Map<String, Object> out = new LinkedHashMap<>(queries.query("stats", Map.of()).get(0));
+        List<Map<String, Object>> size = queries.query("store_size", Map.of());
+        Object bytes = size.isEmpty() ? null : size.get(0).get("store_bytes");
+        out.put("store_bytes", bytes == null ? 0L : ((Number) bytes).longValue());
+        out.put("ingest", ingest(exchange.getContext().getRegistry()
+                .lookupByNameAndType("metricsRegistry", MeterRegistry.class)));
+        return out;
+    }
+
+    private Map<String, Object> ingest(MeterRegistry meters) {
+        double spans = total(meters, SPANS_RECEIVED);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("frames_received", (long) total(meters, FRAMES_RECEIVED));
+        out.put("frames_rejected", (long) total(meters, FRAMES_REJECTED));
+        out.put("spans_received", (long) spans);
+        out.put("spans_per_sec", spansPerSecond(spans));
+        return out;
+    }
+
+    private synchronized double spansPerSecond(double spans) {
+        long now = System.currentTimeMillis();
+        double seconds = Math.max(1, now - lastMs) / 1000.0;
+        double rate = Math.max(0, spans - lastSpans) / seconds;
+        lastSpans = spans;
+        lastMs = now;
+        return rate;
+    }
+
+    private static double total(MeterRegistry meters, String name) {
+        if (meters == null) {
+            return 0;
+        }
+        return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.opa.agent.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.camel.ExchangeProperty;
+
+/** GET /api/traces (search) and /api/traces/{traceId} (one trace with everything recorded for it). */
+public final class TracesApi {
+
+    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{32}|[0-9a-fA-F]{16}");
+    private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
+
+    private final QueryRunner queries;
+    private final Pages pages;
+
+    public TracesApi(QueryRunner queries) {
+        this.queries = queries;
+        this.pages = new Pages(queries);
+    }
+
+    public Map<String, Object> search(@ExchangeProperty(ApiRequest.PARAMS) Map<String, Object> params) {
+        ApiParams in = ApiParams.of(params);
+        Map<String, Object> p = in.paged(in.rangeAndTenant());
+        p.put("service", in.text("service"));
+        p.put("name", in.text("name"));
+        p.put("status", in.choice("status", null, Set.of("ok", "error")));
+        Double min = in.nonNegative("min_ms");
+        Double max = in.nonNegative("max_ms");
+        if (min != null && max != null && min > max) {
+            throw new BadRequestException("min_ms must not be greater than max_ms");
+        }
+        p.put("min_ms", min);
+        p.put("max_ms", max);
+        p.put("tags", tagFilter(in.all("tag")));
+        p.put("q", in.text("q"));
+        p.put("sort", in.choice("sort", "time", Set.of("time", "duration")));
+        p.put("order", in.choice("order", "desc", Set.of("desc", "asc")));
+        return pages.page("traces", p);
+    }
+
+    public Map<String, Object> detail(@ExchangeProperty(ApiRequest.PARAMS) Map<String, Object> params) {
+        ApiParams in = ApiParams.of(params);
+        Map<String, Object> p = in.tenant();
+        String traceId = traceId(in.required("traceId"));
+        p.put("trace_id", traceId);
+        List<Map<String, Object>> spans = queries.query("trace_spans", p);
+        if (spans.isEmpty()) {
+            throw new NotFoundException();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("trace_id", traceId);
+        out.put("spans", JsonColumns.parse(spans, "tags", "net", "sql", "http", "cache", "redis", "dumps", "stack"));
+        out.put("errors", JsonColumns.parse(queries.query("trace_errors", p), "stack_trace", "tags"));
+        out.put("logs", JsonColumns.parse(queries.query("trace_logs", p), "fields"));
+        return out;
+    }
+
+    /** 32 lowercase hex; a legacy 16-hex id is left-padded with zeros as the store does. */
+    static String traceId(String raw) {
+        if (!TRACE_ID.matcher(raw).matches()) {
+            throw new BadRequestException("traceId must be 32 (or legacy 16) hex digits");
+        }
+        String id = raw.toLowerCase();
+        return id.length() == 16 ? "0000000000000000" + id : id;
+    }
+
+    /** {@code key:value} pairs as the JSON array the queries take ({@code [{"k":..,"v":..}]}), NULL when none. */
+    static String tagFilter(List<String> tags) {
+        if (tags.isEmpty()) {
+            return null;
+        }
+        if (tags.size() > 20) {
+            throw new BadRequestException("at most 20 tag filters");
+        }
+        ArrayNode array = JsonColumns.mapper().createArrayNode();
+        for (String tag : tags) {
+            int colon = tag.indexOf(':');
+            String key = colon < 0 ? "" : tag.substring(0, colon);
+            if (!TAG_KEY.matcher(key).matches()) {
+                throw new BadRequestException("tag must be key:value with a key of letters, digits, '_', '.', '-'");
+            }
+            array.addObject().put("k", key).put("v", tag.substring(colon + 1));
+        }
+        try {
+            return JsonColumns.mapper().writeValueAsString(array);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
