@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# ClickHouse suite: the clickhouse-init/ schema, the writer's exact insert payloads and every ClickHouse
+# query of the REST API, verified on a real ClickHouse engine (chDB, in-process) against the DuckDB store;
+# plus `docker-compose config` on the deployment files. Installs what it needs (pip, apt, Maven).
+# Usage: bash .ci/test-clickhouse.sh        (OPA_CH_SPANS=20000 spans by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== python deps (chdb embeds the ClickHouse engine)"
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+  "chdb>=4.4,<5" "duckdb>=1.4" "pytest>=8"
+
+echo "== docker-compose config"
+if ! command -v docker-compose >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq docker-compose >/dev/null
+fi
+OPA_CLICKHOUSE_PASSWORD=ci docker-compose -f docker/docker-compose.yml config -q
+echo "docker/docker-compose.yml: valid"
+
+echo "== build agent + test classes"
+mvn -B -ntp -q -Dskip.ui -DskipTests test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/ch-classpath.txt -Dmdep.includeScope=test
+CP="target/classes:target/test-classes:$(cat target/ch-classpath.txt)"
+
+echo "== generate ${OPA_CH_SPANS:-20000} realistic spans through the ClickHouse encoder and the DuckDB store"
+java -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.opa.agent.store.clickhouse.ClickHouseDatasetExport \
+  --out target/ch-dataset --spans "${OPA_CH_SPANS:-20000}"
+
+echo "== chDB verification"
+OPA_CH_DATASET=target/ch-dataset python3 -m pytest -q -p no:cacheprovider src/test/clickhouse
