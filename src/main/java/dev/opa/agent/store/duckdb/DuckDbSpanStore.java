@@ -112,13 +112,13 @@ public class DuckDbSpanStore implements SpanStore {
                 appendMin(min, s);
                 appendFull(full, s);
                 for (DerivedRows.SqlRow r : DerivedRows.sql(s)) {
-                    keys(sql.beginRow(), s).appendEpochMillis(r.startMs()).append(r.fingerprint())
+                    keys(sql.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L).append(r.fingerprint())
                             .append(r.normalized()).append(r.query());
                     str(sql, r.dbSystem()).append(r.durationMs());
                     nullable(sql, r.rows()).append(s.sampleWeight()).endRow();
                 }
                 for (DerivedRows.HttpRow r : DerivedRows.http(s)) {
-                    keys(http.beginRow(), s).appendEpochMillis(r.startMs());
+                    keys(http.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L);
                     str(http, r.method()).append(r.url()).append(r.host()).append(r.pathTemplate());
                     nullable(http, r.statusCode()).append(r.durationMs());
                     nullable(http, r.bytesSent());
@@ -126,7 +126,7 @@ public class DuckDbSpanStore implements SpanStore {
                     str(http, r.error()).append(s.sampleWeight()).endRow();
                 }
                 for (DerivedRows.DumpRow r : DerivedRows.dumps(s)) {
-                    keys(dumps.beginRow(), s).appendEpochMillis(r.tsMs());
+                    keys(dumps.beginRow(), s).appendEpochMicros((r.tsMs()) * 1000L);
                     str(dumps, r.file());
                     nullable(dumps, r.line());
                     str(dumps, r.data());
@@ -143,8 +143,8 @@ public class DuckDbSpanStore implements SpanStore {
 
     private static void appendMin(DuckDBAppender a, Span s) throws SQLException {
         a.beginRow().append(s.organizationId()).append(s.projectId()).append(s.traceId()).append(s.spanId());
-        str(a, s.parentId()).append(s.service()).append(s.name()).appendEpochMillis(s.startMs())
-                .appendEpochMillis(s.endMs()).append(s.durationMs()).append(s.cpuMs()).append(s.status());
+        str(a, s.parentId()).append(s.service()).append(s.name()).appendEpochMicros((s.startMs()) * 1000L)
+                .appendEpochMicros((s.endMs()) * 1000L).append(s.durationMs()).append(s.cpuMs()).append(s.status());
         str(a, s.httpMethod());
         str(a, s.httpRoute());
         nullable(a, s.httpStatus()).append(DerivedRows.sqlCount(s)).append(DerivedRows.httpCount(s))
@@ -152,7 +152,7 @@ public class DuckDbSpanStore implements SpanStore {
     }
 
     private static void appendFull(DuckDBAppender a, Span s) throws SQLException {
-        keys(a.beginRow(), s).appendEpochMillis(s.startMs());
+        keys(a.beginRow(), s).appendEpochMicros((s.startMs()) * 1000L);
         str(a, s.language());
         str(a, s.languageVersion());
         str(a, s.framework());
@@ -175,7 +175,7 @@ public class DuckDbSpanStore implements SpanStore {
             for (ErrorEvent e : batch.errors()) {
                 a.beginRow().append(e.organizationId()).append(e.projectId());
                 str(a, e.traceId());
-                str(a, e.spanId()).append(e.service()).appendEpochMillis(e.occurredAtMs()).append(e.errorType())
+                str(a, e.spanId()).append(e.service()).appendEpochMicros((e.occurredAtMs()) * 1000L).append(e.errorType())
                         .append(e.errorMessage());
                 str(a, e.file());
                 nullable(a, e.line()).append(e.fingerprint());
@@ -195,7 +195,7 @@ public class DuckDbSpanStore implements SpanStore {
             for (LogEvent l : batch.logs()) {
                 a.beginRow().append(l.organizationId()).append(l.projectId());
                 str(a, l.traceId());
-                str(a, l.spanId()).append(l.service()).appendEpochMillis(l.timestampMs()).append(l.level())
+                str(a, l.spanId()).append(l.service()).appendEpochMicros((l.timestampMs()) * 1000L).append(l.level())
                         .append(l.message());
                 json(a, l.fields()).endRow();
             }
