@@ -1,0 +1,74 @@
+/* OpenProfilingAgent PHP extension: module globals and shared declarations. */
+#ifndef PHP_OPA_H
+#define PHP_OPA_H
+
+#include "php.h"
+#include "zend_smart_str.h"
+
+#define PHP_OPA_VERSION "0.1.0"
+#define PHP_OPA_EXTNAME "opa"
+
+extern zend_module_entry opa_module_entry;
+#define phpext_opa_ptr &opa_module_entry
+
+#include "src/request.h"
+
+/* Per-process (per-thread under ZTS) counters, readable with opa_stats() and phpinfo(). */
+typedef struct {
+	zend_long requests;
+	zend_long requests_sampled;
+	zend_long messages_queued;
+	zend_long messages_sent;
+	zend_long messages_dropped;
+	zend_long bytes_sent;
+	zend_long frames_compressed;
+	zend_long connects;
+	zend_long connect_failures;
+	zend_long send_failures;
+	zend_long send_timeouts;
+	zend_long nodes_dropped_threshold;
+	zend_long nodes_dropped_cap;
+	zend_long records_dropped_cap;
+} opa_counters;
+
+ZEND_BEGIN_MODULE_GLOBALS(opa)
+	/* INI */
+	bool enabled;
+	char *socket_path;
+	char *service_name;
+	char *organization_id;
+	char *project_id;
+	char *environment;
+	char *release;
+	double sampling_rate;
+	zend_long call_threshold_us;
+	zend_long file_io_threshold_us;
+	zend_long max_nodes;
+	zend_long max_records;
+	zend_long max_depth;
+	zend_long send_budget_ms;
+	zend_long reconnect_delay_ms;
+	zend_long compress_threshold;
+	bool redact_sql;
+	char *redact_keys;
+	char *trusted_proxy_header;
+	zend_long max_string_length;
+
+	/* state */
+	opa_request *req;       /* NULL outside a recorded request */
+	bool runtime_disabled;  /* opa_disable() */
+	int sock_fd;
+	pid_t sock_pid;
+	uint64_t next_connect_ns; /* monotonic time before which no reconnect is tried */
+	opa_counters counters;
+	HashTable hook_cache;   /* internal zend_function* => hook id */
+ZEND_END_MODULE_GLOBALS(opa)
+
+ZEND_EXTERN_MODULE_GLOBALS(opa)
+#define OPA_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(opa, v)
+
+#if defined(ZTS) && defined(COMPILE_DL_OPA)
+ZEND_TSRMLS_CACHE_EXTERN()
+#endif
+
+#endif

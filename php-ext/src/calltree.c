@@ -1,0 +1,254 @@
+#include "calltree.h"
+#include "hooks.h"
+#include "clock.h"
+#include "json.h"
+#include "../php_opa.h"
+#include "zend_observer.h"
+
+static const uint32_t fiber_search_limit = 64;
+
+static zend_always_inline uint64_t cached_cpu(opa_request *req, uint64_t now)
+{
+	if (now - req->cpu_cache_at >= req->cpu_refresh_ns) {
+		req->cpu_cache_ns = opa_cpu_ns();
+		req->cpu_cache_at = now;
+	}
+	return req->cpu_cache_ns;
+}
+
+static opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t hook)
+{
+	if (UNEXPECTED(req->depth >= req->frames_cap)) {
+		uint32_t max = (uint32_t) MAX(OPA_G(max_depth), 16);
+		if (req->frames_cap >= max) {
+			req->overflow_depth++;
+			return NULL;
+		}
+		uint32_t cap = MIN(MAX(req->frames_cap * 2, 64), max);
+		opa_frame *grown = realloc(req->frames, sizeof(opa_frame) * cap);
+		if (!grown) {
+			req->overflow_depth++;
+			return NULL;
+		}
+		req->frames = grown;
+		req->frames_cap = cap;
+	}
+	opa_frame *f = &req->frames[req->depth++];
+	uint64_t now = opa_mono_ns();
+	f->ex = ex;
+	f->call_id = req->id_base + (++req->id_seq);
+	f->start_ns = now;
+	f->cpu_start_ns = cached_cpu(req, now);
+	f->mem_start = zend_memory_usage(0);
+	f->rec_head = f->rec_tail = -1;
+	f->file_ops = 0;
+	f->file_bytes = f->file_ns = 0;
+	f->hook = hook;
+	f->keep = false;
+	f->aggregate = opa_hook_aggregates(hook);
+	return f;
+}
+
+static void describe(opa_node *n, zend_execute_data *ex, uint32_t depth)
+{
+	zend_function *fn = ex->func;
+	n->function = fn->common.function_name ? zend_string_copy(fn->common.function_name)
+		: zend_string_init(depth == 0 ? "{main}" : "{include}", depth == 0 ? 6 : 9, 0);
+	n->class_name = fn->common.scope ? zend_string_copy(fn->common.scope->name) : NULL;
+	if (ZEND_USER_CODE(fn->type)) {
+		n->file = fn->op_array.filename ? zend_string_copy(fn->op_array.filename) : NULL;
+		n->line = fn->op_array.line_start;
+		n->type = fn->common.scope ? 2 : 0;
+	} else {
+		/* internal call: report the calling line */
+		zend_execute_data *caller = ex->prev_execute_data;
+		while (caller && (!caller->func || !ZEND_USER_CODE(caller->func->type))) caller = caller->prev_execute_data;
+		n->file = caller && caller->func->op_array.filename ? zend_string_copy(caller->func->op_array.filename) : NULL;
+		n->line = caller && caller->opline ? caller->opline->lineno : 0;
+		n->type = 1;
+	}
+}
+
+static void emit_node(opa_request *req, opa_frame *f, uint32_t depth, uint64_t now, bool kept_child)
+{
+	uint32_t max = (uint32_t) MAX(OPA_G(max_nodes), 1);
+	/* over the cap only ancestors of nodes already kept are added, so no kept node loses its parent */
+	if (req->nodes_len >= max && (!kept_child || req->nodes_len >= 2 * max)) {
+		req->dropped_cap++;
+		return;
+	}
+	if (req->nodes_len == req->nodes_cap) {
+		uint32_t cap = MAX(req->nodes_cap * 2, 64);
+		opa_node *grown = realloc(req->nodes, sizeof(opa_node) * cap);
+		if (!grown) {
+			req->dropped_cap++;
+			return;
+		}
+		req->nodes = grown;
+		req->nodes_cap = cap;
+	}
+	opa_node *n = &req->nodes[req->nodes_len++];
+	uint64_t cpu = opa_cpu_ns();
+	req->cpu_cache_ns = cpu;
+	req->cpu_cache_at = now;
+	n->call_id = f->call_id;
+	n->parent_id = depth > 0 ? req->frames[depth - 1].call_id : 0;
+	describe(n, f->ex, depth);
+	n->depth = depth;
+	n->start_ns = f->start_ns;
+	n->dur_ns = now - f->start_ns;
+	n->cpu_ns = cpu > f->cpu_start_ns ? cpu - f->cpu_start_ns : 0;
+	n->mem_delta = (int64_t) zend_memory_usage(0) - (int64_t) f->mem_start;
+	n->file_ops = f->file_ops;
+	n->file_bytes = f->file_bytes;
+	n->file_ns = f->file_ns;
+	n->rec_head = f->rec_head;
+	if (depth > 0) req->frames[depth - 1].keep = true;
+}
+
+/* Pops the frame of ex. Returns it (valid until the next push) or NULL when ex has no frame. */
+static opa_frame *pop_frame(opa_request *req, zend_execute_data *ex)
+{
+	if (req->depth == 0 || req->frames[req->depth - 1].ex != ex) {
+		if (req->overflow_depth > 0) {
+			req->overflow_depth--;
+			return NULL;
+		}
+		/* fibers can interleave frames: drop frames above ex (if ex is on the stack at all) */
+		uint32_t limit = MIN(req->depth, fiber_search_limit), i;
+		for (i = 1; i <= limit; i++) {
+			if (req->frames[req->depth - i].ex == ex) break;
+		}
+		if (i > limit) return NULL;
+		req->dropped_threshold += i - 1;
+		req->depth -= i - 1;
+	}
+	return &req->frames[--req->depth];
+}
+
+static void finish_frame(opa_request *req, opa_frame *f, zval *retval)
+{
+	uint64_t now = opa_mono_ns();
+	uint32_t depth = req->depth; /* f == &frames[depth] */
+	if (f->hook) opa_hook_end(req, f, f->ex, f->hook, retval, now);
+	if (f->aggregate) {
+		if (depth > 0) {
+			opa_frame *parent = &req->frames[depth - 1];
+			parent->file_ops++;
+			parent->file_ns += now - f->start_ns;
+			parent->file_bytes += f->file_bytes;
+			parent->keep = true;
+		}
+		return;
+	}
+	if (f->keep || f->rec_head >= 0 || f->file_ops > 0 || now - f->start_ns >= req->threshold_ns) {
+		emit_node(req, f, depth, now, f->keep);
+	} else {
+		req->dropped_threshold++;
+	}
+}
+
+static void observer_begin(zend_execute_data *ex)
+{
+	opa_request *req = OPA_G(req);
+	if (UNEXPECTED(!req)) return;
+	if (UNEXPECTED(!req->recording || req->in_hook)) {
+		return;
+	}
+	push_frame(req, ex, 0);
+}
+
+static void observer_end(zend_execute_data *ex, zval *retval)
+{
+	opa_request *req = OPA_G(req);
+	if (UNEXPECTED(!req) || req->in_hook || req->depth + req->overflow_depth == 0) return;
+	opa_frame *f = pop_frame(req, ex);
+	if (f) finish_frame(req, f, retval);
+}
+
+static void hook_begin(zend_execute_data *ex)
+{
+	opa_request *req = OPA_G(req);
+	if (!req || req->in_hook) return;
+	uint8_t hook = opa_hook_of(ex->func);
+	opa_hook_begin(req, ex, hook); /* propagation and logs also run on unsampled requests */
+	if (req->recording) push_frame(req, ex, hook);
+}
+
+static void hook_end(zend_execute_data *ex, zval *retval)
+{
+	opa_request *req = OPA_G(req);
+	if (!req || req->in_hook) return;
+	if (!req->recording) {
+		opa_hook_end(req, NULL, ex, opa_hook_of(ex->func), retval, opa_mono_ns());
+		return;
+	}
+	observer_end(ex, retval);
+}
+
+static zend_observer_fcall_handlers observer_init(zend_execute_data *ex)
+{
+	zend_observer_fcall_handlers none = {NULL, NULL};
+	opa_request *req = OPA_G(req);
+	zend_function *fn = ex->func;
+	if (!req) return none;
+	if (ZEND_USER_CODE(fn->type)) {
+		if (!req->recording) return none;
+		return (zend_observer_fcall_handlers) {observer_begin, observer_end};
+	}
+	uint8_t hook = opa_hook_of(fn);
+	if (!hook || (!req->recording && !opa_hook_always(hook))) return none;
+	return (zend_observer_fcall_handlers) {hook_begin, hook_end};
+}
+
+void opa_calltree_register(void)
+{
+	zend_observer_fcall_register(observer_init);
+}
+
+void opa_calltree_unwind(opa_request *req)
+{
+	while (req->depth > 0) {
+		opa_frame *f = &req->frames[--req->depth];
+		finish_frame(req, f, NULL);
+	}
+	req->overflow_depth = 0;
+}
+
+size_t opa_record_begin(opa_request *req)
+{
+	return req->rec_buf.s ? ZSTR_LEN(req->rec_buf.s) : 0;
+}
+
+void opa_record_end(opa_request *req, opa_frame *owner, opa_rec_kind kind, size_t offset)
+{
+	size_t end = req->rec_buf.s ? ZSTR_LEN(req->rec_buf.s) : 0;
+	if (req->recs_len >= (uint32_t) MAX(OPA_G(max_records), 0)) {
+		req->records_dropped++;
+		if (req->rec_buf.s) ZSTR_LEN(req->rec_buf.s) = offset;
+		return;
+	}
+	if (req->recs_len == req->recs_cap) {
+		uint32_t cap = MAX(req->recs_cap * 2, 32);
+		opa_record *grown = realloc(req->recs, sizeof(opa_record) * cap);
+		if (!grown) {
+			req->records_dropped++;
+			if (req->rec_buf.s) ZSTR_LEN(req->rec_buf.s) = offset;
+			return;
+		}
+		req->recs = grown;
+		req->recs_cap = cap;
+	}
+	int32_t idx = (int32_t) req->recs_len++;
+	opa_record *r = &req->recs[idx];
+	r->kind = kind;
+	r->next = -1;
+	r->offset = offset;
+	r->len = end - offset;
+	if (owner) {
+		if (owner->rec_tail >= 0) req->recs[owner->rec_tail].next = idx;
+		else owner->rec_head = idx;
+		owner->rec_tail = idx;
+		owner->keep = true;
+	}
+}

@@ -1,0 +1,387 @@
+#include "serialize.h"
+#include "calltree.h"
+#include "spans.h"
+#include "json.h"
+#include "redact.h"
+#include "clock.h"
+#include "../php_opa.h"
+#include "SAPI.h"
+
+static const char *const rec_node_keys[OPA_REC_KINDS] = {
+	"sql_queries", "http_requests", "cache_operations", "redis_operations", "file_operations"};
+static const char *const rec_span_keys[OPA_REC_KINDS] = {"sql", "http", "cache", "redis", "file_io"};
+
+bool opa_msg_begin_span(opa_request *req, smart_str *b, const char *type, const char *span_id)
+{
+	bool first = true;
+	opa_json_c(b, '{');
+	opa_json_key(b, "type", &first);
+	opa_json_cstr(b, type);
+	opa_json_key(b, "trace_id", &first);
+	opa_json_hex_or_null(b, req->trace_id);
+	opa_json_key(b, "span_id", &first);
+	opa_json_hex_or_null(b, span_id);
+	opa_json_key(b, "service", &first);
+	opa_json_cstr(b, OPA_G(service_name) && *OPA_G(service_name) ? OPA_G(service_name) : "php");
+	return first;
+}
+
+bool opa_msg_begin(opa_request *req, smart_str *b, const char *type)
+{
+	return opa_msg_begin_span(req, b, type, opa_spans_current_id(req));
+}
+
+static void opt_str(smart_str *b, const char *key, const char *value, bool *first)
+{
+	if (!value || !*value) return;
+	opa_json_key(b, key, first);
+	opa_json_cstr(b, value);
+}
+
+void opa_msg_tenant(opa_request *req, smart_str *b, bool *first)
+{
+	(void) req;
+	opt_str(b, "organization_id", OPA_G(organization_id), first);
+	opt_str(b, "project_id", OPA_G(project_id), first);
+	opt_str(b, "environment", OPA_G(environment), first);
+	opt_str(b, "release", OPA_G(release), first);
+}
+
+void opa_msg_end(opa_request *req, smart_str *b)
+{
+	opa_json_raw(b, "}\n", 2);
+	req->out_messages++;
+	OPA_G(counters).messages_queued++;
+}
+
+void opa_json_tag_pairs(smart_str *b, HashTable *tags, bool *first)
+{
+	zend_string *k;
+	zval *v;
+	ZEND_HASH_FOREACH_STR_KEY_VAL(tags, k, v) {
+		if (!k || Z_TYPE_P(v) != IS_STRING) continue;
+		if (!*first) opa_json_c(b, ',');
+		*first = false;
+		opa_json_zstr(b, k);
+		opa_json_c(b, ':');
+		if (opa_is_sensitive(ZSTR_VAL(k), ZSTR_LEN(k))) opa_json_cstr(b, OPA_MASK);
+		else opa_json_zstr(b, Z_STR_P(v));
+	} ZEND_HASH_FOREACH_END();
+}
+
+/* ---------- request data from $_SERVER ---------- */
+
+static HashTable *server_table(void)
+{
+	zval *server = &PG(http_globals)[TRACK_VARS_SERVER];
+	if (Z_TYPE_P(server) != IS_ARRAY) {
+		zend_is_auto_global_str(ZEND_STRL("_SERVER"));
+		server = &PG(http_globals)[TRACK_VARS_SERVER];
+	}
+	return Z_TYPE_P(server) == IS_ARRAY ? Z_ARRVAL_P(server) : NULL;
+}
+
+zend_string *opa_server_var(const char *name)
+{
+	HashTable *t = server_table();
+	if (!t) return NULL;
+	zval *v = zend_hash_str_find(t, name, strlen(name));
+	if (!v) return NULL;
+	ZVAL_DEREF(v);
+	return Z_TYPE_P(v) == IS_STRING ? Z_STR_P(v) : NULL;
+}
+
+/* "X-Forwarded-For" -> HTTP_X_FORWARDED_FOR */
+static zend_string *header_var(const char *header)
+{
+	char name[128] = "HTTP_";
+	size_t n = 5;
+	for (const char *p = header; *p && n < sizeof(name) - 1; p++) {
+		name[n++] = *p == '-' ? '_' : (char) toupper((unsigned char) *p);
+	}
+	name[n] = 0;
+	return opa_server_var(name);
+}
+
+static void client_ip(smart_str *b)
+{
+	const char *hdr = OPA_G(trusted_proxy_header);
+	if (hdr && *hdr) {
+		zend_string *v = header_var(hdr);
+		if (v && ZSTR_LEN(v) > 0) {
+			const char *s = ZSTR_VAL(v), *end = s + ZSTR_LEN(v);
+			while (s < end && (*s == ' ' || *s == '\t')) s++;
+			const char *e = s;
+			while (e < end && *e != ',' && *e != ' ') e++;
+			opa_json_str(b, s, (size_t) (e - s));
+			return;
+		}
+	}
+	opa_json_zstr(b, opa_server_var("REMOTE_ADDR"));
+}
+
+static void headers_json(smart_str *b)
+{
+	HashTable *t = server_table();
+	bool first = true;
+	opa_json_c(b, '{');
+	if (t) {
+		zend_string *k;
+		zval *v;
+		ZEND_HASH_FOREACH_STR_KEY_VAL(t, k, v) {
+			if (!k || ZSTR_LEN(k) <= 5 || strncmp(ZSTR_VAL(k), "HTTP_", 5) != 0 || Z_TYPE_P(v) != IS_STRING) continue;
+			char name[128];
+			size_t n = MIN(ZSTR_LEN(k) - 5, sizeof(name) - 1);
+			for (size_t i = 0; i < n; i++) {
+				char c = ZSTR_VAL(k)[5 + i];
+				name[i] = c == '_' ? '-' : (char) tolower((unsigned char) c);
+			}
+			name[n] = 0;
+			if (!first) opa_json_c(b, ',');
+			first = false;
+			opa_json_str(b, name, n);
+			opa_json_c(b, ':');
+			if (opa_is_sensitive(name, n)) opa_json_cstr(b, OPA_MASK);
+			else opa_json_zstr(b, Z_STR_P(v));
+		} ZEND_HASH_FOREACH_END();
+	}
+	opa_json_c(b, '}');
+}
+
+static int response_status(bool web)
+{
+	int code = SG(sapi_headers).http_response_code;
+	return code == 0 && web ? 200 : code;
+}
+
+static void write_name(smart_str *b, bool web)
+{
+	if (web) {
+		zend_string *m = opa_server_var("REQUEST_METHOD"), *uri = opa_server_var("REQUEST_URI");
+		smart_str t = {0};
+		if (m) smart_str_appendl_ex(&t, ZSTR_VAL(m), ZSTR_LEN(m), OPA_P);
+		smart_str_appendc_ex(&t, ' ', OPA_P);
+		if (uri) {
+			const char *q = memchr(ZSTR_VAL(uri), '?', ZSTR_LEN(uri));
+			smart_str_appendl_ex(&t, ZSTR_VAL(uri), q ? (size_t) (q - ZSTR_VAL(uri)) : ZSTR_LEN(uri), OPA_P);
+		} else {
+			smart_str_appendc_ex(&t, '/', OPA_P);
+		}
+		opa_json_str(b, ZSTR_VAL(t.s), ZSTR_LEN(t.s));
+		smart_str_free_ex(&t, OPA_P);
+		return;
+	}
+	const char *script = SG(request_info).path_translated;
+	zend_string *sv = script ? NULL : opa_server_var("SCRIPT_FILENAME");
+	if (script) opa_json_cstr(b, script);
+	else if (sv) opa_json_zstr(b, sv);
+	else opa_json_cstr(b, "php");
+}
+
+static void http_request_json(smart_str *b, int status)
+{
+	bool first = true;
+	zend_string *uri = opa_server_var("REQUEST_URI");
+	zend_string *https = opa_server_var("HTTPS");
+	zend_string *scheme = opa_server_var("REQUEST_SCHEME");
+	zend_string *host = opa_server_var("HTTP_HOST");
+	opa_json_c(b, '{');
+	opa_json_key(b, "method", &first);
+	opa_json_zstr(b, opa_server_var("REQUEST_METHOD"));
+	opa_json_key(b, "uri", &first);
+	if (uri) opa_json_url(b, ZSTR_VAL(uri), ZSTR_LEN(uri)); else opa_json_cstr(b, "/");
+	opa_json_key(b, "host", &first);
+	opa_json_zstr(b, host ? host : opa_server_var("SERVER_NAME"));
+	opa_json_key(b, "scheme", &first);
+	if (https && ZSTR_LEN(https) && strcasecmp(ZSTR_VAL(https), "off") != 0) opa_json_cstr(b, "https");
+	else if (scheme) opa_json_zstr(b, scheme);
+	else opa_json_cstr(b, "http");
+	opa_json_key(b, "ip", &first);
+	client_ip(b);
+	opa_json_key(b, "user_agent", &first);
+	opa_json_zstr(b, opa_server_var("HTTP_USER_AGENT"));
+	opa_json_key(b, "status", &first);
+	opa_json_long(b, status);
+	opa_json_key(b, "headers", &first);
+	headers_json(b);
+	opa_json_c(b, '}');
+}
+
+static void tag_long(smart_str *b, const char *key, zend_long v, bool *first)
+{
+	char tmp[32];
+	snprintf(tmp, sizeof(tmp), ZEND_LONG_FMT, v);
+	opa_json_key(b, key, first);
+	opa_json_cstr(b, tmp);
+}
+
+static void span_records(opa_request *req, smart_str *b, bool *first)
+{
+	for (int kind = 0; kind < OPA_REC_KINDS; kind++) {
+		opa_json_key(b, rec_span_keys[kind], first);
+		opa_json_c(b, '[');
+		bool any = false;
+		for (uint32_t i = 0; i < req->recs_len; i++) {
+			opa_record *r = &req->recs[i];
+			if ((int) r->kind != kind) continue;
+			if (any) opa_json_c(b, ',');
+			any = true;
+			opa_json_raw(b, ZSTR_VAL(req->rec_buf.s) + r->offset, r->len);
+		}
+		opa_json_c(b, ']');
+	}
+}
+
+static void node_json(opa_request *req, smart_str *b, opa_node *n)
+{
+	char id[17];
+	bool first = true;
+	opa_json_c(b, '{');
+	opa_json_key(b, "call_id", &first);
+	opa_hex64(n->call_id, id);
+	opa_json_hex_or_null(b, id);
+	opa_json_key(b, "parent_id", &first);
+	if (n->parent_id) opa_hex64(n->parent_id, id); else id[0] = 0;
+	opa_json_hex_or_null(b, id);
+	opa_json_key(b, "function", &first);
+	opa_json_zstr(b, n->function);
+	if (n->class_name) {
+		opa_json_key(b, "class", &first);
+		opa_json_zstr(b, n->class_name);
+	}
+	if (n->file) {
+		opa_json_key(b, "file", &first);
+		opa_json_zstr(b, n->file);
+	}
+	opa_json_key(b, "line", &first);
+	opa_json_long(b, n->line);
+	opa_json_key(b, "start_ts", &first);
+	opa_json_double(b, opa_req_epoch_ms(req, n->start_ns));
+	opa_json_key(b, "duration_ms", &first);
+	opa_json_ms(b, n->dur_ns);
+	opa_json_key(b, "cpu_ms", &first);
+	opa_json_ms(b, n->cpu_ns);
+	opa_json_key(b, "memory_delta", &first);
+	opa_json_long(b, (zend_long) n->mem_delta);
+	opa_json_key(b, "depth", &first);
+	opa_json_long(b, n->depth);
+	opa_json_key(b, "function_type", &first);
+	opa_json_long(b, n->type);
+	if (n->file_ops) {
+		bool f2 = true;
+		opa_json_key(b, "file_io", &first);
+		opa_json_c(b, '{');
+		opa_json_key(b, "operations", &f2);
+		opa_json_long(b, n->file_ops);
+		opa_json_key(b, "bytes", &f2);
+		opa_json_long(b, (zend_long) n->file_bytes);
+		opa_json_key(b, "duration_ms", &f2);
+		opa_json_ms(b, n->file_ns);
+		opa_json_c(b, '}');
+	}
+	for (int kind = 0; kind < OPA_REC_KINDS && n->rec_head >= 0; kind++) {
+		bool any = false;
+		for (int32_t i = n->rec_head; i >= 0; i = req->recs[i].next) {
+			opa_record *r = &req->recs[i];
+			if ((int) r->kind != kind) continue;
+			if (!any) {
+				opa_json_key(b, rec_node_keys[kind], &first);
+				opa_json_c(b, '[');
+			} else {
+				opa_json_c(b, ',');
+			}
+			any = true;
+			opa_json_raw(b, ZSTR_VAL(req->rec_buf.s) + r->offset, r->len);
+		}
+		if (any) opa_json_c(b, ']');
+	}
+	opa_json_c(b, '}');
+}
+
+void opa_serialize_root(opa_request *req, uint64_t end_ns)
+{
+	smart_str *b = &req->out;
+	bool web = opa_server_var("REQUEST_METHOD") != NULL;
+	int status = response_status(web);
+	bool error = req->has_error || status >= 500;
+	uint64_t cpu = opa_cpu_ns();
+	char rate[32];
+
+	bool first = opa_msg_begin_span(req, b, "span", req->span_id);
+	opa_json_key(b, "parent_id", &first);
+	opa_json_hex_or_null(b, req->parent_id);
+	opa_json_key(b, "name", &first);
+	write_name(b, web);
+	opa_json_key(b, "start_ts", &first);
+	opa_json_double(b, req->start_epoch_ms);
+	opa_json_key(b, "end_ts", &first);
+	opa_json_double(b, opa_req_epoch_ms(req, end_ns));
+	opa_json_key(b, "duration_ms", &first);
+	opa_json_ms(b, end_ns - req->start_ns);
+	opa_json_key(b, "cpu_ms", &first);
+	opa_json_ms(b, cpu > req->cpu_start_ns ? cpu - req->cpu_start_ns : 0);
+	opa_json_key(b, "status", &first);
+	opa_json_cstr(b, error ? "error" : "ok");
+	opa_json_key(b, "language", &first);
+	opa_json_cstr(b, "php");
+	opa_json_key(b, "language_version", &first);
+	opa_json_cstr(b, PHP_VERSION);
+
+	bool tf = true;
+	opa_json_key(b, "tags", &first);
+	opa_json_c(b, '{');
+	opa_json_tag_pairs(b, &req->tags, &tf);
+	opt_str(b, "organization_id", OPA_G(organization_id), &tf);
+	opt_str(b, "project_id", OPA_G(project_id), &tf);
+	opt_str(b, "environment", OPA_G(environment), &tf);
+	opt_str(b, "release", OPA_G(release), &tf);
+	opa_json_key(b, "sampled", &tf);
+	opa_json_cstr(b, req->sampled ? "true" : "false");
+	snprintf(rate, sizeof(rate), "%g", req->sample_rate);
+	opa_json_key(b, "sample_rate", &tf);
+	opa_json_cstr(b, rate);
+	opa_json_key(b, "php.sapi", &tf);
+	opa_json_cstr(b, sapi_module.name);
+	tag_long(b, "memory_peak_bytes", (zend_long) zend_memory_peak_usage(0), &tf);
+	if (req->sampled) {
+		tag_long(b, "opa.nodes_kept", req->nodes_len, &tf);
+		tag_long(b, "opa.nodes_dropped_threshold", req->dropped_threshold, &tf);
+		tag_long(b, "opa.nodes_dropped_cap", req->dropped_cap, &tf);
+		tag_long(b, "opa.records_dropped", req->records_dropped, &tf);
+	}
+	if (web) {
+		opa_json_key(b, "http_request", &tf);
+		http_request_json(b, status);
+		bool rf = true;
+		opa_json_key(b, "http_response", &tf);
+		opa_json_c(b, '{');
+		opa_json_key(b, "status_code", &rf);
+		opa_json_long(b, status);
+		opa_json_c(b, '}');
+	}
+	opa_json_c(b, '}');
+
+	if (req->sampled) {
+		bool nf = true;
+		opa_json_key(b, "net", &first);
+		opa_json_c(b, '{');
+		opa_json_key(b, "bytes_sent", &nf);
+		opa_json_long(b, (zend_long) req->net_sent);
+		opa_json_key(b, "bytes_received", &nf);
+		opa_json_long(b, (zend_long) req->net_received);
+		opa_json_c(b, '}');
+		span_records(req, b, &first);
+		opa_json_key(b, "dumps", &first);
+		opa_json_c(b, '[');
+		if (req->dumps.s) opa_json_raw(b, ZSTR_VAL(req->dumps.s), ZSTR_LEN(req->dumps.s));
+		opa_json_c(b, ']');
+		opa_json_key(b, "stack", &first);
+		opa_json_c(b, '[');
+		for (uint32_t i = 0; i < req->nodes_len; i++) {
+			if (i) opa_json_c(b, ',');
+			node_json(req, b, &req->nodes[i]);
+		}
+		opa_json_c(b, ']');
+	}
+	opa_msg_end(req, b);
+}

@@ -1,0 +1,62 @@
+--TEST--
+CLI request: root span with ids, timings, memory and a call tree of real measured user calls
+--EXTENSIONS--
+opa
+--FILE--
+<?php
+require __DIR__ . '/support/harness.inc';
+$r = opa_run(<<<'PHP'
+function leaf($n) { usleep(300); return $n * 2; }
+function fast($n) { return $n + 1; }
+function middle() { $s = 0; for ($i = 0; $i < 3; $i++) { $s += leaf($i); } for ($i = 0; $i < 100; $i++) { $s += fast($i); } return $s; }
+class Worker { public function run() { return middle(); } }
+$x = str_repeat('x', 200000);
+echo (new Worker)->run(), "\n";
+echo opa_trace_id(), "\n";
+PHP, ['opa.call_threshold_us' => '100']);
+opa_check_clean($r);
+[$sum, $trace] = explode("\n", trim($r['stdout']));
+$root = opa_root($r);
+opa_check('output unchanged', $sum === '5056', $sum);
+opa_check('trace id is 32 hex and matches opa_trace_id()', preg_match('/^[0-9a-f]{32}$/', $root['trace_id']) && $root['trace_id'] === $trace, $root['trace_id']);
+opa_check('span id is 16 hex, no parent', preg_match('/^[0-9a-f]{16}$/', $root['span_id']) && $root['parent_id'] === null, $root);
+opa_check('service and language', $root['service'] === 'phpt' && $root['language'] === 'php' && $root['language_version'] === PHP_VERSION, $root);
+opa_check('cli name is the script', str_ends_with($root['name'], '.php'), $root['name']);
+opa_check('wall >= 0.9 ms and end after start', $root['duration_ms'] >= 0.9 && $root['end_ts'] >= $root['start_ts'], $root);
+opa_check('cpu measured', $root['cpu_ms'] > 0, $root['cpu_ms']);
+opa_check('peak memory above the 200 kB string', (int) $root['tags']['memory_peak_bytes'] > 200000, $root['tags']);
+opa_check('status ok', $root['status'] === 'ok', $root['status']);
+$leaf = opa_nodes($root, 'leaf');
+opa_check('3 leaf calls kept, each >= 0.3 ms', count($leaf) === 3 && min(array_column($leaf, 'duration_ms')) >= 0.3, $leaf);
+opa_check('fast calls under the threshold dropped and counted', !opa_nodes($root, 'fast') && (int) $root['tags']['opa.nodes_dropped_threshold'] >= 100, $root['tags']);
+$middle = opa_nodes($root, 'middle')[0] ?? null;
+$run = opa_nodes($root, 'run')[0] ?? null;
+$main = opa_nodes($root, '{main}')[0] ?? null;
+opa_check('parent links leaf -> middle -> Worker::run -> {main}', $middle && $run && $main
+    && $leaf[0]['parent_id'] === $middle['call_id'] && $middle['parent_id'] === $run['call_id']
+    && $run['parent_id'] === $main['call_id'] && $main['parent_id'] === null, $root['stack']);
+opa_check('method node has class, type 2, file and line', $run['class'] === 'Worker' && $run['function_type'] === 2 && str_ends_with($run['file'], '.php') && $run['line'] === 5, $run);
+opa_check('durations nest', $middle['duration_ms'] >= array_sum(array_column($leaf, 'duration_ms')) && $main['duration_ms'] >= $run['duration_ms'], [$middle, $main]);
+opa_check('start timestamps are epoch ms inside the request', $leaf[0]['start_ts'] >= $root['start_ts'] && $leaf[0]['start_ts'] <= $root['end_ts'], [$leaf[0]['start_ts'], $root['start_ts']]);
+opa_check('memory delta of {main} counts the string', $main['memory_delta'] >= 200000, $main['memory_delta']);
+opa_check('distinct call ids', count(array_unique(array_column($root['stack'], 'call_id'))) === count($root['stack']), null);
+?>
+--EXPECT--
+clean: ok
+output unchanged: ok
+trace id is 32 hex and matches opa_trace_id(): ok
+span id is 16 hex, no parent: ok
+service and language: ok
+cli name is the script: ok
+wall >= 0.9 ms and end after start: ok
+cpu measured: ok
+peak memory above the 200 kB string: ok
+status ok: ok
+3 leaf calls kept, each >= 0.3 ms: ok
+fast calls under the threshold dropped and counted: ok
+parent links leaf -> middle -> Worker::run -> {main}: ok
+method node has class, type 2, file and line: ok
+durations nest: ok
+start timestamps are epoch ms inside the request: ok
+memory delta of {main} counts the string: ok
+distinct call ids: ok

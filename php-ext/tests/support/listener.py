@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Test agent: accepts connections on a Unix socket or TCP port, decodes what the extension sends
+(JSON lines and LZ4 frames, shared/protocol.md) and, once stdin closes, prints one JSON report:
+{"messages": [...], "invalid_lines": [...], "garbage_bytes": n, "lz4_frames": n, "json_lines": n,
+ "connections": n, "bytes": n}.
+Usage: listener.py unix:/path/to.sock | tcp:127.0.0.1:0   (prints "ready <address>" when listening)
+"""
+import json
+import os
+import selectors
+import socket
+import sys
+import time
+
+import lz4.frame
+
+LZ4_MAGIC = b"\x04\x22\x4d\x18"
+
+
+def decode(buf, report):
+    i = 0
+    n = len(buf)
+    while i < n:
+        c = buf[i:i + 1]
+        if c in (b"\r", b"\n", b" ", b"\t"):
+            i += 1
+            continue
+        if c == b"{":
+            end = buf.find(b"\n", i)
+            end = n if end < 0 else end
+            decode_line(buf[i:end], report)
+            report["json_lines"] += 1
+            i = end + 1
+            continue
+        if buf[i:i + 4] == LZ4_MAGIC:
+            d = lz4.frame.LZ4FrameDecompressor()
+            try:
+                out = d.decompress(buf[i:])
+            except Exception as e:  # noqa: BLE001 - a broken frame is a test failure, reported
+                report["invalid_lines"].append("lz4: %s" % e)
+                return
+            report["lz4_frames"] += 1
+            if not d.eof:
+                report["invalid_lines"].append("lz4: truncated frame")
+                return
+            for line in out.split(b"\n"):
+                if line.strip():
+                    decode_line(line, report)
+            i = n - len(d.unused_data)
+            continue
+        end = buf.find(b"\n", i)
+        end = n if end < 0 else end
+        report["garbage_bytes"] += end - i
+        i = end + 1
+
+
+def decode_line(line, report):
+    try:
+        report["messages"].append(json.loads(line.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError) as e:
+        report["invalid_lines"].append("%s: %r" % (e, line[:200]))
+
+
+def main():
+    spec = sys.argv[1]
+    if spec.startswith("unix:"):
+        path = spec[5:]
+        if os.path.exists(path):
+            os.unlink(path)
+        srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        srv.bind(path)
+        address = path
+    else:
+        host, port = spec[4:].rsplit(":", 1)
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind((host, int(port)))
+        address = "%s:%d" % srv.getsockname()
+    srv.listen(64)
+    srv.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(srv, selectors.EVENT_READ, "accept")
+    sel.register(sys.stdin, selectors.EVENT_READ, "stdin")
+    print("ready " + address, flush=True)
+
+    conns = {}
+    report = {"messages": [], "invalid_lines": [], "garbage_bytes": 0, "lz4_frames": 0, "json_lines": 0,
+              "connections": 0, "bytes": 0}
+    stopping_at = None
+    while True:
+        timeout = None if stopping_at is None else max(0.0, stopping_at - time.monotonic())
+        if stopping_at is not None and (not conns or timeout == 0):
+            break
+        for key, _ in sel.select(timeout):
+            if key.data == "accept":
+                c, _ = srv.accept()
+                c.setblocking(False)
+                conns[c] = bytearray()
+                report["connections"] += 1
+                sel.register(c, selectors.EVENT_READ, "conn")
+            elif key.data == "stdin":
+                if not os.read(sys.stdin.fileno(), 4096):
+                    sel.unregister(sys.stdin)
+                    stopping_at = time.monotonic() + 2.0
+            else:
+                c = key.fileobj
+                data = c.recv(1 << 20)
+                if data:
+                    conns[c] += data
+                    report["bytes"] += len(data)
+                else:
+                    sel.unregister(c)
+                    decode(bytes(conns.pop(c)), report)
+                    c.close()
+    for c, buf in conns.items():
+        decode(bytes(buf), report)
+    sys.stdout.write(json.dumps(report))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
