@@ -46,7 +46,7 @@ def decode(buf, report):
             for line in out.split(b"\n"):
                 if line.strip():
                     decode_line(line, report)
-            i = n - len(d.unused_data)
+            i = n - len(d.unused_data or b"")
             continue
         end = buf.find(b"\n", i)
         end = n if end < 0 else end
