@@ -1,12 +1,29 @@
 package dev.opa.agent;
 
 import dev.opa.agent.config.Settings;
+import dev.opa.agent.ops.IngestMetrics;
+import dev.opa.agent.ops.RateLimitedLog;
+import dev.opa.agent.ops.StoreReadinessCheck;
+import dev.opa.agent.parse.Limits;
+import dev.opa.agent.parse.MessageParser;
+import dev.opa.agent.pipeline.BatchAccumulator;
+import dev.opa.agent.pipeline.ShutdownFlusher;
 import dev.opa.agent.store.SpanStore;
 import dev.opa.agent.store.SpanStoreFactory;
+import dev.opa.agent.store.Spool;
+import dev.opa.agent.store.StoreWriter;
+import dev.opa.agent.trace.KeepMarks;
+import dev.opa.agent.trace.TailSampler;
+import dev.opa.agent.trace.TraceAssembler;
+import dev.opa.agent.wire.FrameDecoderFactory;
+import dev.opa.agent.wire.SocketFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -16,17 +33,68 @@ import org.apache.camel.spi.Registry;
  */
 public class AgentConfiguration implements CamelConfiguration {
 
+    /** The id of the circuit breaker in routes/pipeline.camel.yaml (read by the readiness check). */
+    public static final String STORE_BREAKER_ID = "store-breaker";
+
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings settings = new Settings(context);
+        Settings cfg = new Settings(context);
         Registry registry = context.getRegistry();
-
         PrometheusMeterRegistry meters = metricsRegistry(registry);
 
-        SpanStore store = SpanStoreFactory.create(settings.section("opa.store"));
+        IngestMetrics ingestMetrics = new IngestMetrics(meters, new RateLimitedLog(cfg.longValue("opa.log.reject-interval-ms")));
+        registry.bind("ingestMetrics", ingestMetrics);
+        int maxFrame = cfg.intValue("opa.frames.max-frame-bytes");
+        registry.bind("unixFrameDecoder", new FrameDecoderFactory("unix", maxFrame, ingestMetrics));
+        registry.bind("tcpFrameDecoder", new FrameDecoderFactory("tcp", maxFrame, ingestMetrics));
+        Path socket = Path.of(cfg.string("opa.socket.path"));
+        SocketFile.prepare(socket);
+        String socketMode = cfg.string("opa.socket.mode");
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // bind happens when the routes start; the mode is applied once fully started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                SocketFile.applyMode(socket, socketMode);
+            }
+        });
+
+        registry.bind("messageParser", new MessageParser(new Limits(cfg.intValue("opa.limits.max-query-chars"),
+                cfg.intValue("opa.limits.max-dump-chars"), cfg.intValue("opa.limits.max-tag-chars")), ingestMetrics));
+
+        KeepMarks keepMarks = new KeepMarks(cfg.longValue("opa.sampling.keep-mark-ttl-ms"));
+        registry.bind("keepMarks", keepMarks);
+        TraceAssembler assembler = new TraceAssembler(new TraceAssembler.Limits(cfg.longValue("opa.tail.grace-ms"),
+                cfg.longValue("opa.tail.ttl-ms"), cfg.intValue("opa.tail.max-traces"), cfg.intValue("opa.tail.max-spans"),
+                cfg.intValue("opa.tail.remember-completed")), meters);
+        registry.bind("traceAssembler", assembler);
+        TailSampler sampler = new TailSampler(cfg.doubleValue("opa.sampling.rate"),
+                cfg.doubleValue("opa.sampling.slow-threshold-ms"), keepMarks, meters);
+        registry.bind("tailSampler", sampler);
+        BatchAccumulator accumulator = new BatchAccumulator(cfg.intValue("opa.batch.max-size"),
+                cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"), meters);
+        registry.bind("batchAccumulator", accumulator);
+
+        SpanStore store = SpanStoreFactory.create(cfg.section("opa.store"));
         store.init();
         registry.bind("spanStore", store);
         registry.bind("dataSource", store.readDataSource());
+        StoreWriter writer = new StoreWriter(store, meters);
+        registry.bind("storeWriter", writer);
+        Spool spool = new Spool(Path.of(cfg.string("opa.spool.dir")), cfg.longValue("opa.spool.max-bytes"), meters);
+        registry.bind("spool", spool);
+
+        StoreReadinessCheck readiness = new StoreReadinessCheck(store, STORE_BREAKER_ID);
+        readiness.setCamelContext(context);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(readiness);
+        }
+        registry.bind("storeReadiness", readiness);
+        context.addService(new ShutdownFlusher(assembler, sampler, accumulator, writer, spool, store), true, true);
     }
 
     /** camel-micrometer-prometheus binds its registry as metricsRegistry (and serves it); share that one. */

@@ -1,0 +1,115 @@
+package dev.opa.agent.pipeline;
+
+import dev.opa.agent.model.Batch;
+import dev.opa.agent.model.ErrorEvent;
+import dev.opa.agent.model.LogEvent;
+import dev.opa.agent.model.Span;
+import dev.opa.agent.parse.Parsed;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects kept spans, errors and logs into store batches: a batch is ready when it holds {@code maxSize}
+ * items, or when the oldest pending item has waited {@code intervalMs}. Above {@code maxPending} items new
+ * input is dropped and counted (the store cannot keep up and the spool is the place for backlog).
+ */
+public class BatchAccumulator {
+
+    private final int maxSize;
+    private final long intervalMs;
+    private final int maxPending;
+    private final Counter dropped;
+    private List<Span> spans = new ArrayList<>();
+    private List<ErrorEvent> errors = new ArrayList<>();
+    private List<LogEvent> logs = new ArrayList<>();
+    private long oldestPendingMs = -1;
+
+    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, MeterRegistry meters) {
+        this.maxSize = maxSize;
+        this.intervalMs = intervalMs;
+        this.maxPending = maxPending;
+        this.dropped = Counter.builder("opa.items.dropped").tag("reason", "backpressure")
+                .description("spans/errors/logs dropped because the batcher was full").register(meters);
+        Gauge.builder("opa.batch.pending", this, BatchAccumulator::pending).register(meters);
+    }
+
+    public synchronized int pending() {
+        return spans.size() + errors.size() + logs.size();
+    }
+
+    public synchronized void addSpans(List<Span> kept) {
+        if (admit(kept.size())) {
+            spans.addAll(kept);
+        }
+    }
+
+    /** Errors and logs of a parsed frame (they are not sampled). */
+    public synchronized void addEvents(Parsed parsed) {
+        if (admit(parsed.errors().size() + parsed.logs().size())) {
+            errors.addAll(parsed.errors());
+            logs.addAll(parsed.logs());
+        }
+    }
+
+    private boolean admit(int n) {
+        if (n == 0) {
+            return false;
+        }
+        if (pending() + n > maxPending) {
+            dropped.increment(n);
+            return false;
+        }
+        if (oldestPendingMs < 0) {
+            oldestPendingMs = System.currentTimeMillis();
+        }
+        return true;
+    }
+
+    /** Full batches, plus the remainder once it has waited the interval. */
+    public List<Batch> takeReady() {
+        return take(false);
+    }
+
+    /** Everything pending (shutdown). */
+    public List<Batch> takeAll() {
+        return take(true);
+    }
+
+    private synchronized List<Batch> take(boolean all) {
+        List<Batch> out = new ArrayList<>();
+        boolean due = all || (oldestPendingMs >= 0 && System.currentTimeMillis() - oldestPendingMs >= intervalMs);
+        while (pending() >= maxSize || (due && pending() > 0)) {
+            out.add(cut());
+        }
+        if (pending() == 0) {
+            oldestPendingMs = -1;
+        } else if (due) {
+            oldestPendingMs = System.currentTimeMillis();
+        }
+        return out;
+    }
+
+    /** Removes up to maxSize items, spans first. */
+    private Batch cut() {
+        int room = maxSize;
+        List<Span> s = head(spans, room);
+        spans = spans.subList(s.size(), spans.size());
+        room -= s.size();
+        List<ErrorEvent> e = head(errors, room);
+        errors = errors.subList(e.size(), errors.size());
+        room -= e.size();
+        List<LogEvent> l = head(logs, room);
+        logs = logs.subList(l.size(), logs.size());
+        spans = new ArrayList<>(spans);
+        errors = new ArrayList<>(errors);
+        logs = new ArrayList<>(logs);
+        return new Batch(s, e, l);
+    }
+
+    private static <T> List<T> head(List<T> list, int n) {
+        return new ArrayList<>(list.subList(0, Math.min(n, list.size())));
+    }
+}

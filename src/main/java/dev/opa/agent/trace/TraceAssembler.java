@@ -1,0 +1,161 @@
+package dev.opa.agent.trace;
+
+import dev.opa.agent.model.Span;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tail buffer: groups spans by trace id. A trace completes {@code graceMs} after its root span arrived,
+ * or {@code ttlMs} after its first span when no root comes. Bounded by open traces and buffered spans: at a
+ * limit the oldest traces complete early (counted). Spans of an already completed trace pass straight
+ * through, marked late.
+ */
+public class TraceAssembler {
+
+    /** Tail buffer limits and timings. */
+    public record Limits(long graceMs, long ttlMs, int maxTraces, int maxSpans, int rememberCompleted) {
+    }
+
+    private static final class OpenTrace {
+        final long firstSeenMs;
+        final List<Span> spans = new ArrayList<>(4);
+        boolean rootSeen;
+
+        OpenTrace(long firstSeenMs) {
+            this.firstSeenMs = firstSeenMs;
+        }
+    }
+
+    private record Deadline(String traceId, long atMs) {
+    }
+
+    private final Limits limits;
+    private final LinkedHashMap<String, OpenTrace> open = new LinkedHashMap<>();
+    private final ArrayDeque<Deadline> rootDeadlines = new ArrayDeque<>();
+    private final Map<String, Boolean> recentlyCompleted;
+    private List<CompletedTrace> ready = new ArrayList<>();
+    private int bufferedSpans;
+    private final Counter completedRoot;
+    private final Counter completedTtl;
+    private final Counter completedEarly;
+    private final Counter completedShutdown;
+    private final Counter lateSpans;
+
+    public TraceAssembler(Limits limits, MeterRegistry meters) {
+        this.limits = limits;
+        this.recentlyCompleted = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > limits.rememberCompleted();
+            }
+        };
+        Gauge.builder("opa.tailbuffer.traces", this, TraceAssembler::openTraces)
+                .description("traces waiting in the tail buffer").register(meters);
+        Gauge.builder("opa.tailbuffer.spans", this, TraceAssembler::bufferedSpans)
+                .description("spans waiting in the tail buffer").register(meters);
+        completedRoot = completed(meters, "root");
+        completedTtl = completed(meters, "ttl");
+        completedEarly = completed(meters, "limit");
+        completedShutdown = completed(meters, "shutdown");
+        lateSpans = Counter.builder("opa.spans.late").description("spans arriving after their trace completed")
+                .register(meters);
+    }
+
+    private static Counter completed(MeterRegistry meters, String reason) {
+        return Counter.builder("opa.traces.completed").description("traces leaving the tail buffer, by reason")
+                .tag("reason", reason).register(meters);
+    }
+
+    public synchronized int openTraces() {
+        return open.size();
+    }
+
+    public synchronized int bufferedSpans() {
+        return bufferedSpans;
+    }
+
+    /** Adds spans; completes the oldest traces early when a limit is passed. */
+    public void add(List<Span> spans) {
+        addAt(spans, System.currentTimeMillis());
+    }
+
+    synchronized void addAt(List<Span> spans, long nowMs) {
+        for (Span span : spans) {
+            String id = span.traceId();
+            if (recentlyCompleted.containsKey(id)) {
+                lateSpans.increment();
+                ready.add(new CompletedTrace(id, List.of(span), true));
+                continue;
+            }
+            OpenTrace trace = open.computeIfAbsent(id, k -> new OpenTrace(nowMs));
+            trace.spans.add(span);
+            bufferedSpans++;
+            if (span.isRoot() && !trace.rootSeen) {
+                trace.rootSeen = true;
+                rootDeadlines.add(new Deadline(id, nowMs + limits.graceMs()));
+            }
+        }
+        while (open.size() > limits.maxTraces() || bufferedSpans > limits.maxSpans()) {
+            Iterator<Map.Entry<String, OpenTrace>> eldest = open.entrySet().iterator();
+            Map.Entry<String, OpenTrace> e = eldest.next();
+            eldest.remove();
+            ready.add(complete(e.getKey(), e.getValue()));
+            completedEarly.increment();
+        }
+    }
+
+    /** Traces whose grace or TTL has passed (plus early completions and late spans since the last call). */
+    public List<CompletedTrace> drainCompleted() {
+        return drainCompletedAt(System.currentTimeMillis());
+    }
+
+    synchronized List<CompletedTrace> drainCompletedAt(long nowMs) {
+        List<CompletedTrace> out = ready;
+        ready = new ArrayList<>();
+        while (!rootDeadlines.isEmpty() && rootDeadlines.peek().atMs() <= nowMs) {
+            String id = rootDeadlines.poll().traceId();
+            OpenTrace trace = open.remove(id);
+            if (trace != null) {
+                out.add(complete(id, trace));
+                completedRoot.increment();
+            }
+        }
+        Iterator<Map.Entry<String, OpenTrace>> it = open.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, OpenTrace> e = it.next();
+            if (e.getValue().firstSeenMs + limits.ttlMs() > nowMs) {
+                break; // insertion order is first-seen order
+            }
+            it.remove();
+            out.add(complete(e.getKey(), e.getValue()));
+            completedTtl.increment();
+        }
+        return out;
+    }
+
+    /** Completes everything still buffered (shutdown). */
+    public synchronized List<CompletedTrace> drainAll() {
+        List<CompletedTrace> out = ready;
+        ready = new ArrayList<>();
+        for (Map.Entry<String, OpenTrace> e : open.entrySet()) {
+            out.add(complete(e.getKey(), e.getValue()));
+            completedShutdown.increment();
+        }
+        open.clear();
+        rootDeadlines.clear();
+        return out;
+    }
+
+    private CompletedTrace complete(String id, OpenTrace trace) {
+        bufferedSpans -= trace.spans.size();
+        recentlyCompleted.put(id, Boolean.TRUE);
+        return new CompletedTrace(id, trace.spans, false);
+    }
+}

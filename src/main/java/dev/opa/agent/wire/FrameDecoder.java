@@ -1,0 +1,303 @@
+package dev.opa.agent.wire;
+
+import dev.opa.agent.ops.IngestMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FrameInputStream;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+
+/**
+ * Splits one connection's byte stream into JSON lines per protocol §2: JSON lines, standard LZ4 frames and
+ * the legacy {@code LZ4} + size + block form. Frames may be split across reads at any byte. Anything bad is
+ * counted and skipped; the connection goes on with the next frame. One instance per connection (stateful).
+ * Emits one {@link Frames} per read holding every complete line found in it.
+ */
+public class FrameDecoder extends ByteToMessageDecoder {
+
+    private static final byte[] LEGACY_MAGIC = {'L', 'Z', '4'};
+    private static final byte[] FRAME_MAGIC = {0x04, 0x22, 0x4D, 0x18};
+    private static final int LEGACY_HEADER = 11;
+    private static final LZ4SafeDecompressor BLOCK_DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
+
+    private enum Mode { SCAN, SKIP_TO_NEWLINE, LEGACY_BLOCK, SKIP_ALL }
+
+    private final String transport;
+    private final int maxFrameBytes;
+    private final IngestMetrics metrics;
+    private Mode mode = Mode.SCAN;
+    private int legacySize;
+
+    public FrameDecoder(String transport, int maxFrameBytes, IngestMetrics metrics) {
+        this.transport = transport;
+        this.maxFrameBytes = maxFrameBytes;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        List<byte[]> lines = new ArrayList<>();
+        while (in.isReadable() && step(in, lines)) {
+            // each step consumes one frame or skips bad bytes
+        }
+        if (!lines.isEmpty()) {
+            out.add(new Frames(transport, lines));
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        List<byte[]> lines = new ArrayList<>();
+        while (in.isReadable() && step(in, lines)) {
+            // drain complete frames first
+        }
+        endOfStream(in, lines);
+        if (!lines.isEmpty()) {
+            out.add(new Frames(transport, lines));
+        }
+    }
+
+    /** Handles what is left when the connection closes. */
+    private void endOfStream(ByteBuf in, List<byte[]> lines) {
+        if (mode == Mode.LEGACY_BLOCK) {
+            decompressLegacy(in, lines);
+        } else if (mode == Mode.SCAN && in.isReadable()) {
+            byte first = in.getByte(in.readerIndex());
+            if (first == '{') {
+                // protocol §2: at end of stream an unterminated JSON object is accepted
+                metrics.frameReceived(transport);
+                lines.add(readBytes(in, in.readableBytes()));
+            } else {
+                metrics.frameRejected("truncated", in.readableBytes() + " bytes of a partial frame at connection close");
+            }
+        }
+        in.skipBytes(in.readableBytes());
+        mode = Mode.SCAN;
+    }
+
+    /** Consumes one unit from {@code in}; returns false when more bytes are needed. */
+    private boolean step(ByteBuf in, List<byte[]> lines) {
+        switch (mode) {
+            case SKIP_ALL, LEGACY_BLOCK -> {
+                if (mode == Mode.LEGACY_BLOCK && in.readableBytes() <= legacyCompressedBound()) {
+                    return false;
+                }
+                if (mode == Mode.LEGACY_BLOCK) {
+                    metrics.frameRejected("lz4_corrupt", "legacy LZ4 block longer than its declared size allows");
+                    mode = Mode.SKIP_ALL;
+                }
+                in.skipBytes(in.readableBytes());
+                return false;
+            }
+            case SKIP_TO_NEWLINE -> {
+                int nl = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+                if (nl < 0) {
+                    in.skipBytes(in.readableBytes());
+                    return false;
+                }
+                in.readerIndex(nl + 1);
+                mode = Mode.SCAN;
+                return true;
+            }
+            default -> {
+                return scan(in, lines);
+            }
+        }
+    }
+
+    private boolean scan(ByteBuf in, List<byte[]> lines) {
+        skipWhitespace(in);
+        if (!in.isReadable()) {
+            return false;
+        }
+        byte first = in.getByte(in.readerIndex());
+        if (first == '{') {
+            return jsonLine(in, lines);
+        }
+        int frameMatch = prefixMatch(in, FRAME_MAGIC);
+        if (frameMatch == FRAME_MAGIC.length) {
+            return lz4Frame(in, lines);
+        }
+        int legacyMatch = prefixMatch(in, LEGACY_MAGIC);
+        if (legacyMatch == LEGACY_MAGIC.length) {
+            return legacyHeader(in);
+        }
+        if (frameMatch == in.readableBytes() || legacyMatch == in.readableBytes()) {
+            return false; // could still become a magic: wait for more bytes
+        }
+        metrics.frameRejected("garbage", "unknown frame start byte 0x" + Integer.toHexString(first & 0xff));
+        mode = Mode.SKIP_TO_NEWLINE;
+        return true;
+    }
+
+    private boolean jsonLine(ByteBuf in, List<byte[]> lines) {
+        int start = in.readerIndex();
+        int nl = in.indexOf(start, in.writerIndex(), (byte) '\n');
+        if (nl < 0) {
+            if (in.readableBytes() > maxFrameBytes) {
+                metrics.frameRejected("oversize", "JSON line over " + maxFrameBytes + " bytes");
+                mode = Mode.SKIP_TO_NEWLINE;
+                return true;
+            }
+            return false;
+        }
+        int length = nl - start;
+        if (length > maxFrameBytes) {
+            metrics.frameRejected("oversize", "JSON line of " + length + " bytes over " + maxFrameBytes);
+            in.readerIndex(nl + 1);
+            return true;
+        }
+        metrics.frameReceived(transport);
+        int end = length > 0 && in.getByte(nl - 1) == '\r' ? length - 1 : length;
+        lines.add(readBytes(in, end));
+        in.readerIndex(nl + 1);
+        return true;
+    }
+
+    private boolean lz4Frame(ByteBuf in, List<byte[]> lines) {
+        int start = in.readerIndex();
+        int length;
+        try {
+            length = Lz4FrameScanner.frameLength(in, start);
+        } catch (Lz4FrameScanner.MalformedFrameException e) {
+            metrics.frameRejected("lz4_corrupt", e.getMessage());
+            in.skipBytes(FRAME_MAGIC.length);
+            mode = Mode.SKIP_TO_NEWLINE;
+            return true;
+        }
+        if (length == Lz4FrameScanner.INCOMPLETE) {
+            if (in.readableBytes() > compressedBound(maxFrameBytes)) {
+                metrics.frameRejected("oversize", "LZ4 frame over " + maxFrameBytes + " bytes");
+                in.skipBytes(in.readableBytes());
+                mode = Mode.SKIP_TO_NEWLINE;
+            }
+            return false;
+        }
+        metrics.frameReceived(transport);
+        try (InputStream frame = new LZ4FrameInputStream(new ByteBufInputStream(in.retainedSlice(start, length), true))) {
+            byte[] content = readCapped(frame);
+            if (content == null) {
+                metrics.frameRejected("oversize", "LZ4 frame decompresses to over " + maxFrameBytes + " bytes");
+            } else {
+                splitLines(content, lines);
+            }
+        } catch (IOException | RuntimeException e) {
+            metrics.frameRejected("lz4_corrupt", "LZ4 frame does not decompress: " + e.getMessage());
+        }
+        in.readerIndex(start + length);
+        return true;
+    }
+
+    private boolean legacyHeader(ByteBuf in) {
+        if (in.readableBytes() < LEGACY_HEADER) {
+            return false;
+        }
+        long declared = in.getLongLE(in.readerIndex() + LEGACY_MAGIC.length);
+        in.skipBytes(LEGACY_HEADER);
+        if (declared < 0 || declared > maxFrameBytes) {
+            metrics.frameRejected("oversize", "legacy LZ4 block declares " + declared + " bytes");
+            mode = Mode.SKIP_ALL;
+        } else {
+            legacySize = (int) declared;
+            mode = Mode.LEGACY_BLOCK;
+        }
+        return true;
+    }
+
+    private void decompressLegacy(ByteBuf in, List<byte[]> lines) {
+        metrics.frameReceived(transport);
+        byte[] compressed = readBytes(in, in.readableBytes());
+        byte[] content = new byte[legacySize];
+        try {
+            int n = BLOCK_DECOMPRESSOR.decompress(compressed, 0, compressed.length, content, 0, legacySize);
+            if (n != legacySize) {
+                metrics.frameRejected("lz4_corrupt", "legacy LZ4 block gave " + n + " of " + legacySize + " declared bytes");
+                return;
+            }
+            splitLines(content, lines);
+        } catch (LZ4Exception e) {
+            metrics.frameRejected("lz4_corrupt", "legacy LZ4 block does not decompress: " + e.getMessage());
+        }
+    }
+
+    private int legacyCompressedBound() {
+        return compressedBound(legacySize);
+    }
+
+    private static int compressedBound(int size) {
+        return (int) Math.min(Integer.MAX_VALUE - 1L, size + size / 255L + 16 + 65536L);
+    }
+
+    private byte[] readCapped(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[65536];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            if (out.size() + n > maxFrameBytes) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** Decompressed content is one or more JSON lines. */
+    private void splitLines(byte[] content, List<byte[]> lines) {
+        int start = 0;
+        for (int i = 0; i <= content.length; i++) {
+            if (i == content.length || content[i] == '\n') {
+                int s = start;
+                int e = i;
+                while (s < e && isSpace(content[s])) {
+                    s++;
+                }
+                while (e > s && isSpace(content[e - 1])) {
+                    e--;
+                }
+                if (e > s) {
+                    if (content[s] == '{') {
+                        lines.add(java.util.Arrays.copyOfRange(content, s, e));
+                    } else {
+                        metrics.frameRejected("garbage", "LZ4 content line does not start with '{'");
+                    }
+                }
+                start = i + 1;
+            }
+        }
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    private static void skipWhitespace(ByteBuf in) {
+        while (in.isReadable() && isSpace(in.getByte(in.readerIndex()))) {
+            in.skipBytes(1);
+        }
+    }
+
+    /** How many leading bytes of {@code in} match {@code magic}, or -1 on a mismatch. */
+    private static int prefixMatch(ByteBuf in, byte[] magic) {
+        int n = Math.min(magic.length, in.readableBytes());
+        for (int i = 0; i < n; i++) {
+            if (in.getByte(in.readerIndex() + i) != magic[i]) {
+                return -1;
+            }
+        }
+        return n;
+    }
+
+    private static byte[] readBytes(ByteBuf in, int length) {
+        byte[] bytes = new byte[length];
+        in.getBytes(in.readerIndex(), bytes);
+        return bytes;
+    }
+}
