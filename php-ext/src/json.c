@@ -96,7 +96,7 @@ void opa_json_double(smart_str *b, double v)
 void opa_json_ms(smart_str *b, uint64_t ns)
 {
 	char tmp[32];
-	int n = snprintf(tmp, sizeof(tmp), "%.3f", (double) ns / 1e6);
+	int n = snprintf(tmp, sizeof(tmp), "%.6f", (double) ns / 1e6);
 	opa_json_raw(b, tmp, (size_t) n);
 }
 
