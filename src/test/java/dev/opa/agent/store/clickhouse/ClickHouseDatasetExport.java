@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a realistic generated data set the way the two stores would receive it: every batch's
@@ -18,7 +19,8 @@ import java.util.Map;
  * time range and counts. The chDB harness (src/test/clickhouse/) loads both and compares.
  *
  * <pre>java -cp target/classes:target/test-classes:$(deps) dev.opa.agent.store.clickhouse.ClickHouseDatasetExport \
- *     --out target/ch-dataset --spans 20000 [--batch-size 5000] [--spans-per-second 40] [--duckdb true]</pre>
+ *     --out target/ch-dataset --spans 20000 [--batch-size 5000] [--spans-per-second 40] [--duckdb true]
+ *     [--tables spans_min,errors]   (only these tables' payloads: the 1M-span size benchmark needs spans_min)</pre>
  */
 public final class ClickHouseDatasetExport {
 
@@ -33,11 +35,13 @@ public final class ClickHouseDatasetExport {
         double density = Double.parseDouble(opt.getOrDefault("spans-per-second", "40"));
         boolean duckdb = Boolean.parseBoolean(opt.getOrDefault("duckdb", "true"));
         long seed = Long.parseLong(opt.getOrDefault("seed", "42"));
-        System.out.println(export(out, spans, batchSize, density, duckdb, seed).toPrettyString());
+        Set<String> tables = opt.containsKey("tables") ? Set.of(opt.get("tables").split(",")) : null;
+        System.out.println(export(out, spans, batchSize, density, duckdb, seed, tables).toPrettyString());
     }
 
-    static ObjectNode export(Path out, int spanTarget, int batchSize, double density, boolean duckdb, long seed)
-            throws Exception {
+    /** @param tables payload tables to write, null for all */
+    static ObjectNode export(Path out, int spanTarget, int batchSize, double density, boolean duckdb, long seed,
+                             Set<String> tables) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         Path payloads = out.resolve("payloads");
         Files.createDirectories(payloads);
@@ -69,6 +73,9 @@ public final class ClickHouseDatasetExport {
                 errors += batch.errors().size();
                 logs += batch.logs().size();
                 for (InsertPayload p : encoder.encode(batch)) {
+                    if (tables != null && !tables.contains(p.table())) {
+                        continue;
+                    }
                     Files.write(payloads.resolve(String.format("%05d-%s.jsonl", batchNo, p.table())), p.body());
                     rows.merge(p.table(), (long) p.rows(), Long::sum);
                     bytes += p.body().length;
