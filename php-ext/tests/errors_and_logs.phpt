@@ -1,0 +1,86 @@
+--TEST--
+Errors: warnings, notices, user errors, @-silenced ones skipped, uncaught exception with its class and trace, fatal error; error_log() as logs; stable fingerprints
+--EXTENSIONS--
+opa
+--FILE--
+<?php
+require __DIR__ . '/support/harness.inc';
+$warn = <<<'PHP'
+function risky() { return $undefined_var ?? null ?: $missing; }
+risky();
+@file_get_contents('/nonexistent/silenced');
+trigger_error('custom notice 42', E_USER_NOTICE);
+error_log('app.ERROR: payment failed for order 7');
+error_log('plain message');
+echo "done\n";
+PHP;
+$r = opa_run($warn, [], [], ['script' => 'errors_and_logs.php']);
+opa_check_clean($r);
+$errors = opa_of_type($r, 'error');
+$root = opa_root($r);
+opa_check('two errors (the @-silenced one skipped)', count($errors) === 2, array_column($errors, 'error_message'));
+[$w, $n] = $errors;
+opa_check('warning: type, message, file, line', $w['error_type'] === 'E_WARNING' && $w['error_message'] === 'Undefined variable $missing' && str_ends_with($w['file'], '.php') && $w['line'] === 2, $w);
+opa_check('warning stack trace names the function', $w['stack_trace'][0]['function'] === 'risky', $w['stack_trace']);
+opa_check('user notice', $n['error_type'] === 'E_USER_NOTICE' && $n['tags']['severity'] === 'E_USER_NOTICE' && $n['tags']['handled'] === 'false', $n);
+opa_check('errors belong to the request trace and span', $w['trace_id'] === $root['trace_id'] && $w['span_id'] === $root['span_id'] && $w['service'] === 'phpt', $w);
+opa_check('fingerprint 16 hex, occurred_at epoch ms', preg_match('/^[0-9a-f]{16}$/', $w['fingerprint']) && abs($w['occurred_at_ms'] - $root['start_ts']) < 60000, $w);
+opa_check('warnings do not fail the request', $root['status'] === 'ok', $root['status']);
+$logs = opa_of_type($r, 'log');
+opa_check('error_log() becomes log messages with levels', count($logs) === 2 && $logs[0]['level'] === 'ERROR' && $logs[0]['message'] === 'app.ERROR: payment failed for order 7'
+    && $logs[1]['level'] === 'ERROR' && $logs[0]['fields']['source'] === 'error_log' && $logs[0]['fields']['line'] === '6' && $logs[0]['trace_id'] === $root['trace_id'], $logs);
+
+$r2 = opa_run($warn, [], [], ['script' => 'errors_and_logs.php']);
+opa_check('fingerprints stable across requests', array_column(opa_of_type($r2, 'error'), 'fingerprint') === array_column($errors, 'fingerprint'), null);
+
+$r = opa_run(<<<'PHP'
+class PaymentDeclined extends RuntimeException {}
+function charge($amount) { throw new PaymentDeclined("card declined for amount $amount", 402); }
+try { charge(1); } catch (Exception $e) { }
+charge(99);
+PHP);
+opa_check_clean($r, 255);
+$errors = opa_of_type($r, 'error');
+$root = opa_root($r);
+opa_check('one error: the uncaught exception (the caught one is not an error)', count($errors) === 1, array_column($errors, 'error_message'));
+$e = $errors[0];
+opa_check('exception class, message, location', $e['error_type'] === 'PaymentDeclined' && $e['error_message'] === 'card declined for amount 99' && $e['line'] === 3, $e);
+opa_check('exception trace from the throwable', $e['stack_trace'][0]['function'] === 'charge' && $e['stack_trace'][0]['line'] === 5, $e['stack_trace']);
+opa_check('uncaught exception fails the request', $root['status'] === 'error' && $e['tags']['handled'] === 'false', $root['status']);
+
+$r = opa_run("function f() { g(); }\nf();\n", ['opa.call_threshold_us' => '0']);
+opa_check_clean($r, 255);
+$errors = opa_of_type($r, 'error');
+$root = opa_root($r);
+opa_check('fatal error reported and request failed', count($errors) === 1 && $errors[0]['error_type'] === 'Error' && str_contains($errors[0]['error_message'], 'undefined function g()') && $root['status'] === 'error', $errors);
+opa_check('call tree still sent after the fatal error', count(opa_nodes($root, 'f')) === 1, $root['stack']);
+
+$r = opa_run("ini_set('memory_limit', '8M');\nfunction fill() { \$a = []; while (true) { \$a[] = str_repeat('x', 100000); } }\nfill();\n");
+opa_check_clean($r, 255);
+$errors = opa_of_type($r, 'error');
+opa_check('memory limit fatal: E_ERROR reported, span still sent', count($errors) === 1 && $errors[0]['error_type'] === 'E_ERROR' && str_contains($errors[0]['error_message'], 'Allowed memory size') && opa_root($r)['status'] === 'error', $errors);
+$fill = opa_nodes(opa_root($r), 'fill');
+opa_check('frames left open by the bailout are closed at request end', count($fill) === 1 && $fill[0]['duration_ms'] > 0, opa_root($r)['stack']);
+?>
+--EXPECT--
+clean: ok
+two errors (the @-silenced one skipped): ok
+warning: type, message, file, line: ok
+warning stack trace names the function: ok
+user notice: ok
+errors belong to the request trace and span: ok
+fingerprint 16 hex, occurred_at epoch ms: ok
+warnings do not fail the request: ok
+error_log() becomes log messages with levels: ok
+fingerprints stable across requests: ok
+clean: ok
+one error: the uncaught exception (the caught one is not an error): ok
+exception class, message, location: ok
+exception trace from the throwable: ok
+uncaught exception fails the request: ok
+clean: ok
+fatal error reported and request failed: ok
+call tree still sent after the fatal error: ok
+clean: ok
+memory limit fatal: E_ERROR reported, span still sent: ok
+frames left open by the bailout are closed at request end: ok
