@@ -2,6 +2,9 @@ package dev.opa.agent.api;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +31,32 @@ public final class StatsApi {
 
     public Map<String, Object> stats(Exchange exchange) {
         Map<String, Object> out = new LinkedHashMap<>(queries.query("stats", Map.of()).get(0));
-        List<Map<String, Object>> size = queries.query("store_size", Map.of());
-        Object bytes = size.isEmpty() ? null : size.get(0).get("store_bytes");
-        out.put("store_bytes", bytes == null ? 0L : ((Number) bytes).longValue());
+        out.put("store_bytes", storeBytes(queries.query("store_size", Map.of())));
         out.put("ingest", ingest(exchange.getContext().getRegistry()
                 .lookupByNameAndType("metricsRegistry", MeterRegistry.class)));
         return out;
+    }
+
+    /** The store's own figure, or the database file plus its WAL when that is larger (embedded store). */
+    static long storeBytes(List<Map<String, Object>> rows) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        Object reported = rows.get(0).get("store_bytes");
+        long bytes = reported == null ? 0 : ((Number) reported).longValue();
+        Object path = rows.get(0).get("store_path");
+        if (path instanceof String file && !file.isEmpty()) {
+            bytes = Math.max(bytes, sizeOf(Path.of(file)) + sizeOf(Path.of(file + ".wal")));
+        }
+        return bytes;
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private Map<String, Object> ingest(MeterRegistry meters) {
