@@ -5,7 +5,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 
 /**
- * Creates the store chosen by {@code opa.store.type}. Other stores plug in by class name: a public class
+ * Creates the store chosen by {@code opa.store.type}: {@code duckdb}, {@code clickhouse}, or the fully
+ * qualified name of another {@link SpanStore} class. Other stores plug in by class name: a public class
  * with a constructor taking the {@code opa.store.*} settings (keys without the prefix, e.g.
  * {@code clickhouse.url}) as a {@code Map<String, String>}.
  */
@@ -23,7 +24,7 @@ public final class SpanStoreFactory {
             return new DuckDbSpanStore(java.nio.file.Path.of(storeSettings.get("duckdb.file")),
                     Integer.parseInt(storeSettings.getOrDefault("duckdb.read-pool-size", "4")));
         }
-        String className = PLUGGED.get(type);
+        String className = type.contains(".") ? storeSettings.get("type").trim() : PLUGGED.get(type);
         if (className == null) {
             throw new IllegalArgumentException("unknown store type '" + type + "' (opa.store.type / OPA_STORE): use "
                     + "duckdb or clickhouse");
