@@ -45,6 +45,7 @@ static opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t ho
 	f->file_bytes = f->file_ns = 0;
 	f->hook = hook;
 	f->keep = false;
+	f->kept_child = false;
 	f->aggregate = opa_hook_aggregates(hook);
 	return f;
 }
@@ -103,7 +104,10 @@ static void emit_node(opa_request *req, opa_frame *f, uint32_t depth, uint64_t n
 	n->file_bytes = f->file_bytes;
 	n->file_ns = f->file_ns;
 	n->rec_head = f->rec_head;
-	if (depth > 0) req->frames[depth - 1].keep = true;
+	if (depth > 0) {
+		req->frames[depth - 1].keep = true;
+		req->frames[depth - 1].kept_child = true;
+	}
 }
 
 /* Pops the frame of ex. Returns it (valid until the next push) or NULL when ex has no frame. */
@@ -142,7 +146,7 @@ static void finish_frame(opa_request *req, opa_frame *f, zval *retval)
 		return;
 	}
 	if (f->keep || f->rec_head >= 0 || f->file_ops > 0 || now - f->start_ns >= req->threshold_ns) {
-		emit_node(req, f, depth, now, f->keep);
+		emit_node(req, f, depth, now, f->kept_child);
 	} else {
 		req->dropped_threshold++;
 	}

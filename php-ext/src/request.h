@@ -35,6 +35,7 @@ typedef struct {
 	uint64_t file_bytes, file_ns;
 	uint8_t hook;        /* opa_hook id, 0 for plain user code */
 	bool keep;           /* did I/O or has a kept descendant */
+	bool kept_child;     /* a child node was emitted: this node must be kept for the tree to hold */
 	bool aggregate;      /* file I/O: accounted on the caller, not a node of its own */
 } opa_frame;
 
