@@ -1,0 +1,147 @@
+package dev.opa.agent.store.clickhouse;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.opa.agent.model.Batch;
+import dev.opa.agent.model.ErrorEvent;
+import dev.opa.agent.model.LogEvent;
+import dev.opa.agent.model.Span;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClickHouseBatchEncoderTest {
+
+    private static final JsonNodeFactory J = JsonNodeFactory.instance;
+    private final ObjectMapper mapper = new ObjectMapper();
+    /** Reads numbers as written (1793606400.007 stays that text, not a double). */
+    private final ObjectMapper exact = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final ClickHouseBatchEncoder encoder = new ClickHouseBatchEncoder(mapper);
+
+    private static Span span(String spanId, String parentId, long startMs, double durationMs, ArrayNode sql) {
+        ArrayNode http = J.arrayNode();
+        http.addObject().put("url", "https://api.example.com/v1/users/42").put("method", "GET")
+                .put("status_code", 200).put("duration_ms", 12.5);
+        ArrayNode dumps = J.arrayNode();
+        dumps.addObject().put("timestamp", startMs + 1).put("file", "a.php").put("line", 3)
+                .put("data", "{\"x\":1}").put("text", "x = 1");
+        return new Span("default-org", "default-project", "0af7651916cd43dd8448eb211c80319c", spanId, parentId,
+                "shop", "GET /cart", startMs, startMs + Math.round(durationMs), durationMs, 1.25, "error", "GET",
+                "/cart", parentId == null ? 500 : null, "php", "8.2.1", null, null,
+                J.objectNode().put("env", "prod"), J.objectNode().put("bytes_sent", 10), sql, http, J.arrayNode(),
+                J.arrayNode(), dumps, J.arrayNode(), 10.0);
+    }
+
+    private Map<String, List<JsonNode>> encode(Batch batch) {
+        return encoder.encode(batch).stream().collect(Collectors.toMap(InsertPayload::table, p -> {
+            String body = new String(p.body(), StandardCharsets.UTF_8);
+            assertTrue(body.endsWith("\n"), "JSONEachRow rows end with a newline");
+            List<JsonNode> rows = body.lines().map(l -> {
+                try {
+                    return exact.readTree(l);
+                } catch (Exception e) {
+                    throw new AssertionError("not one JSON object per line: " + l, e);
+                }
+            }).toList();
+            assertEquals(p.rows(), rows.size(), p.table());
+            return rows;
+        }));
+    }
+
+    private static ArrayNode twoStatements() {
+        ArrayNode sql = J.arrayNode();
+        sql.addObject().put("query", "SELECT * FROM t WHERE id = 1").put("db_system", "mysql").put("duration_ms", 0.5);
+        sql.addObject().put("query", "SELECT * FROM t WHERE id = 2").put("db_system", "mysql").put("duration_ms", 0.7)
+                .put("rows", 1);
+        return sql;
+    }
+
+    @Test
+    void spanRowCarriesTimesAsEpochSecondsAndDurationsAsMicroseconds() {
+        Map<String, List<JsonNode>> out = encode(new Batch(List.of(span("b7ad6b7169203331", null, 1793606400007L,
+                11.4517, twoStatements())), List.of(), List.of()));
+        JsonNode min = out.get("spans_min").get(0);
+        assertEquals("1793606400.007", min.get("start_ts").asText());
+        assertEquals("1793606400.018", min.get("end_ts").asText());
+        assertEquals(11452, min.get("duration_us").asLong(), "rounded to the microsecond");
+        assertEquals(1250, min.get("cpu_us").asLong());
+        assertTrue(min.get("parent_id").isNull());
+        assertEquals(500, min.get("http_status").asInt());
+        assertEquals(2, min.get("sql_count").asInt());
+        assertEquals(1, min.get("http_count").asInt());
+        assertEquals(10.0, min.get("sample_weight").asDouble());
+        assertFalse(min.has("duration_ms"), "ALIAS columns are never sent");
+        JsonNode full = out.get("spans_full").get(0);
+        assertEquals("{\"env\":\"prod\"}", full.get("tags").asText(), "JSON detail travels as its text");
+        assertEquals("[]", full.get("stack").asText());
+        assertTrue(full.get("framework").isNull());
+    }
+
+    @Test
+    void derivedRowsGoToTheirTablesWithTheSpanKeysAndWeight() {
+        Map<String, List<JsonNode>> out = encode(new Batch(List.of(span("b7ad6b7169203331", null, 1793606400000L,
+                5, twoStatements())), List.of(), List.of()));
+        List<JsonNode> sql = out.get("sql_queries");
+        assertEquals(2, sql.size());
+        assertEquals(sql.get(0).get("fingerprint").asText(), sql.get(1).get("fingerprint").asText(),
+                "statements differing only in literals share a fingerprint");
+        assertTrue(sql.get(0).get("rows").isNull());
+        assertEquals(1, sql.get(1).get("rows").asInt());
+        assertEquals("b7ad6b7169203331", sql.get(0).get("span_id").asText());
+        assertEquals(10.0, sql.get(0).get("sample_weight").asDouble());
+        JsonNode http = out.get("http_calls").get(0);
+        assertEquals("api.example.com", http.get("host").asText());
+        assertTrue(http.get("path_template").asText().contains("{id}"));
+        JsonNode dump = out.get("dumps").get(0);
+        assertEquals("1793606400.001", dump.get("ts").asText());
+        assertEquals("{\"x\":1}", dump.get("data").asText());
+    }
+
+    @Test
+    void errorsAndLogsKeepNullsAndJson() {
+        ErrorEvent error = new ErrorEvent("o", "p", null, null, "svc", 999L, "TypeError", "bad \"arg\"\n", null, null,
+                "abcd", null, null, J.arrayNode().add(J.objectNode().put("line", 3)), null);
+        LogEvent log = new LogEvent("o", "p", "t", "s", "svc", 1793606400123L, "INFO", "héllo", J.objectNode().put("k", 1));
+        Map<String, List<JsonNode>> out = encode(new Batch(List.of(), List.of(error), List.of(log)));
+        assertEquals(List.of("errors", "logs"), encoder.encode(new Batch(List.of(), List.of(error), List.of(log)))
+                .stream().map(InsertPayload::table).toList(), "tables without rows are left out");
+        JsonNode e = out.get("errors").get(0);
+        assertEquals("0.999", e.get("occurred_at").asText());
+        assertEquals("bad \"arg\"\n", e.get("error_message").asText());
+        assertTrue(e.get("trace_id").isNull() && e.get("line").isNull() && e.get("tags").isNull());
+        assertEquals("[{\"line\":3}]", e.get("stack_trace").asText());
+        JsonNode l = out.get("logs").get(0);
+        assertEquals("héllo", l.get("message").asText());
+        assertEquals("{\"k\":1}", l.get("fields").asText());
+    }
+
+    @Test
+    void sameBatchGivesSameBytes() {
+        Batch batch = new Batch(List.of(span("b7ad6b7169203331", null, 1793606400000L, 5, twoStatements()),
+                span("c7ad6b7169203331", "b7ad6b7169203331", 1793606400001L, 2, J.arrayNode())), List.of(), List.of());
+        List<InsertPayload> a = encoder.encode(batch);
+        List<InsertPayload> b = new ClickHouseBatchEncoder(new ObjectMapper()).encode(batch);
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i).body(), b.get(i).body(), a.get(i).table());
+        }
+    }
+
+    @Test
+    void microsNeverNegativeNorNaN() {
+        assertEquals(0, ClickHouseBatchEncoder.micros(-3));
+        assertEquals(0, ClickHouseBatchEncoder.micros(Double.NaN));
+        assertEquals(1, ClickHouseBatchEncoder.micros(0.0006));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.opa.agent.store.clickhouse;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClickHouseSchemaTest {
+
+    @Test
+    void splitsStatementsAtLineEndSemicolonsIgnoringComments() {
+        String sql = "-- head\nCREATE TABLE a\n(\n  x UInt8 -- c;\n);\n\n-- between\nCREATE VIEW v AS\nSELECT ';'; -- done\n";
+        assertEquals(List.of("CREATE TABLE a\n(\n  x UInt8 -- c;\n)", "CREATE VIEW v AS\nSELECT ';'"),
+                ClickHouseSchema.split(sql));
+    }
+
+    @Test
+    void theRepositoryDdlIsOnlyIdempotentCreates() throws IOException {
+        List<String> statements = ClickHouseSchema.statements(Path.of("clickhouse-init"));
+        assertEquals(14, statements.size(), "11 tables and 3 materialized views");
+        for (String s : statements) {
+            assertTrue(s.startsWith("CREATE TABLE IF NOT EXISTS ") || s.startsWith("CREATE MATERIALIZED VIEW IF NOT EXISTS "),
+                    s.lines().findFirst().orElse(s));
+        }
+    }
+
+    @Test
+    void missingDirectoryIsAClearError() {
+        IOException e = assertThrows(IOException.class, () -> ClickHouseSchema.statements(Path.of("no-such-dir")));
+        assertTrue(e.getMessage().contains("opa.store.clickhouse.init-dir"), e.getMessage());
+    }
+
+    @Test
+    void settingsFromStoreKeysWithDefaultsAndValidation() {
+        ClickHouseSettings s = ClickHouseSettings.fromStoreSettings(Map.of("clickhouse.url", "http://db:8123",
+                "clickhouse.tls", "true", "clickhouse.async-insert", "true"));
+        assertEquals("https://db:8123", s.endpoint());
+        assertEquals("jdbc:clickhouse:https://db:8123/opa", s.jdbcUrl());
+        assertEquals("default", s.user());
+        assertTrue(s.asyncInsert());
+        assertThrows(IllegalArgumentException.class, () -> ClickHouseSettings.fromStoreSettings(
+                Map.of("clickhouse.url", "http://db:8123", "clickhouse.database", "opa; DROP TABLE x")));
+        assertThrows(IllegalArgumentException.class, () -> ClickHouseSettings.fromStoreSettings(Map.of()));
+    }
+}
