@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ClickHouse suite: the clickhouse-init/ schema, the writer's exact insert payloads and every ClickHouse
 # query of the REST API, verified on a real ClickHouse engine (chDB, in-process) against the DuckDB store;
+# the real writer (client-v2 over HTTP) against chDB behind a ClickHouse HTTP interface (chhttp.py);
 # plus `docker-compose config` on the deployment files. Installs what it needs (pip, apt, Maven).
 # Usage: bash .ci/test-clickhouse.sh        (OPA_CH_SPANS=20000 spans by default)
 set -euo pipefail
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 echo "== python deps (chdb embeds the ClickHouse engine)"
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-  "chdb>=4.4,<5" "duckdb>=1.4" "pytest>=8"
+  "chdb>=4.4,<5" "duckdb>=1.4" "pytest>=8" "lz4>=4"
 
 echo "== docker-compose config"
 if ! command -v docker-compose >/dev/null; then

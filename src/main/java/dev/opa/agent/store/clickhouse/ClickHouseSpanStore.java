@@ -1,6 +1,7 @@
 package dev.opa.agent.store.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,9 +64,10 @@ public final class ClickHouseSpanStore implements SpanStore {
                 .setClientName("opa-agent")
                 .build();
         List<String> ddl = ClickHouseSchema.statements(settings.initDir());
-        run("CREATE DATABASE IF NOT EXISTS " + settings.database());
+        // the server refuses any request naming a database that does not exist yet: create it from "default"
+        run("CREATE DATABASE IF NOT EXISTS " + settings.database(), "default");
         for (String statement : ddl) {
-            run(statement);
+            run(statement, settings.database());
         }
         LOG.info("ClickHouse store ready: {} database {} ({} DDL statements applied)",
                 settings.endpoint(), settings.database(), ddl.size());
@@ -95,8 +97,10 @@ public final class ClickHouseSpanStore implements SpanStore {
         }
     }
 
-    private void run(String sql) throws Exception {
-        try (var response = client.execute(sql).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+    private void run(String sql, String database) throws Exception {
+        CommandSettings command = new CommandSettings();
+        command.setDatabase(database);
+        try (var response = client.execute(sql, command).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.debug("executed: {}", sql.lines().findFirst().orElse(sql));
         }
     }

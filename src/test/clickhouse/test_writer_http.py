@@ -1,0 +1,99 @@
+"""The real writer (ClickHouseSpanStore: client-v2 over HTTP, LZ4-compressed bodies, dedup tokens,
+async_insert settings) against the real ClickHouse engine, through chhttp's HTTP interface to chDB."""
+import json
+import socket
+import subprocess
+
+import pytest
+
+from chhttp import ChdbHttpServer
+from chschema import REPO
+from conftest import ch_query, ch_scalar
+from test_schema import TABLES
+
+DB = "opa_http"
+RAW_TABLES = ["spans_min", "spans_full", "sql_queries", "http_calls", "dumps", "errors", "logs"]
+
+
+def classpath():
+    cp = REPO / "target" / "ch-classpath.txt"
+    if not cp.exists():
+        pytest.fail("target/ch-classpath.txt missing: run .ci/test-clickhouse.sh (it builds the classpath)")
+    return f"{REPO}/target/classes:{REPO}/target/test-classes:{cp.read_text().strip()}"
+
+
+def run_writer(url, user="opa", password="s3cret", database=DB, spans=5000):
+    proc = subprocess.run(
+        ["java", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath(),
+         "dev.opa.agent.store.clickhouse.ClickHouseWriterCheck", "--url", url, "--user", user,
+         "--password", password, "--database", database, "--spans", str(spans), "--batch-size", "5000"],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    start = proc.stdout.find("{")
+    assert start >= 0, f"no summary from the writer (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr[-3000:]}"
+    return proc.returncode, json.loads(proc.stdout[start:])
+
+
+@pytest.fixture(scope="module")
+def written(chdb_session):
+    """The writer run once: 5000 spans (= batch 0 of the exported data set, same seed) plus a replay."""
+    chdb_session.query(f"DROP DATABASE IF EXISTS {DB}")
+    try:
+        with ChdbHttpServer(chdb_session, user="opa", password="s3cret") as server:
+            code, summary = run_writer(server.url)
+            requests = list(server.requests)
+        yield code, summary, requests
+    finally:
+        chdb_session.query("USE opa")
+        chdb_session.query(f"DROP DATABASE IF EXISTS {DB}")
+
+
+def test_writer_creates_the_schema_over_http(written, chdb_session):
+    code, summary, _ = written
+    assert code == 0, summary
+    assert summary["healthy"] is True
+    _, rows = ch_query(chdb_session, f"SELECT name FROM system.tables WHERE database = '{DB}'")
+    assert TABLES <= {r[0] for r in rows}
+
+
+def test_one_compressed_insert_per_table_per_batch_with_a_dedup_token(written):
+    _, summary, requests = written
+    inserts = [p for _, p, _ in requests if p.get("query", "").upper().startswith("INSERT")]
+    # 1 batch + 1 replay, each one INSERT per non-empty table
+    assert len(inserts) == 2 * len(summary["rows"])
+    assert all(p.get("decompress") == "1" for p in inserts), "request bodies are LZ4-compressed"
+    assert all(p.get("insert_deduplication_token") for p in inserts)
+    assert all(p.get("async_insert") == "1" and p.get("wait_for_async_insert") == "1" for p in inserts)
+    assert all("FORMAT JSONEachRow" in p["query"] for p in inserts)
+
+
+def test_every_row_stored_once_despite_the_replay(written, chdb_session):
+    _, summary, _ = written
+    assert set(summary["rows"]) == set(RAW_TABLES)
+    for table, n in summary["rows"].items():
+        assert ch_scalar(chdb_session, f"SELECT count() FROM {DB}.{table}") == n, table
+
+
+def test_rows_equal_the_payload_files_of_the_same_batch(written, chdb_session):
+    """What travelled over HTTP is byte-for-byte what the harness loads from the payload files."""
+    traces = f"(SELECT trace_id FROM {DB}.spans_min)"
+    for table in RAW_TABLES:
+        cols = ch_query(chdb_session, f"SELECT count(), sum(cityHash64(*)) FROM {DB}.{table}")[1][0]
+        ref = ch_query(chdb_session, f"SELECT count(), sum(cityHash64(*)) FROM opa.{table} "
+                                     f"WHERE trace_id IN {traces}")[1][0]
+        assert cols == ref, table
+
+
+def test_wrong_password_is_a_clear_start_error(chdb_session):
+    with ChdbHttpServer(chdb_session, user="opa", password="s3cret") as server:
+        code, summary = run_writer(server.url, password="wrong", spans=10)
+    chdb_session.query("USE opa")
+    assert code == 1
+    assert "Authentication failed" in summary["error"] or "516" in summary["error"], summary
+
+
+def test_unreachable_server_fails_the_write_path():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code, summary = run_writer(f"http://127.0.0.1:{port}", spans=10)
+    assert code == 1 and summary["error"], summary
