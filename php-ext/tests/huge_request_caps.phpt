@@ -13,7 +13,8 @@ for ($i = 0; $i < 200000; $i++) { $s += unit($i); }
 $db = new PDO('sqlite::memory:');
 for ($i = 0; $i < 3000; $i++) { $db->query("SELECT $i"); }
 echo $s, ' ', deep(5000), "\n";
-PHP, ['opa.call_threshold_us' => '0', 'opa.max_nodes' => '1000', 'opa.max_records' => '500', 'opa.max_depth' => '256'],
+PHP, ['opa.call_threshold_us' => '0', 'opa.max_nodes' => '1000', 'opa.max_records' => '500', 'opa.max_depth' => '256',
+    'opa.send_budget_ms' => '3000' /* several MB: more than the default few-ms budget can write */],
     [], ['transport' => 'tcp']);
 opa_check_clean($r);
 opa_check('output unchanged', $r['stdout'] === "19999900000 5000\n", $r['stdout']);
