@@ -20,6 +20,7 @@ set -a; . "$services/services.env"; set +a
 
 build() {
   cd "$ext"
+  if [ -f Makefile ]; then make clean >/dev/null 2>&1 || true; fi
   phpize --clean >/dev/null 2>&1 || true
   phpize >/dev/null
   ./configure --enable-opa CFLAGS="$1" LDFLAGS="$2" >/dev/null
