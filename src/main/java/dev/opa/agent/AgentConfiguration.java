@@ -10,6 +10,7 @@ import dev.opa.agent.pipeline.BatchAccumulator;
 import dev.opa.agent.pipeline.ShutdownFlusher;
 import dev.opa.agent.store.SpanStore;
 import dev.opa.agent.store.SpanStoreFactory;
+import dev.opa.agent.store.StoreBreaker;
 import dev.opa.agent.store.Spool;
 import dev.opa.agent.store.StoreWriter;
 import dev.opa.agent.trace.KeepMarks;
@@ -17,6 +18,7 @@ import dev.opa.agent.trace.TailSampler;
 import dev.opa.agent.trace.TraceAssembler;
 import dev.opa.agent.wire.FrameDecoderFactory;
 import dev.opa.agent.wire.SocketFile;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -32,9 +34,6 @@ import org.apache.camel.spi.Registry;
  * {@code metricsRegistry}.
  */
 public class AgentConfiguration implements CamelConfiguration {
-
-    /** The id of the circuit breaker in routes/pipeline.camel.yaml (read by the readiness check). */
-    public static final String STORE_BREAKER_ID = "store-breaker";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -87,7 +86,12 @@ public class AgentConfiguration implements CamelConfiguration {
         Spool spool = new Spool(Path.of(cfg.string("opa.spool.dir")), cfg.longValue("opa.spool.max-bytes"), meters);
         registry.bind("spool", spool);
 
-        StoreReadinessCheck readiness = new StoreReadinessCheck(store, STORE_BREAKER_ID);
+        CircuitBreaker breaker = StoreBreaker.create((float) cfg.doubleValue("opa.store.breaker.failure-rate-threshold"),
+                cfg.intValue("opa.store.breaker.minimum-calls"), cfg.intValue("opa.store.breaker.sliding-window-size"),
+                cfg.longValue("opa.store.breaker.wait-open-seconds"), meters);
+        registry.bind("storeBreaker", breaker);
+
+        StoreReadinessCheck readiness = new StoreReadinessCheck(store, breaker);
         readiness.setCamelContext(context);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

@@ -1,9 +1,8 @@
 package dev.opa.agent.ops;
 
 import dev.opa.agent.store.SpanStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.Map;
-import org.apache.camel.Processor;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -11,12 +10,12 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 public class StoreReadinessCheck extends AbstractHealthCheck {
 
     private final SpanStore store;
-    private final String breakerId;
+    private final CircuitBreaker breaker;
 
-    public StoreReadinessCheck(SpanStore store, String breakerId) {
+    public StoreReadinessCheck(SpanStore store, CircuitBreaker breaker) {
         super("opa", "store");
         this.store = store;
-        this.breakerId = breakerId;
+        this.breaker = breaker;
     }
 
     @Override
@@ -26,22 +25,13 @@ public class StoreReadinessCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        String breaker = breakerState();
+        CircuitBreaker.State state = breaker.getState();
         boolean storeUp = store.isHealthy();
-        builder.detail("store.healthy", storeUp).detail("breaker.state", breaker);
-        if (storeUp && ("CLOSED".equals(breaker) || "UNKNOWN".equals(breaker))) {
+        builder.detail("store.healthy", storeUp).detail("breaker.state", state.name());
+        if (storeUp && state == CircuitBreaker.State.CLOSED) {
             builder.up();
         } else {
-            builder.message("store " + (storeUp ? "up" : "down") + ", circuit breaker " + breaker).down();
+            builder.message("store " + (storeUp ? "up" : "down") + ", circuit breaker " + state).down();
         }
-    }
-
-    /** CLOSED, OPEN, HALF_OPEN... or UNKNOWN before the store route exists. */
-    public String breakerState() {
-        Processor p = getCamelContext() == null ? null : getCamelContext().getProcessor(breakerId);
-        if (p instanceof ResilienceProcessor r) {
-            return r.getCircuitBreakerState();
-        }
-        return "UNKNOWN";
     }
 }
