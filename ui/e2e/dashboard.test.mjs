@@ -1,0 +1,281 @@
+// End-to-end: the built dashboard served by a RUNNING agent, in Debian's Chromium, on data sent
+// through the agent's real TCP ingest. Every page is visited and screenshotted to ui/test-results/.
+// Env: OPA_URL (http://127.0.0.1:8080), OPA_TCP (127.0.0.1:9090), OPA_API_TOKEN (optional).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './browser.mjs';
+import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, SERVICES } from './ids.mjs';
+import { liveMessages, seedMessages, send } from './seed.mjs';
+
+const BASE = process.env.OPA_URL ?? 'http://127.0.0.1:8080';
+const TCP = process.env.OPA_TCP ?? '127.0.0.1:9090';
+const TOKEN = process.env.OPA_API_TOKEN ?? '';
+const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
+const WAIT = { timeout: 20_000 };
+
+let browser;
+let page;
+const pageErrors = [];
+
+async function api(pathname) {
+  const response = await fetch(`${BASE}${pathname}`, { headers: TOKEN ? { Authorization: `Bearer ${TOKEN}` } : {} });
+  return { status: response.status, body: response.ok ? await response.json() : await response.text() };
+}
+
+async function until(what, check, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)?.slice(0, 300)})`);
+}
+
+async function open(url) {
+  await page.goto(`${BASE}${url}`, { waitUntil: 'domcontentloaded' });
+}
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  if (TOKEN) await context.addInitScript((t) => localStorage.setItem('opa.api.token', t), TOKEN);
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+describe('dashboard on a running agent', () => {
+  it('explains how to send data while the store is empty', async () => {
+    const stats = await api('/api/stats');
+    assert.equal(stats.status, 200, `GET /api/stats: ${JSON.stringify(stats.body)}`);
+    assert.equal(stats.body.spans_stored, 0, 'this test needs a fresh agent with an empty store');
+    await open('/');
+    const help = page.getByTestId('getting-started');
+    await help.waitFor(WAIT);
+    const text = await help.innerText();
+    assert.match(text, /opa\.socket_path/);
+    assert.match(text, /extension=opa\.so/);
+    await shot('01-empty-store');
+  });
+
+  it('ingests the seed through the TCP listener', async () => {
+    const sent = await send(TCP, seedMessages());
+    assert.ok(sent > 100);
+    for (const id of Object.values(IDS).filter((id) => id !== IDS.live)) {
+      await until(`trace ${id} stored`, async () => (await api(`/api/traces/${id}`)).status === 200);
+    }
+    await until('error and log rows stored', async () => {
+      const s = (await api('/api/stats')).body;
+      return s.errors_stored >= 2 && s.logs_stored >= 3 ? s : false;
+    });
+  });
+
+  it('overview lists both services with RED figures and sparklines', async () => {
+    await open('/');
+    const table = page.getByTestId('services-table');
+    await table.getByText(SERVICES.web).waitFor(WAIT);
+    await table.getByText(SERVICES.billing).waitFor(WAIT);
+    const webRow = table.locator('tr', { hasText: SERVICES.web });
+    const cells = await webRow.locator('td').allInnerTexts();
+    assert.ok(Number(cells[1].replace(/,/g, '')) >= 70, `shop-web requests: ${cells[1]}`);
+    assert.match(cells[7], /ms|s$/, `p95 cell: ${cells[7]}`);
+    assert.ok((await table.locator('.sparkline').count()) >= 2, 'sparklines drawn');
+    await page.getByTestId('agent-panel').getByText('Spans stored').waitFor(WAIT);
+    await shot('02-overview');
+  });
+
+  it('service page draws latency, throughput and error charts and lists endpoints', async () => {
+    await open(`/services/${SERVICES.web}`);
+    await page.getByTestId('latency-chart').locator('.recharts-line').first().waitFor(WAIT);
+    const endpoints = page.getByTestId('endpoints-table');
+    for (const name of ['GET /products/{id}', 'GET /reports/monthly', 'POST /checkout', 'GET /orders/{id}']) {
+      await endpoints.getByText(name, { exact: true }).waitFor(WAIT);
+    }
+    await shot('03-service');
+    await endpoints.getByText('POST /checkout', { exact: true }).click();
+    await page.waitForURL(/\/traces\?.*name=POST/);
+    await page.getByTestId('traces-table').getByText('POST /checkout').waitFor(WAIT);
+  });
+
+  it('trace search filters by status and sorts by duration', async () => {
+    await open('/traces');
+    await page.getByTestId('traces-table').locator('tbody tr').first().waitFor(WAIT);
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('error');
+    await page.getByRole('combobox', { name: 'Sort' }).selectOption('duration');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/status=error/);
+    const table = page.getByTestId('traces-table');
+    await table.getByText('POST /checkout').first().waitFor(WAIT);
+    const statuses = await table.locator('tbody tr td:nth-child(5)').allInnerTexts();
+    assert.ok(statuses.length > 0 && statuses.every((s) => s.trim() === '500' || s.trim() === 'error'), `statuses: ${statuses}`);
+    await shot('04-traces');
+  });
+
+  it('trace view: waterfall, a responsive 10,000-node call tree and the flame graph', async () => {
+    await open(`/traces/${IDS.error}`);
+    await page.getByTestId('waterfall').waitFor(WAIT);
+    assert.equal(await page.getByTestId('wf-row').count(), 2, 'root span + billing-api child');
+    await shot('05-trace-waterfall');
+
+    await open(`/traces/${IDS.big}?tab=calls`);
+    const tree = page.getByTestId('call-tree');
+    await tree.waitFor(WAIT);
+    await page.getByText(`Call tree (${BIG_CALL_NODES})`).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    await page.getByTestId('call-tree-count').getByText(`${BIG_CALL_NODES} rows shown`).waitFor(WAIT);
+    const domRows = await tree.getByTestId('call-row').count();
+    assert.ok(domRows > 10 && domRows < 200, `virtualised rows in the DOM: ${domRows}`);
+    // Scroll to the end: the last rows are rendered on demand.
+    await tree.locator('.tree-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await tree.getByText('App\\Http\\ResponseWriter::flush').first().waitFor(WAIT);
+    // The page still reacts after the big expand: collapse, then reveal a function by search.
+    await page.getByRole('button', { name: 'Collapse all' }).click();
+    await page.getByTestId('call-tree-count').getByText('1 rows shown').waitFor(WAIT);
+    await page.getByLabel('Find function').fill('MonthlyReport::build');
+    await page.getByLabel('Find function').press('Enter');
+    await tree.locator('.tree-hit').first().waitFor(WAIT);
+    await shot('06-trace-calltree');
+
+    await page.getByRole('tab', { name: 'Flame graph' }).click();
+    const canvas = page.getByTestId('flame-graph').locator('canvas');
+    await canvas.waitFor(WAIT);
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.height >= 4 * 18, `flame graph height ${box?.height}`);
+    await page.mouse.move(box.x + box.width / 2, box.y + 9);
+    await page.getByTestId('flame-hover').getByText('{main}').waitFor(WAIT);
+    await shot('07-trace-flamegraph');
+  });
+
+  it('trace view: SQL tab highlights the N+1 pattern; dumps, cache and tags tabs', async () => {
+    await open(`/traces/${IDS.nPlusOne}?tab=sql`);
+    await page.getByTestId('n-plus-one').waitFor(WAIT);
+    const n1 = page.getByTestId('n1-row');
+    assert.match(await n1.innerText(), /order_items/);
+    assert.match(await n1.innerText(), new RegExp(`\\b${N_PLUS_ONE_REPEATS}\\b`));
+    await shot('08-trace-sql-n-plus-one');
+    await page.getByRole('tab', { name: /Dumps \(1\)/ }).click();
+    assert.match(await page.getByTestId('dump-card').innerText(), /CartService\.php:42[\s\S]*"cart_id": 1042/);
+    await page.getByRole('tab', { name: /Cache \(1\)/ }).click();
+    assert.match(await page.getByTestId('cache-tab').innerText(), /session:abc/);
+    await page.getByRole('tab', { name: 'Tags' }).click();
+    assert.match(await page.getByTestId('tags-tab').innerText(), /http_request\.uri\s+\/orders\/1042/);
+  });
+
+  it('trace view: HTTP, errors and logs of a failed checkout', async () => {
+    await open(`/traces/${IDS.error}?tab=http`);
+    assert.match(await page.getByTestId('http-tab').innerText(), /payments\.example\.test\/v1\/charges[\s\S]*502/);
+    await page.getByRole('tab', { name: /Errors \(1\)/ }).click();
+    assert.match(await page.getByTestId('error-detail').innerText(), /PaymentDeclinedException: Payment gateway returned 502/);
+    await page.getByRole('tab', { name: /Logs \(2\)/ }).click();
+    assert.match(await page.getByTestId('logs-table').innerText(), /Payment gateway timeout after 3000 ms/);
+    await shot('09-trace-errors-logs');
+  });
+
+  it('SQL page groups by fingerprint and lists the N+1 trace', async () => {
+    await open('/sql');
+    const n1 = page.getByTestId('n1-table');
+    await n1.getByText('order_items').first().waitFor(WAIT);
+    await n1.locator(`a[href="/traces/${IDS.nPlusOne}"]`).waitFor(WAIT);
+    await page.getByTestId('sql-table').getByText('FROM products WHERE id').first().waitFor(WAIT);
+    await shot('10-sql');
+    await n1.locator(`a[href="/traces/${IDS.nPlusOne}"]`).click();
+    await page.getByRole('heading', { name: /GET \/orders\/\{id\}/ }).waitFor(WAIT);
+  });
+
+  it('HTTP page groups outgoing calls by host and path', async () => {
+    await open('/http');
+    const table = page.getByTestId('http-table');
+    await table.getByText('payments.example.test').waitFor(WAIT);
+    await table.getByText('/v1/charges').waitFor(WAIT);
+    await shot('11-http');
+  });
+
+  it('Errors page groups by fingerprint and expands to instances with stack traces', async () => {
+    await open('/errors');
+    const group = page.getByTestId('error-group').filter({ hasText: 'PaymentDeclinedException' });
+    await group.waitFor(WAIT);
+    await page.getByTestId('error-group').filter({ hasText: 'Deadlock found' }).waitFor(WAIT);
+    await group.click();
+    await page.getByTestId('error-detail').getByText('App\\Payment\\Gateway::charge').waitFor(WAIT);
+    await shot('12-errors');
+  });
+
+  it('Logs page searches messages and filters by level', async () => {
+    await open('/logs');
+    await page.getByTestId('logs-table').waitFor(WAIT);
+    await page.getByRole('combobox', { name: 'Min level' }).selectOption('ERROR');
+    await page.getByRole('textbox', { name: 'Text' }).fill('gateway');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const table = page.getByTestId('logs-table');
+    await table.getByText('Payment gateway timeout after 3000 ms').waitFor(WAIT);
+    await until('only matching rows', async () => (await table.locator('tbody tr').count()) === 1);
+    await shot('13-logs');
+  });
+
+  it('Dumps page shows dumped values', async () => {
+    await open('/dumps');
+    const card = page.getByTestId('dump-card').filter({ hasText: 'CartService.php' });
+    await card.waitFor(WAIT);
+    assert.match(await card.innerText(), /Cart #1042 before checkout/);
+    await shot('14-dumps');
+  });
+
+  it('Live page streams new traces, errors, logs and dumps', async () => {
+    await open('/live');
+    await page.getByTestId('live-status').waitFor(WAIT);
+    await page.waitForTimeout(500); // let the EventSource connect before sending
+    await send(TCP, liveMessages());
+    await page.getByTestId('live-trace').filter({ hasText: 'GET /live-check' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('live-error').filter({ hasText: 'Live stream check' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('live-log').filter({ hasText: 'Live log line' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('live-dump').filter({ hasText: 'live dump' }).waitFor({ timeout: 30_000 });
+    await shot('15-live');
+  });
+
+  it('Compare shows what got slower between two traces', async () => {
+    await open('/traces?name=GET%20%2Fproducts%2F%7Bid%7D&service=shop-web&sort=duration');
+    const table = page.getByTestId('traces-table');
+    await table.locator('tbody tr').first().waitFor(WAIT);
+    await page.getByLabel(`select ${IDS.slow} for compare`).check();
+    await page.getByLabel(`select ${IDS.fast} for compare`).check();
+    await page.getByRole('button', { name: /Compare selected \(2\/2\)/ }).click();
+    await page.waitForURL(/\/compare\?a=/);
+    const summary = page.getByTestId('compare-summary');
+    await summary.waitFor(WAIT);
+    const duration = await summary.locator('tr', { hasText: 'Duration' }).innerText();
+    assert.match(duration, /45\.0 ms[\s\S]*480\.0 ms|480\.0 ms[\s\S]*45\.0 ms/);
+    const diff = page.getByTestId('diff-tree');
+    await diff.getByText('App\\Repository\\ProductRepository::findRelated').waitFor(WAIT);
+    await shot('16-compare-tree');
+    await page.getByRole('tab', { name: 'Differential flame graph' }).click();
+    await page.getByTestId('diff-flame').locator('canvas').waitFor(WAIT);
+    await shot('17-compare-flame');
+  });
+
+  it('deep links load directly and the page raised no script errors', async () => {
+    await open(`/traces/${IDS.big}`);
+    await page.getByRole('heading', { name: /GET \/reports\/monthly/ }).waitFor(WAIT);
+    const unexpected = pageErrors.filter((e) => !/Failed to load resource.*404/.test(e));
+    assert.deepEqual(unexpected, []);
+  });
+});
