@@ -1,0 +1,80 @@
+package dev.opa.agent.it;
+
+import static dev.opa.agent.it.Messages.root;
+import static dev.opa.agent.it.Messages.spanId;
+import static dev.opa.agent.it.Messages.traceId;
+import static dev.opa.agent.it.Wire.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent as a real process: configured only by the documented environment variables, starting over a
+ * stale socket file left by a "crashed" run, and flushing its tail buffer to DuckDB on SIGTERM.
+ */
+class AgentProcessTest {
+
+    static final int TCP = 19303;
+    static final int HTTP = 18303;
+
+    @Test
+    void environmentConfigStaleSocketAndSigtermFlush() throws Exception {
+        Cleanup.dataDir("target/it/process");
+        Path data = Path.of("target/it/process").toAbsolutePath();
+        Path socket = data.resolve("run/opa.sock");
+        Files.createDirectories(socket.getParent());
+        try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            crashed.bind(UnixDomainSocketAddress.of(socket)); // closing does not remove the file: a stale socket
+        }
+        assertTrue(Files.exists(socket));
+
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", classpath, "dev.opa.agent.Main")
+                .redirectErrorStream(true).redirectOutput(data.resolve("agent.log").toFile());
+        pb.environment().put("OPA_SOCKET_PATH", socket.toString());
+        pb.environment().put("OPA_TCP_LISTEN", "127.0.0.1:" + TCP);
+        pb.environment().put("OPA_HTTP_PORT", String.valueOf(HTTP));
+        pb.environment().put("OPA_DATA_DIR", data.toString());
+        pb.environment().put("OPA_STORE", "duckdb");
+        pb.environment().put("OPA_TAIL_GRACE_MS", "600000"); // traces stay buffered until shutdown
+        Process agent = pb.start();
+        try {
+            Await.until("agent ready", () -> {
+                try {
+                    return Http.get(HTTP, "/health/ready").statusCode();
+                } catch (AssertionError notYet) {
+                    return -1;
+                }
+            }, c -> c == 200, 60_000);
+            long now = System.currentTimeMillis();
+            Wire.sendOnce(Wire.unix(socket), utf8(root(traceId(200), spanId(1), "proc", now, 5, "ok") + "\n"));
+            Wire.sendOnce(Wire.tcp(TCP), Wire.lz4Frame(root(traceId(201), spanId(1), "proc", now, 5, "ok") + "\n"
+                    + root(traceId(202), spanId(1), "proc", now, 5, "ok") + "\n"));
+            Await.until("buffered traces", () -> Http.metric(HTTP, "opa_tailbuffer_traces"), n -> n == 3, 20_000);
+            assertEquals(0.0, Http.metric(HTTP, "opa_spans_stored_total"), "nothing stored before shutdown");
+        } finally {
+            agent.destroy(); // SIGTERM
+            assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "agent stops after SIGTERM");
+        }
+        String log = Files.readString(data.resolve("agent.log"));
+        assertTrue(log.contains("shutdown flush: 3 items stored"), log);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + data.resolve("opa.duckdb"));
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM spans_min WHERE service = 'proc'")) {
+            rs.next();
+            assertEquals(3, rs.getLong(1));
+        }
+    }
+}
