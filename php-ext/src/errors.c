@@ -181,7 +181,7 @@ static void error_cb(int type, zend_string *file, uint32_t line, zend_string *me
 	if (is_fatal(type)) req->has_error = true;
 	else if (!(EG(error_reporting) & type)) return; /* silenced with @ or error_reporting: not an error */
 
-	if ((type & E_ERROR) && req->last_exception && zend_string_starts_with_literal(message, "Uncaught ")) {
+	if ((type & E_ERROR) && req->last_exception && ZSTR_LEN(message) > 9 && memcmp(ZSTR_VAL(message), "Uncaught ", 9) == 0) {
 		opa_error_from_throwable(req, req->last_exception, false, NULL);
 		return;
 	}
