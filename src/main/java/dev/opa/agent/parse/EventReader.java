@@ -28,14 +28,13 @@ final class EventReader {
             throw new InvalidMessageException("missing_field", "missing error_message");
         }
         String message = messageNode.isTextual() ? messageNode.textValue() : messageNode.toString();
-        limits.truncateField(msg, "error_message", limits.maxDumpChars());
-        message = message.length() > limits.maxDumpChars() ? message.substring(0, limits.maxDumpChars()) : message;
         String file = Fields.optionalString(msg, "file");
         Integer line = Fields.optionalInt(msg, "line");
         String fingerprint = Fields.optionalString(msg, "fingerprint");
         if (fingerprint == null) {
-            fingerprint = fingerprint(type, message, file, line);
+            fingerprint = fingerprint(type, message, file, line); // from the whole message, before truncation
         }
+        message = message.length() > limits.maxDumpChars() ? message.substring(0, limits.maxDumpChars()) : message;
         ObjectNode tags = Fields.object(msg, "tags");
         limits.truncateTagValues(tags);
         return new ErrorEvent(Fields.tenant(msg, tags, "organization_id", Fields.DEFAULT_ORG),

@@ -1,0 +1,142 @@
+package dev.opa.agent.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.opa.agent.model.ErrorEvent;
+import dev.opa.agent.model.Span;
+import dev.opa.agent.ops.IngestMetrics;
+import dev.opa.agent.ops.RateLimitedLog;
+import dev.opa.agent.wire.Frames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Parsing, validation and repair of protocol §3-§4 messages. */
+class MessageParserTest {
+
+    static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final MessageParser parser = new MessageParser(new Limits(20, 10, 8), new IngestMetrics(meters, new RateLimitedLog(60_000)));
+
+    private Parsed parse(String... lines) {
+        return parser.parse(new Frames("test", Arrays.stream(lines).map(l -> l.getBytes(StandardCharsets.UTF_8)).toList()));
+    }
+
+    private double rejected(String reason) {
+        var c = meters.find("opa.messages.rejected").tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private double repaired(String field) {
+        var c = meters.find("opa.repairs").tag("field", field).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static String span(String fields) {
+        return "{\"trace_id\":\"" + TRACE + "\",\"span_id\":\"b7ad6b7169203331\",\"service\":\"shop\","
+                + "\"name\":\"POST /orders\"," + fields + "}";
+    }
+
+    @Test
+    void spanWithUnknownFieldsAndNoType() {
+        long now = System.currentTimeMillis();
+        Parsed p = parse(span("\"start_ts\":" + now + ".5,\"end_ts\":" + (now + 20) + ",\"cpu_ms\":4,\"whatever\":[1,2],"
+                + "\"status\":\"error\",\"tags\":{\"organization_id\":\"acme\",\"http_request\":{\"method\":\"POST\"},"
+                + "\"http_response\":{\"status_code\":500}}"));
+        assertEquals(1, p.spans().size());
+        Span s = p.spans().get(0);
+        assertEquals(TRACE, s.traceId());
+        assertNull(s.parentId());
+        assertEquals(now, s.startMs());
+        assertEquals(19.5, s.durationMs(), 1e-9);
+        assertEquals("error", s.status());
+        assertEquals("acme", s.organizationId());
+        assertEquals("default-project", s.projectId());
+        assertEquals("POST", s.httpMethod());
+        assertEquals("/orders", s.httpRoute());
+        assertEquals(500, s.httpStatus());
+        assertEquals(1.0, s.sampleWeight());
+        assertTrue(s.sql().isArray() && s.stack().isArray() && s.net().isObject());
+    }
+
+    @Test
+    void unknownTypeIsTreatedAsSpan() {
+        assertEquals(1, parse(span("\"type\":\"mystery\",\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1"))
+                .spans().size());
+    }
+
+    @Test
+    void legacySixteenHexTraceIdIsPadded() {
+        String msg = "{\"trace_id\":\"8448EB211C80319C\",\"span_id\":\"b7ad6b7169203331\",\"service\":\"s\",\"name\":\"n\","
+                + "\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1}";
+        assertEquals("00000000000000008448eb211c80319c", parse(msg).spans().get(0).traceId());
+    }
+
+    @Test
+    void doubledAndAncientTimestampsAreRepairedFromArrival() {
+        long now = System.currentTimeMillis();
+        Parsed p = parse(span("\"start_ts\":" + (now * 2) + ",\"duration_ms\":30"),
+                span("\"start_ts\":" + (now / 1000) + ",\"duration_ms\":10"));
+        for (Span s : p.spans()) {
+            assertTrue(Math.abs(s.endMs() - System.currentTimeMillis()) < 5_000, "end near arrival: " + s.endMs());
+            assertEquals((long) Math.ceil(s.durationMs()), s.endMs() - s.startMs());
+        }
+        assertEquals(2.0, repaired("timestamp"));
+    }
+
+    @Test
+    void longStringsAreTruncatedNotRejected() {
+        Parsed p = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,"
+                + "\"tags\":{\"k\":\"0123456789abcdef\"},\"sql\":[{\"query\":\"SELECT 1 FROM a_very_long_table_name\"}],"
+                + "\"dumps\":[{\"data\":\"0123456789ABCDEF\",\"text\":\"short\"}]"));
+        Span s = p.spans().get(0);
+        assertEquals("01234567", s.tags().get("k").textValue());
+        assertEquals("SELECT 1 FROM a_very", s.sql().get(0).get("query").textValue());
+        assertEquals("0123456789", s.dumps().get(0).get("data").textValue());
+        assertEquals(1.0, repaired("query"));
+    }
+
+    @Test
+    void invalidMessagesAreCountedByReasonAndTheRestAccepted() {
+        long now = System.currentTimeMillis();
+        Parsed p = parse("{not json", "[1,2]", "{\"a\":1} trailing",
+                "{\"trace_id\":\"" + TRACE + "\",\"span_id\":\"b7ad6b7169203331\",\"name\":\"n\",\"start_ts\":1}",
+                "{\"trace_id\":42,\"span_id\":\"b7ad6b7169203331\",\"service\":\"s\",\"name\":\"n\",\"start_ts\":1}",
+                "{\"trace_id\":\"xyz\",\"span_id\":\"b7ad6b7169203331\",\"service\":\"s\",\"name\":\"n\",\"start_ts\":1}",
+                span("\"start_ts\":\"yesterday\",\"duration_ms\":1"),
+                span("\"start_ts\":" + now),
+                span("\"start_ts\":" + now + ",\"duration_ms\":1"));
+        assertEquals(1, p.spans().size());
+        assertEquals(3.0, rejected("invalid_json"));
+        assertEquals(2.0, rejected("missing_field"));
+        assertEquals(2.0, rejected("wrong_type"));
+        assertEquals(1.0, rejected("bad_id"));
+    }
+
+    @Test
+    void errorFingerprintIsComputedWhenAbsentAndIgnoresVariableParts() {
+        String base = "{\"type\":\"error\",\"trace_id\":\"" + TRACE + "\",\"service\":\"shop\",\"error_type\":\"TypeError\","
+                + "\"file\":\"/a.php\",\"line\":3,\"occurred_at_ms\":" + System.currentTimeMillis();
+        Parsed p = parse(base + ",\"error_message\":\"user 42 not found\"}", base + ",\"error_message\":\"user 7 not found\"}",
+                base + ",\"error_message\":\"other\"}", base + ",\"error_message\":\"x\",\"fingerprint\":\"given\"}",
+                "{\"type\":\"error\",\"service\":\"shop\",\"error_message\":\"no type\"}");
+        assertEquals(4, p.errors().size());
+        ErrorEvent a = p.errors().get(0);
+        assertEquals(a.fingerprint(), p.errors().get(1).fingerprint());
+        assertNotEquals(a.fingerprint(), p.errors().get(2).fingerprint());
+        assertEquals("given", p.errors().get(3).fingerprint());
+        assertEquals(1.0, rejected("missing_field"));
+    }
+
+    @Test
+    void logLevelIsUpperCasedAndTimestampDefaultsToArrival() {
+        Parsed p = parse("{\"type\":\"log\",\"service\":\"shop\",\"level\":\"warning\",\"message\":\"m\",\"fields\":{\"a\":1}}");
+        assertEquals("WARNING", p.logs().get(0).level());
+        assertTrue(Math.abs(p.logs().get(0).timestampMs() - System.currentTimeMillis()) < 5_000);
+        assertEquals(1, p.logs().get(0).fields().get("a").intValue());
+    }
+}
