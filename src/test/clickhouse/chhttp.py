@@ -1,8 +1,9 @@
 """A ClickHouse HTTP interface in front of chDB, so the agent's real client (client-v2 over HTTP, with
 its LZ4 request compression) can be tested against the real ClickHouse engine without a server binary.
 
-It serves what the writer uses: GET /ping, POST statements (DDL, SELECT) and POST inserts with data
-(`query` in the URL, rows in the body), ClickHouse-native LZ4 request bodies (`decompress=1`), query
+It serves what the writer and clickhouse-jdbc use: GET /ping, POST statements (DDL, SELECT in the
+requested output format) and POST inserts with data (`query` in the URL, rows in the body),
+ClickHouse-native LZ4 bodies both ways (`decompress=1`, `compress=1`, with CityHash128 checksums), query
 settings from URL parameters, basic / X-ClickHouse-User auth, and ClickHouse-style errors (HTTP 500
 with X-ClickHouse-Exception-Code). One chDB engine per process: requests run one at a time under a lock.
 """
@@ -16,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import lz4.block
+from clickhouse_cityhash.cityhash import CityHash128
 
 # URL parameters passed to the engine as query settings (the rest are protocol parameters).
 SETTINGS = {"insert_deduplication_token", "insert_deduplicate", "async_insert", "wait_for_async_insert",
@@ -38,6 +40,18 @@ def decompress_native(data: bytes) -> bytes:
         else:
             raise ValueError(f"unsupported compression method 0x{method:02x}")
         i += 16 + compressed
+    return b"".join(out)
+
+
+def compress_native(data: bytes, block: int = 1 << 20) -> bytes:
+    """The inverse of decompress_native, with the CityHash128 checksum clients verify."""
+    out = []
+    for i in range(0, len(data), block):
+        raw = data[i:i + block]
+        packed = lz4.block.compress(raw, store_size=False)
+        frame = struct.pack("<BII", 0x82, len(packed) + 9, len(raw)) + packed
+        h = CityHash128(frame)  # (first 64-bit word << 64) | second; each word goes little-endian
+        out.append((h >> 64).to_bytes(8, "little") + (h & (1 << 64) - 1).to_bytes(8, "little") + frame)
     return b"".join(out)
 
 
@@ -102,7 +116,10 @@ class ChdbHttpServer:
                     summary = json.dumps({"read_rows": "0", "read_bytes": "0", "written_rows": str(written),
                                           "written_bytes": str(len(body)), "total_rows_to_read": "0",
                                           "result_rows": "0", "result_bytes": "0", "elapsed_ns": "1"})
-                    self._reply(200, result, {"X-ClickHouse-Summary": summary})
+                    if params.get("compress") == "1" and result:
+                        result = compress_native(result)
+                    self._reply(200, result, {"X-ClickHouse-Summary": summary,
+                                              "X-ClickHouse-Format": params.get("default_format", "TabSeparated")})
                 except PermissionError as e:
                     self._error(516, f"Code: 516. DB::Exception: {e}. (AUTHENTICATION_FAILED)")
                 except Exception as e:  # the engine's own error text, as a server sends it

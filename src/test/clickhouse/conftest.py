@@ -51,6 +51,28 @@ def duck(dataset_dir):
     con.close()
 
 
+@pytest.fixture(scope="session")
+def base_params(manifest, chdb_session):
+    # the largest trace that also has errors, logs and SQL: every trace_* query has rows for it
+    _, rows = ch_query(chdb_session, "SELECT trace_id FROM spans_min WHERE organization_id = 'default-org' "
+                                     "AND trace_id IN (SELECT trace_id FROM errors) "
+                                     "AND trace_id IN (SELECT trace_id FROM logs) "
+                                     "GROUP BY trace_id ORDER BY count() DESC, trace_id LIMIT 1")
+    trace = rows[0][0]
+    _, rows = ch_query(chdb_session, "SELECT fingerprint FROM errors WHERE organization_id = 'default-org' "
+                                     "GROUP BY fingerprint ORDER BY count() DESC, fingerprint LIMIT 1")
+    fingerprint = rows[0][0]
+    return {
+        "org": "default-org", "project": "default-project",
+        "from_ms": manifest["from_ms"], "to_ms": manifest["to_ms"],
+        "limit": 50, "offset": 0, "service": None, "name": None, "status": None, "min_ms": None,
+        "max_ms": None, "tags": None, "q": None, "sort": "time", "order": "desc", "threshold": 10,
+        "interval_ms": 60000, "min_rank": None, "trace_id": None, "fingerprint": None,
+        "<trace>": trace, "<fingerprint>": fingerprint,
+        "<from+120s>": manifest["from_ms"] + 120_000, "<from+300s>": manifest["from_ms"] + 300_000,
+    }
+
+
 def ch_query(session, sql: str):
     """(column names, rows) of a chDB query."""
     out = json.loads(session.query(sql, "JSONCompact").bytes() or b'{"meta":[],"data":[]}')

@@ -12,6 +12,44 @@ from conftest import ch_query
 API = REPO / "src" / "main" / "resources" / "sql"
 CLICKHOUSE_API = API / "clickhouse" / "api"
 DUCKDB_API = API / "duckdb" / "api"
+# Parameter sets the API queries are run with; a scenario overrides the base values (conftest.base_params),
+# "<name>" values are looked up in the base (a trace or fingerprint picked from the data set).
+SCENARIOS = {
+    "base": {},
+    "service": {"service": "shop-web"},
+    "service_errors": {"service": "checkout-api", "status": "error"},
+    "name_duration": {"name": "GET /products/{id}", "min_ms": 20.0, "max_ms": 200.0},
+    "tags": {"tags": '[{"k":"env","v":"staging"}]'},
+    "q_route": {"q": "products"},
+    "q_error": {"q": "deadlock"},
+    "duration_asc": {"sort": "duration", "order": "asc"},
+    "time_asc": {"sort": "time", "order": "asc"},
+    "sort_requests": {"sort": "requests"},
+    "sort_p95": {"sort": "p95"},
+    "sort_errors": {"sort": "errors"},
+    "sort_name": {"sort": "name"},
+    "sort_count": {"sort": "count"},
+    "sort_avg": {"sort": "avg"},
+    "sort_total": {"sort": "total"},
+    "page2": {"limit": 7, "offset": 7},
+    "trace": {"trace_id": "<trace>"},
+    "fingerprint": {"fingerprint": "<fingerprint>"},
+    "min_rank": {"min_rank": 3},
+    "threshold": {"threshold": 5},
+    "interval": {"interval_ms": 300000},
+    "narrow_range": {"from_ms": "<from+120s>", "to_ms": "<from+300s>"},
+    "other_tenant": {"org": "acme", "project": "storefront"},
+}
+
+
+def bound(sql_text, base, overrides):
+    """The values of the file's parameters for one scenario."""
+    params = dict(base)
+    for k, v in overrides.items():
+        params[k] = base[v] if isinstance(v, str) and v.startswith("<") else v
+    return {n: params[n] for n in set(sqlparams.names(sql_text))}
+
+
 # Answers that are properties of the engine, not of the data: only checked to be present.
 ENGINE_SPECIFIC = {"store_size.sql"}
 
