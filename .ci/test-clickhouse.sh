@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 echo "== python deps (chdb embeds the ClickHouse engine)"
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-  "chdb>=4.4,<5" "duckdb>=1.4" "pytest>=8" "lz4>=4"
+  "chdb>=4.4,<5" "duckdb>=1.4" "pytest>=8" "lz4>=4" "clickhouse-cityhash>=1.0.2"
 
 echo "== docker-compose config"
 if ! command -v docker-compose >/dev/null; then
