@@ -33,15 +33,15 @@ wait_for() { # wait_for <what> <command...>
   echo "timed out waiting for $what" >&2; return 1
 }
 
-echo "== build the extension"
-if [ ! -f php-ext/modules/opa.so ]; then
-  (cd php-ext && phpize >/dev/null && ./configure -q >/dev/null && make -s -j2 >/dev/null)
-fi
-EXT=$ROOT/php-ext/modules/opa.so
+echo "== build the extension (a clean, non-sanitizer build in a copy: php-ext/ may hold an ASan build)"
+cp -r php-ext "$RUN/ext"
+(cd "$RUN/ext" && { [ ! -f Makefile ] || make -s distclean >/dev/null 2>&1 || true; } && phpize --clean >/dev/null 2>&1 \
+  && phpize >/dev/null && ./configure -q >/dev/null && make -s -j2 >/dev/null)
+EXT=$RUN/ext/modules/opa.so
 
 echo "== build the agent and the dashboard"
 [ -f ui/dist/index.html ] || (cd ui && npm ci --no-audit --no-fund --silent && npm run -s build)
-[ -f target/opa-agent.jar ] || mvn -B -ntp -q -DskipTests -Dskip.ui package
+mvn -B -ntp -q -DskipTests -Dskip.ui package
 
 echo "== start MariaDB"
 mariadb-install-db --user=root --datadir="$RUN/mysql" >/dev/null
