@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test suite of the project (the README's test command).
 # Each suite installs what it needs on a fresh Debian bookworm machine (apt, npm, pip, Maven).
-# Usage: bash .ci/test-all.sh [suite...]     suites: agent php-ext clickhouse ui jbang
+# Usage: bash .ci/test-all.sh [suite...]     suites: agent php-ext clickhouse ui jbang e2e
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(agent php-ext clickhouse ui jbang)
+[ ${#suites[@]} -eq 0 ] && suites=(agent php-ext clickhouse ui jbang e2e)
 
 suite_cmd() {
   case "$1" in
@@ -15,6 +15,7 @@ suite_cmd() {
     clickhouse) echo "bash .ci/test-clickhouse.sh" ;;
     ui)         echo "bash .ci/test-ui.sh" ;;
     jbang)      echo "bash .ci/test-jbang.sh" ;;
+    e2e)        echo "bash .ci/test-e2e.sh" ;;
     *)          echo "" ;;
   esac
 }
