@@ -15,7 +15,8 @@ COPY src/ src/
 RUN mvn -B -ntp -Dskip.ui -DskipTests package
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --home-dir /app opa && mkdir -p /app/data && chown opa /app/data
+# /var/run/opa: the Unix socket the PHP extension writes to (a volume shared with php-fpm only)
+RUN useradd --system --home-dir /app opa && mkdir -p /app/data /var/run/opa && chown opa /app/data /var/run/opa
 WORKDIR /app
 COPY --from=agent /src/target/opa-agent.jar ./opa-agent.jar
 COPY --from=ui /src/ui/dist ./ui/dist
@@ -25,6 +26,7 @@ COPY clickhouse-init/ ./clickhouse-init/
 USER opa
 # In a container the listeners must bind all interfaces; publish the ports on 127.0.0.1 (compose does).
 ENV OPA_TCP_LISTEN=0.0.0.0:9090 \
+    OPA_SOCKET_PATH=/var/run/opa/opa.sock \
     OPA_HTTP_HOST=0.0.0.0 \
     OPA_DATA_DIR=/app/data
 EXPOSE 9090 8080
