@@ -87,6 +87,7 @@ PHP_MINIT_FUNCTION(opa)
 	REGISTER_INI_ENTRIES();
 	apply_env_overrides();
 	if (!OPA_G(enabled)) return SUCCESS; /* disabled: no observer, no hook, nothing runs per call */
+	opa_clock_calibrate();
 	opa_hooks_startup();
 	opa_calltree_register();
 	opa_errors_startup();

@@ -9,7 +9,7 @@ static const uint32_t fiber_search_limit = 64;
 
 static zend_always_inline uint64_t cached_cpu(opa_request *req, uint64_t now)
 {
-	if (now - req->cpu_cache_at >= req->cpu_refresh_ns) {
+	if (now - req->cpu_cache_at >= req->cpu_refresh_ticks) {
 		req->cpu_cache_ns = opa_cpu_ns();
 		req->cpu_cache_at = now;
 	}
@@ -34,10 +34,10 @@ static opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t ho
 		req->frames_cap = cap;
 	}
 	opa_frame *f = &req->frames[req->depth++];
-	uint64_t now = opa_mono_ns();
+	uint64_t now = opa_ticks();
 	f->ex = ex;
 	f->call_id = req->id_base + (++req->id_seq);
-	f->start_ns = now;
+	f->start_t = now;
 	f->cpu_start_ns = cached_cpu(req, now);
 	f->mem_start = zend_memory_usage(0);
 	f->rec_head = f->rec_tail = -1;
@@ -70,7 +70,7 @@ static void describe(opa_node *n, zend_execute_data *ex, uint32_t depth)
 	}
 }
 
-static void emit_node(opa_request *req, opa_frame *f, uint32_t depth, uint64_t now, bool kept_child)
+static void emit_node(opa_request *req, opa_frame *f, uint32_t depth, uint64_t now_t, uint64_t now, bool kept_child)
 {
 	uint32_t max = (uint32_t) MAX(OPA_G(max_nodes), 1);
 	/* over the cap only ancestors of nodes already kept are added, so no kept node loses its parent */
@@ -91,7 +91,7 @@ static void emit_node(opa_request *req, opa_frame *f, uint32_t depth, uint64_t n
 	opa_node *n = &req->nodes[req->nodes_len++];
 	uint64_t cpu = opa_cpu_ns();
 	req->cpu_cache_ns = cpu;
-	req->cpu_cache_at = now;
+	req->cpu_cache_at = now_t;
 	n->call_id = f->call_id;
 	n->parent_id = depth > 0 ? req->frames[depth - 1].call_id : 0;
 	describe(n, f->ex, depth);
@@ -132,24 +132,33 @@ static opa_frame *pop_frame(opa_request *req, zend_execute_data *ex)
 
 static void finish_frame(opa_request *req, opa_frame *f, zval *retval)
 {
-	uint64_t now = opa_mono_ns();
+	uint64_t now_t = opa_ticks();
 	uint32_t depth = req->depth; /* f == &frames[depth] */
-	if (f->hook) opa_hook_end(req, f, f->ex, f->hook, retval, now);
-	if (f->aggregate) {
-		if (depth > 0) {
-			opa_frame *parent = &req->frames[depth - 1];
-			parent->file_ops++;
-			parent->file_ns += now - f->start_ns;
-			parent->file_bytes += f->file_bytes;
-			parent->keep = true;
+	uint64_t now = 0;
+	if (f->hook) {
+		now = opa_req_ns(req, now_t);
+		f->start_ns = opa_req_ns(req, f->start_t);
+		opa_hook_end(req, f, f->ex, f->hook, retval, now);
+		if (f->aggregate) {
+			if (depth > 0) {
+				opa_frame *parent = &req->frames[depth - 1];
+				parent->file_ops++;
+				parent->file_ns += now - f->start_ns;
+				parent->file_bytes += f->file_bytes;
+				parent->keep = true;
+			}
+			return;
 		}
+	}
+	if (!f->keep && f->rec_head < 0 && f->file_ops == 0 && now_t - f->start_t < req->threshold_ticks) {
+		req->dropped_threshold++; /* the common case: a short call, nothing more to do */
 		return;
 	}
-	if (f->keep || f->rec_head >= 0 || f->file_ops > 0 || now - f->start_ns >= req->threshold_ns) {
-		emit_node(req, f, depth, now, f->kept_child);
-	} else {
-		req->dropped_threshold++;
+	if (!f->hook) {
+		now = opa_req_ns(req, now_t);
+		f->start_ns = opa_req_ns(req, f->start_t);
 	}
+	emit_node(req, f, depth, now_t, now, f->kept_child);
 }
 
 static void observer_begin(zend_execute_data *ex)

@@ -3,6 +3,7 @@
 #define OPA_CALLTREE_H
 
 #include "request.h"
+#include "clock.h"
 
 void opa_calltree_register(void);             /* MINIT, only when opa.enabled */
 void opa_calltree_unwind(opa_request *req);   /* request end: close frames left open (fatal errors) */
@@ -10,6 +11,12 @@ void opa_calltree_unwind(opa_request *req);   /* request end: close frames left 
 /* Records: the caller writes one JSON object into req->rec_buf between begin and end. */
 size_t opa_record_begin(opa_request *req);
 void opa_record_end(opa_request *req, opa_frame *owner, opa_rec_kind kind, size_t offset);
+
+/* Monotonic ns of a tick value of this request. */
+static inline uint64_t opa_req_ns(const opa_request *req, uint64_t ticks)
+{
+	return req->start_ns + (uint64_t) ((double) (int64_t) (ticks - req->start_ticks) * opa_ns_per_tick);
+}
 
 /* Epoch milliseconds of a monotonic timestamp of this request. */
 static inline double opa_req_epoch_ms(const opa_request *req, uint64_t mono_ns)

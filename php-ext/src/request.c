@@ -71,12 +71,14 @@ opa_request *opa_request_start(void)
 	if (!req) return NULL;
 	req->pid = getpid();
 	req->start_ns = opa_mono_ns();
+	req->start_ticks = opa_ticks();
 	req->start_epoch_ms = opa_epoch_ms();
 	req->cpu_start_ns = req->cpu_cache_ns = opa_cpu_ns();
-	req->cpu_cache_at = req->start_ns;
-	req->threshold_ns = (uint64_t) MAX(OPA_G(call_threshold_us), 0) * 1000ULL;
+	req->cpu_cache_at = req->start_ticks;
+	uint64_t threshold_ns = (uint64_t) MAX(OPA_G(call_threshold_us), 0) * 1000ULL;
+	req->threshold_ticks = (uint64_t) ((double) threshold_ns / opa_ns_per_tick);
+	req->cpu_refresh_ticks = (uint64_t) ((double) MAX(threshold_ns / 10, 5000) / opa_ns_per_tick);
 	req->file_threshold_ns = (uint64_t) MAX(OPA_G(file_io_threshold_us), 0) * 1000ULL;
-	req->cpu_refresh_ns = MAX(req->threshold_ns / 10, 5000);
 	req->id_base = opa_random_u64() & ~0xffffffffULL;
 	req->sample_rate = OPA_G(sampling_rate);
 	zend_hash_init(&req->tags, 8, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);
@@ -147,6 +149,7 @@ void opa_request_forked(opa_request *req)
 	opa_hex64(opa_random_u64(), req->span_id);
 	req->pid = getpid();
 	req->start_ns = opa_mono_ns();
+	req->start_ticks = opa_ticks();
 	req->start_epoch_ms = opa_epoch_ms();
 	req->cpu_start_ns = opa_cpu_ns();
 	if (req->out.s) ZSTR_LEN(req->out.s) = 0;

@@ -27,7 +27,8 @@ typedef struct {
 typedef struct {
 	zend_execute_data *ex;
 	uint64_t call_id;
-	uint64_t start_ns;
+	uint64_t start_t;        /* ticks (clock.h) */
+	uint64_t start_ns;       /* monotonic ns, filled in when the call ends and is recorded */
 	uint64_t cpu_start_ns;
 	size_t mem_start;
 	int32_t rec_head, rec_tail;
@@ -74,9 +75,10 @@ typedef struct opa_request {
 	double start_epoch_ms;
 	uint64_t id_base, id_seq;
 
-	uint64_t cpu_cache_ns, cpu_cache_at; /* thread CPU clock, re-read at most every cpu_refresh_ns */
-	uint64_t cpu_refresh_ns;
-	uint64_t threshold_ns, file_threshold_ns;
+	uint64_t start_ticks;
+	uint64_t cpu_cache_ns, cpu_cache_at; /* thread CPU clock, re-read at most every cpu_refresh_ticks */
+	uint64_t cpu_refresh_ticks;
+	uint64_t threshold_ticks, file_threshold_ns;
 
 	opa_frame *frames;
 	uint32_t depth, frames_cap, overflow_depth;
