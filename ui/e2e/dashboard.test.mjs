@@ -262,10 +262,14 @@ describe('dashboard on a running agent', () => {
     await page.waitForURL(/\/compare\?a=/);
     const summary = page.getByTestId('compare-summary');
     await summary.waitFor(WAIT);
+    // The older (fast) trace is the baseline A; B got slower.
     const duration = await summary.locator('tr', { hasText: 'Duration' }).innerText();
-    assert.match(duration, /45\.0 ms[\s\S]*480\.0 ms|480\.0 ms[\s\S]*45\.0 ms/);
+    assert.match(duration, /45\.0 ms\s+480\.0 ms\s+\+435\.0 ms/);
     const diff = page.getByTestId('diff-tree');
-    await diff.getByText('App\\Repository\\ProductRepository::findRelated').waitFor(WAIT);
+    const related = diff.getByTestId('diff-row').filter({ hasText: 'App\\Repository\\ProductRepository::findRelated' });
+    await related.waitFor(WAIT);
+    assert.match(await related.innerText(), /12\.0 ms\s+420\.0 ms\s+\+408\.0 ms\s+1 → 1/);
+    await diff.getByText('App\\Service\\Recommendation::score').waitFor(WAIT);
     await shot('16-compare-tree');
     await page.getByRole('tab', { name: 'Differential flame graph' }).click();
     await page.getByTestId('diff-flame').locator('canvas').waitFor(WAIT);

@@ -25,7 +25,7 @@ export function RangeLink({ to, query, children, className }: { to: string; quer
 export function TraceLink({ id, children }: { id: string; children?: ReactNode }) {
   return (
     <Link to={`/traces/${id}`} className="mono" title={id}>
-      {children ?? shortId(id, 12)}
+      {children ?? shortId(id)}
     </Link>
   );
 }

@@ -49,6 +49,8 @@ describe('other formatters', () => {
     expect(formatAgo(t - 3 * 60_000, t)).toBe('3m ago');
     expect(formatAgo(t - 2 * 3600_000, t)).toBe('2h ago');
     expect(formatAgo(t - 4 * 86400_000, t)).toBe('4d ago');
-    expect(shortId('0123456789abcdef', 6)).toBe('012345');
+    expect(shortId('0123456789abcdef', 6)).toBe('012…def');
+    expect(shortId('00000000000000004bf92f3577b34da6')).toBe('000000…b34da6');
+    expect(shortId('abc')).toBe('abc');
   });
 });

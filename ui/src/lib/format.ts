@@ -85,6 +85,10 @@ export function formatAgo(ms: number | null | undefined, now = Date.now()): stri
   return `${Math.floor(seconds / 86400)}d ago`;
 }
 
-export function shortId(id: string | null | undefined, length = 8): string {
-  return id ? id.slice(0, length) : DASH;
+/** "4bf92f…a3ce92": both ends, because legacy 16-hex ids are stored left-padded with zeros. */
+export function shortId(id: string | null | undefined, length = 12): string {
+  if (!id) return DASH;
+  if (id.length <= length + 1) return id;
+  const half = Math.floor(length / 2);
+  return `${id.slice(0, half)}…${id.slice(-half)}`;
 }

@@ -55,7 +55,7 @@ export function OverviewPage() {
   const state = useApi(() => loadOverview(range), [range.from, range.to]);
   return (
     <div className="page">
-      <h1>Services</h1>
+      <h1>Overview</h1>
       <Async state={state} what="services">
         {({ rows, stats }) =>
           rows.length === 0 && stats.spans_stored === 0 ? (

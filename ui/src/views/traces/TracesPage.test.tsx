@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { traceSummary } from '../../test/fixtures';
 import { mockApi } from '../../test/mockApi';
 import { renderAt } from '../../test/render';
-import { TracesPage } from './TracesPage';
+import { TracesPage, compareUrl } from './TracesPage';
 import { paramsFromForm, queryFromParams } from './searchParams';
 
 describe('trace search params', () => {
@@ -55,5 +55,13 @@ describe('TracesPage', () => {
     fireEvent.click(boxes[0]);
     fireEvent.click(boxes[1]);
     await waitFor(() => expect(button).toBeEnabled());
+  });
+});
+
+describe('compareUrl', () => {
+  it('puts the older trace first as the baseline', () => {
+    const rows = [traceSummary({ trace_id: 'new', start_ts: 2000 }), traceSummary({ trace_id: 'old', start_ts: 1000 })];
+    expect(compareUrl(['new', 'old'], rows)).toBe('/compare?a=old&b=new');
+    expect(compareUrl(['old', 'new'], rows)).toBe('/compare?a=old&b=new');
   });
 });

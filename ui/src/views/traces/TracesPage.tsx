@@ -123,7 +123,7 @@ export function TracesPage() {
           <button
             className="primary"
             disabled={selected.length !== 2}
-            onClick={() => navigate(`/compare?a=${selected[0]}&b=${selected[1]}`)}
+            onClick={() => navigate(compareUrl(selected, results.data?.items ?? []))}
             title="Select two traces with the checkboxes"
           >
             Compare selected ({selected.length}/2)
@@ -157,6 +157,13 @@ export function TracesPage() {
       </Panel>
     </div>
   );
+}
+
+/** The older trace is the baseline (A), the newer one is compared against it (B). */
+export function compareUrl(ids: string[], rows: TraceSummary[]): string {
+  const start = (id: string) => rows.find((r) => r.trace_id === id)?.start_ts ?? 0;
+  const [a, b] = [...ids].sort((x, y) => start(x) - start(y));
+  return `/compare?a=${a}&b=${b}`;
 }
 
 function maxDuration(items: TraceSummary[] | undefined): number {
