@@ -16,22 +16,23 @@ static zend_always_inline uint64_t cached_cpu(opa_request *req, uint64_t now)
 	return req->cpu_cache_ns;
 }
 
-static opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t hook)
+static zend_never_inline bool grow_frames(opa_request *req)
 {
-	if (UNEXPECTED(req->depth >= req->frames_cap)) {
-		uint32_t max = (uint32_t) MAX(OPA_G(max_depth), 16);
-		if (req->frames_cap >= max) {
-			req->overflow_depth++;
-			return NULL;
-		}
-		uint32_t cap = MIN(MAX(req->frames_cap * 2, 64), max);
-		opa_frame *grown = realloc(req->frames, sizeof(opa_frame) * cap);
-		if (!grown) {
-			req->overflow_depth++;
-			return NULL;
-		}
-		req->frames = grown;
-		req->frames_cap = cap;
+	uint32_t max = (uint32_t) MAX(OPA_G(max_depth), 16);
+	if (req->frames_cap >= max) return false;
+	uint32_t cap = MIN(MAX(req->frames_cap * 2, 64), max);
+	opa_frame *grown = realloc(req->frames, sizeof(opa_frame) * cap);
+	if (!grown) return false;
+	req->frames = grown;
+	req->frames_cap = cap;
+	return true;
+}
+
+static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t hook)
+{
+	if (UNEXPECTED(req->depth >= req->frames_cap) && !grow_frames(req)) {
+		req->overflow_depth++;
+		return NULL;
 	}
 	opa_frame *f = &req->frames[req->depth++];
 	uint64_t now = opa_ticks();
@@ -46,7 +47,7 @@ static opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t ho
 	f->hook = hook;
 	f->keep = false;
 	f->kept_child = false;
-	f->aggregate = opa_hook_aggregates(hook);
+	f->aggregate = hook && opa_hook_aggregates(hook);
 	return f;
 }
 
@@ -111,9 +112,9 @@ static void emit_node(opa_request *req, opa_frame *f, uint32_t depth, uint64_t n
 }
 
 /* Pops the frame of ex. Returns it (valid until the next push) or NULL when ex has no frame. */
-static opa_frame *pop_frame(opa_request *req, zend_execute_data *ex)
+static zend_always_inline opa_frame *pop_frame(opa_request *req, zend_execute_data *ex)
 {
-	if (req->depth == 0 || req->frames[req->depth - 1].ex != ex) {
+	if (UNEXPECTED(req->depth == 0 || req->frames[req->depth - 1].ex != ex)) {
 		if (req->overflow_depth > 0) {
 			req->overflow_depth--;
 			return NULL;
@@ -130,9 +131,8 @@ static opa_frame *pop_frame(opa_request *req, zend_execute_data *ex)
 	return &req->frames[--req->depth];
 }
 
-static void finish_frame(opa_request *req, opa_frame *f, zval *retval)
+static zend_never_inline void finish_recorded(opa_request *req, opa_frame *f, zval *retval, uint64_t now_t)
 {
-	uint64_t now_t = opa_ticks();
 	uint32_t depth = req->depth; /* f == &frames[depth] */
 	uint64_t now = 0;
 	if (f->hook) {
@@ -151,7 +151,7 @@ static void finish_frame(opa_request *req, opa_frame *f, zval *retval)
 		}
 	}
 	if (!f->keep && f->rec_head < 0 && f->file_ops == 0 && now_t - f->start_t < req->threshold_ticks) {
-		req->dropped_threshold++; /* the common case: a short call, nothing more to do */
+		req->dropped_threshold++;
 		return;
 	}
 	if (!f->hook) {
@@ -159,6 +159,16 @@ static void finish_frame(opa_request *req, opa_frame *f, zval *retval)
 		f->start_ns = opa_req_ns(req, f->start_t);
 	}
 	emit_node(req, f, depth, now_t, now, f->kept_child);
+}
+
+static zend_always_inline void finish_frame(opa_request *req, opa_frame *f, zval *retval)
+{
+	uint64_t now_t = opa_ticks();
+	if (EXPECTED(!f->hook && !f->keep) && now_t - f->start_t < req->threshold_ticks) {
+		req->dropped_threshold++; /* the common case: a short call without I/O, nothing more to do */
+		return;
+	}
+	finish_recorded(req, f, retval, now_t);
 }
 
 static void observer_begin(zend_execute_data *ex)
