@@ -77,23 +77,25 @@ public class DuckDbSpanStore implements SpanStore {
         if (writer == null) {
             throw new IllegalStateException("store not initialised or closed");
         }
-        writer.setAutoCommit(false);
-        try {
-            appendSpans(batch);
-            appendErrors(batch);
-            appendLogs(batch);
-            writer.commit();
-        } catch (Exception e) {
-            rollbackQuietly(e);
-            throw e;
-        } finally {
-            writer.setAutoCommit(true);
+        // explicit transaction: Appenders use the connection's transaction context, and the JDBC driver only
+        // opens one lazily on the next statement, so setAutoCommit(false) alone leaves appends auto-committed
+        try (Statement st = writer.createStatement()) {
+            st.execute("BEGIN TRANSACTION");
+            try {
+                appendSpans(batch);
+                appendErrors(batch);
+                appendLogs(batch);
+                st.execute("COMMIT");
+            } catch (Exception e) {
+                rollbackQuietly(st, e);
+                throw e;
+            }
         }
     }
 
-    private void rollbackQuietly(Exception cause) {
+    private static void rollbackQuietly(Statement st, Exception cause) {
         try {
-            writer.rollback();
+            st.execute("ROLLBACK");
         } catch (SQLException r) {
             cause.addSuppressed(r);
         }

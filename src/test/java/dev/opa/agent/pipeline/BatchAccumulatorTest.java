@@ -1,0 +1,59 @@
+package dev.opa.agent.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.opa.agent.model.Batch;
+import dev.opa.agent.model.LogEvent;
+import dev.opa.agent.model.Span;
+import dev.opa.agent.parse.Parsed;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Batches by size or interval; bounded pending. */
+class BatchAccumulatorTest {
+
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private static List<Span> spans(int n) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        List<Span> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new Span("o", "p", String.format("%032x", i), "0000000000000001", null, "s", "n", 0, 1, 1, 0, "ok",
+                    null, null, null, null, null, null, null, f.objectNode(), f.objectNode(), f.arrayNode(), f.arrayNode(),
+                    f.arrayNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(), 1.0));
+        }
+        return out;
+    }
+
+    @Test
+    void fullBatchesGoAtOnceTheRestAfterTheInterval() throws Exception {
+        BatchAccumulator acc = new BatchAccumulator(10, 200, 1000, meters);
+        acc.addSpans(spans(25));
+        acc.addEvents(new Parsed(List.of(), List.of(), List.of(new LogEvent("o", "p", null, null, "s", 0, "INFO", "m", null))));
+        List<Batch> ready = acc.takeReady();
+        assertEquals(2, ready.size());
+        assertTrue(ready.stream().allMatch(b -> b.size() == 10));
+        assertEquals(6, acc.pending());
+        Thread.sleep(250);
+        List<Batch> rest = acc.takeReady();
+        assertEquals(1, rest.size());
+        assertEquals(5, rest.get(0).spans().size());
+        assertEquals(1, rest.get(0).logs().size());
+        assertEquals(0, acc.pending());
+        assertTrue(acc.takeReady().isEmpty());
+    }
+
+    @Test
+    void overTheLimitInputIsDroppedAndCounted() {
+        BatchAccumulator acc = new BatchAccumulator(10, 200, 30, meters);
+        acc.addSpans(spans(25));
+        acc.addSpans(spans(10));
+        assertEquals(25, acc.pending());
+        assertEquals(10.0, meters.find("opa.items.dropped").counter().count());
+        assertEquals(25, acc.takeAll().stream().mapToInt(Batch::size).sum());
+    }
+}

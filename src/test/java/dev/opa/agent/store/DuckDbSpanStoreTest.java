@@ -1,0 +1,103 @@
+package dev.opa.agent.store;
+
+import static dev.opa.agent.store.TestBatches.T0;
+import static dev.opa.agent.store.TestBatches.batch;
+import static dev.opa.agent.store.TestBatches.json;
+import static dev.opa.agent.store.TestBatches.span;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.opa.agent.model.Batch;
+import dev.opa.agent.model.Span;
+import dev.opa.agent.store.duckdb.DuckDbSpanStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded store on a real DuckDB file: every table, derived rows, atomic batches, reopen. */
+class DuckDbSpanStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static long count(DuckDbSpanStore store, String sql) throws Exception {
+        try (Connection c = store.readDataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String text(DuckDbSpanStore store, String sql) throws Exception {
+        try (Connection c = store.readDataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void writesSpansDerivedRowsErrorsAndLogs() throws Exception {
+        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("a/opa.duckdb"), 2);
+        store.init();
+        Span s = span(1, "shop",
+                json("[{\"query\":\"SELECT * FROM t WHERE id = 5\",\"db_system\":\"mysql\",\"duration_ms\":1.5,\"rows\":3,"
+                        + "\"timestamp\":" + (T0 / 1000 + 2) + "}]"),
+                json("[{\"url\":\"http://h:81/a/42\",\"method\":\"GET\",\"status_code\":503,\"duration_ms\":4,\"error\":\"boom\"}]"),
+                json("[{\"call_id\":\"1\",\"parent_id\":null,\"function\":\"main\",\"sql_queries\":[{\"query\":\"SELECT 2\"}]}]"), 4.0);
+        store.write(batch(s));
+        assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE sql_count = 1 AND http_count = 1 AND sample_weight = 4"));
+        assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE json_extract_string(tags, '$.env') = 't'"));
+        assertEquals("SELECT * FROM t WHERE id = ?", text(store, "SELECT normalized FROM sql_queries"));
+        assertEquals(T0 + 2000, count(store, "SELECT epoch_ms(start_ts) FROM sql_queries"), "legacy epoch seconds");
+        assertEquals("h:81 /a/{id} 503 boom", text(store,
+                "SELECT host || ' ' || path_template || ' ' || status_code || ' ' || error FROM http_calls"));
+        assertEquals("k=1", text(store, "SELECT text FROM dumps"));
+        assertEquals(1, count(store, "SELECT count(*) FROM errors WHERE fingerprint = 'fp'"));
+        assertEquals(1, count(store, "SELECT count(*) FROM logs WHERE message = 'hello'"));
+        store.close();
+
+        DuckDbSpanStore reopened = new DuckDbSpanStore(dir.resolve("a/opa.duckdb"), 1);
+        reopened.init(); // schema creation is idempotent
+        assertEquals(1, count(reopened, "SELECT count(*) FROM spans_min"));
+        reopened.close();
+    }
+
+    @Test
+    void nestedStackSqlIsUsedWhenTheSpanListsNone() throws Exception {
+        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("b.duckdb"), 1);
+        store.init();
+        store.write(batch(span(2, "shop", json("[]"), json("[]"),
+                json("[{\"call_id\":\"1\",\"sql_queries\":[{\"query\":\"SELECT 1\"},{\"query\":\"SELECT 2\"}]}]"), 1.0)));
+        assertEquals(2, count(store, "SELECT count(*) FROM sql_queries"));
+        assertEquals(2, count(store, "SELECT sql_count FROM spans_min"));
+        store.close();
+    }
+
+    @Test
+    void aFailingBatchLeavesNothingBehind() throws Exception {
+        Path file = dir.resolve("c.duckdb");
+        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
+        store.init();
+        try (Connection c = store.readDataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE logs"); // the spans of the batch go in first, then the logs fail
+        }
+        Batch batch = batch(span(3, "shop", json("[]"), json("[]"), json("[]"), 1.0));
+        assertThrows(Exception.class, () -> store.write(batch));
+        assertEquals(0, count(store, "SELECT count(*) FROM spans_min"));
+        assertEquals(0, count(store, "SELECT count(*) FROM spans_full"));
+        assertEquals(0, count(store, "SELECT count(*) FROM errors"));
+        store.close();
+
+        DuckDbSpanStore healed = new DuckDbSpanStore(file, 1);
+        healed.init(); // recreates the missing table
+        healed.write(batch);
+        assertEquals(1, count(healed, "SELECT count(*) FROM spans_min"));
+        assertTrue(healed.isHealthy());
+        healed.close();
+    }
+}

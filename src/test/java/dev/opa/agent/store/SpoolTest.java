@@ -1,0 +1,76 @@
+package dev.opa.agent.store;
+
+import static dev.opa.agent.store.TestBatches.batch;
+import static dev.opa.agent.store.TestBatches.json;
+import static dev.opa.agent.store.TestBatches.span;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.opa.agent.model.Batch;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The on-disk spool: order, survival across restarts, bounded size, bad files. */
+class SpoolTest {
+
+    @TempDir
+    Path dir;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private static Batch numbered(int n) {
+        return batch(span(n, "svc", json("[]"), json("[]"), json("[]"), 2.0));
+    }
+
+    @Test
+    void replaysOldestFirstAndSurvivesARestart() throws Exception {
+        Spool spool = new Spool(dir, 10_000_000, meters);
+        for (int i = 1; i <= 3; i++) {
+            spool.append(numbered(i));
+        }
+        Spool reopened = new Spool(dir, 10_000_000, new SimpleMeterRegistry());
+        assertEquals(3, reopened.size());
+        for (int i = 1; i <= 3; i++) {
+            Batch b = reopened.peekOldest();
+            assertEquals(String.format("%032x", i), b.spans().get(0).traceId());
+            assertEquals(2.0, b.spans().get(0).sampleWeight());
+            assertEquals("hello", b.logs().get(0).message());
+            reopened.removeOldest();
+        }
+        assertTrue(reopened.isEmpty());
+        assertEquals(0, reopened.bytes());
+        reopened.append(numbered(4));
+        assertEquals(String.format("%032x", 4), reopened.peekOldest().spans().get(0).traceId());
+    }
+
+    @Test
+    void aFullSpoolDropsTheNewestBatchAndCountsIt() {
+        Spool probe = new Spool(dir.resolve("probe"), Long.MAX_VALUE, new SimpleMeterRegistry());
+        probe.append(numbered(1));
+        long oneBatch = probe.bytes();
+        Spool spool = new Spool(dir.resolve("full"), oneBatch * 2 + 10, meters);
+        spool.append(numbered(1));
+        spool.append(numbered(2));
+        spool.append(numbered(3));
+        assertEquals(2, spool.size());
+        assertEquals(1.0, meters.find("opa.spool.dropped.batches").counter().count());
+        assertEquals(1.0, meters.find("opa.spool.dropped.spans").counter().count());
+        assertEquals(String.format("%032x", 1), spool.peekOldest().spans().get(0).traceId());
+    }
+
+    @Test
+    void unreadableFilesAreMovedAsideAndHalfWrittenOnesIgnored() throws Exception {
+        Files.writeString(dir.resolve("00000000000000000001.batch.json"), "{broken");
+        Files.writeString(dir.resolve("7.tmp"), "partial");
+        Spool spool = new Spool(dir, 10_000_000, meters);
+        assertEquals(1, spool.size());
+        assertNull(spool.peekOldest());
+        assertTrue(Files.exists(dir.resolve("1.bad")));
+        assertTrue(Files.notExists(dir.resolve("7.tmp")));
+        spool.append(numbered(5));
+        assertEquals(String.format("%032x", 5), spool.peekOldest().spans().get(0).traceId());
+    }
+}
