@@ -262,12 +262,13 @@ static void mysqli_end(opa_request *req, opa_frame *f, zend_execute_data *ex, ui
 			if (!sql) return;
 			zend_long rows = -1;
 			zval *mode = arg(ex, base + 1);
-			bool use_result = mode && Z_TYPE_P(mode) == IS_LONG && Z_LVAL_P(mode) == 1; /* MYSQLI_USE_RESULT */
+			/* MYSQLI_USE_RESULT (1): num_rows is not known yet; MYSQLI_ASYNC (8): nothing is known yet */
+			bool use_result = mode && Z_TYPE_P(mode) == IS_LONG && (Z_LVAL_P(mode) == 1 || (Z_LVAL_P(mode) & 8));
 			zend_string *fname = ex->func->common.function_name;
 			bool multi = fname && strstr(ZSTR_VAL(fname), "multi") != NULL;
 			if (!failed && retval && Z_TYPE_P(retval) == IS_OBJECT && !use_result) {
 				rows = read_long_prop(req, retval, "num_rows", -1);
-			} else if (!failed && retval && Z_TYPE_P(retval) == IS_TRUE && !multi) {
+			} else if (!failed && retval && Z_TYPE_P(retval) == IS_TRUE && !multi && !use_result) {
 				rows = read_long_prop(req, link, "affected_rows", -1);
 			}
 			sql_record(req, f, Z_STRVAL_P(sql), Z_STRLEN_P(sql), "mysql", rows, failed, now);

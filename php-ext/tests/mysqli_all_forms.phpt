@@ -41,12 +41,17 @@ $st3 = mysqli_stmt_init($l); mysqli_stmt_prepare($st3, "DELETE FROM t WHERE name
 $st4 = new mysqli_stmt($m, "SELECT COUNT(*) FROM t"); $out[] = $st4->execute();
 $out[] = $m->query("SELECT * FROM no_such_table");                                         // false, error kept
 $out[] = $m->errno;
+$out[] = mysqli_query($l, "SELECT SLEEP(0.01)", MYSQLI_ASYNC);
+$ready = [$l]; $e = $rj = []; mysqli_poll($ready, $e, $rj, 5);
+$out[] = $l->reap_async_query()->fetch_row()[0];
+mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
+try { $l->query("SELECT * FROM still_missing"); } catch (mysqli_sql_exception $e) { $out[] = $e->getCode(); }
 echo json_encode($out), "\n";
 PHP;
 $r = opa_run($code);
 opa_check_clean($r);
 $plain = opa_run_plain($code);
-opa_check('results identical to a run without the extension', $r['stdout'] === $plain && trim($plain) === '[true,2,1,"a,b,c",true,true,true,"a","b",true,"z",true,1,true,true,false,2014]', [$r['stdout'], $plain]);
+opa_check('results identical to a run without the extension', $r['stdout'] === $plain && trim($plain) === '[true,2,1,"a,b,c",true,true,true,"a","b",true,"z",true,1,true,true,false,2014,true,"0",1146]', [$r['stdout'], $plain]);
 $root = opa_root($r);
 $sql = array_values(array_filter($root['sql'], fn($s) => !preg_match('/^(CREATE|DROP)/', $s['query'])));
 $q = array_column($sql, 'query');
@@ -54,11 +59,12 @@ opa_check('statements in order, literals redacted', $q === [
     'INSERT INTO t (name) VALUES (?), (?), (?)', 'SELECT * FROM t WHERE id >= ?', 'SELECT * FROM t WHERE name = ?',
     'SELECT name FROM t ORDER BY id', 'UPDATE t SET name = ? WHERE id = ?', 'SELECT ?', 'SELECT ?; SELECT ?',
     'SELECT name FROM t WHERE id = ?', 'SELECT name FROM t WHERE id = ?', 'SELECT name FROM t WHERE id = ?',
-    'INSERT INTO t (name) VALUES (?)', 'DELETE FROM t WHERE name = ?', 'SELECT COUNT(*) FROM t', 'SELECT * FROM no_such_table'], $q);
+    'INSERT INTO t (name) VALUES (?)', 'DELETE FROM t WHERE name = ?', 'SELECT COUNT(*) FROM t', 'SELECT * FROM no_such_table', 'SELECT SLEEP(?)', 'SELECT * FROM still_missing'], $q);
 opa_check('db_system mysql', array_unique(array_column($sql, 'db_system')) === ['mysql'], null);
 opa_check('rows: inserted, selected, updated', $sql[0]['rows'] === 3 && $sql[1]['rows'] === 2 && $sql[2]['rows'] === 1 && $sql[4]['rows'] === 1 && $sql[10]['rows'] === 1, $sql);
 opa_check('unbuffered result: rows not read', !isset($sql[3]['rows']), $sql[3]);
-opa_check('failed query flagged', ($sql[13]['error'] ?? false) === true, $sql[13]);
+opa_check('failed queries flagged (false return and exception)', ($sql[13]['error'] ?? false) === true && ($sql[15]['error'] ?? false) === true && !isset($sql[14]['error']), [$sql[13], $sql[15]]);
+opa_check('async query: no rows read', !isset($sql[14]['rows']), $sql[14]);
 opa_check('timings measured', min(array_column($sql, 'duration_ms')) > 0, array_column($sql, 'duration_ms'));
 ?>
 --EXPECT--
@@ -68,5 +74,6 @@ statements in order, literals redacted: ok
 db_system mysql: ok
 rows: inserted, selected, updated: ok
 unbuffered result: rows not read: ok
-failed query flagged: ok
+failed queries flagged (false return and exception): ok
+async query: no rows read: ok
 timings measured: ok
