@@ -125,9 +125,15 @@ describe('dashboard on a running agent', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/status=error/);
     const table = page.getByTestId('traces-table');
+    // The unfiltered list is still on screen until the new answer arrives: wait for the filtered one.
+    const statuses = await until('only failed traces listed', async () => {
+      const cells = (await table.locator('tbody tr td:nth-child(5)').allInnerTexts()).map((s) => s.trim());
+      return cells.length > 0 && cells.every((s) => s === '500') ? cells : false;
+    });
+    assert.ok(statuses.length >= 2, `failed traces: ${statuses.length}`);
+    const durations = await table.locator('tbody tr td:nth-child(6)').allInnerTexts();
+    assert.match(durations[0], /3\.12 s/, 'slowest first: the 3.12 s checkout');
     await table.getByText('POST /checkout').first().waitFor(WAIT);
-    const statuses = await table.locator('tbody tr td:nth-child(5)').allInnerTexts();
-    assert.ok(statuses.length > 0 && statuses.every((s) => s.trim() === '500' || s.trim() === 'error'), `statuses: ${statuses}`);
     await shot('04-traces');
   });
 
@@ -135,6 +141,8 @@ describe('dashboard on a running agent', () => {
     await open(`/traces/${IDS.error}`);
     await page.getByTestId('waterfall').waitFor(WAIT);
     assert.equal(await page.getByTestId('wf-row').count(), 2, 'root span + billing-api child');
+    const httpRow = page.getByTestId('wf-record').filter({ hasText: 'POST https://payments.example.test/v1/charges' });
+    assert.match(await httpRow.innerText(), /3\.00 s\s+502/);
     await shot('05-trace-waterfall');
 
     await open(`/traces/${IDS.big}?tab=calls`);

@@ -120,7 +120,7 @@ function background(now, random) {
         httpStatus: failed ? 500 : 200,
         extra: {
           sql,
-          cache: [{ operation: 'get', key: `product:${100 + (i % 40)}`, hit: i % 3 !== 0, duration_ms: 0.2 }],
+          cache: [{ operation: 'get', key: `product:${100 + (i % 40)}`, hit: i % 3 !== 0, duration_ms: 0.2, start_ts: start + 1 }],
           stack: simpleStack(start, duration, { fn: 'show', cls: 'App\\Controller\\ProductController' }),
         },
       }),
@@ -186,7 +186,7 @@ function nPlusOneTrace(now) {
       sql,
       dumps: [{ timestamp: start + 120, file: '/var/www/src/Cart/CartService.php', line: 42, data: JSON.stringify({ cart_id: 1042, items: 3, total: '89.70 EUR' }), text: 'Cart #1042 before checkout' }],
       stack: simpleStack(start, duration, { fn: 'show', cls: 'App\\Controller\\OrderController' }, sql.slice(1, 4)),
-      redis: [{ command: 'GET', key: 'session:abc', hit: true, duration_ms: 0.3 }],
+      redis: [{ command: 'GET', key: 'session:abc', hit: true, duration_ms: 0.3, start_ts: start + 1 }],
     },
   });
 }
@@ -198,7 +198,7 @@ function errorTrace(now) {
     traceId: IDS.error, sid: spanId(0xe1, 1), service: SERVICES.web, method: 'POST', route: '/checkout', uri: '/checkout',
     start, duration, status: 'error', httpStatus: 500,
     extra: {
-      http: [{ url: 'https://payments.example.test/v1/charges', method: 'POST', status_code: 502, duration_ms: 3004, bytes_sent: 412, bytes_received: 96, error: 'upstream timed out' }],
+      http: [{ url: 'https://payments.example.test/v1/charges', method: 'POST', status_code: 502, duration_ms: 3004, bytes_sent: 412, bytes_received: 96, error: 'upstream timed out', start_ts: start + 110 }],
       stack: simpleStack(start, duration, { fn: 'pay', cls: 'App\\Controller\\CheckoutController' }),
     },
   });

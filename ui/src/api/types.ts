@@ -70,6 +70,7 @@ export interface HttpRecord {
   bytes_sent?: number;
   bytes_received?: number;
   error?: string | null;
+  start_ts?: number;
 }
 
 export interface CacheRecord {
@@ -78,6 +79,7 @@ export interface CacheRecord {
   key?: string;
   hit?: boolean;
   duration_ms: number;
+  start_ts?: number;
 }
 
 export interface DumpRecord {

@@ -1,5 +1,5 @@
 import { span, trace } from '../test/fixtures';
-import { flattenTags, groupSql, normalizeSql, rootSpan, traceTotals, waterfallRows } from './traceData';
+import { flattenTags, groupSql, MAX_RECORD_ROWS, normalizeSql, rootSpan, traceTotals, waterfallRows } from './traceData';
 
 describe('waterfallRows', () => {
   it('orders spans parent first, siblings by start, with offsets from the trace start', () => {
@@ -12,6 +12,29 @@ describe('waterfallRows', () => {
     expect(rows.map((r) => r.depth)).toEqual([0, 1, 2, 1]);
     expect(rows[3].offsetMs).toBe(50);
     expect([startMs, endMs]).toEqual([1000, 1100]);
+  });
+
+  it('follows each span with its timed SQL, HTTP and cache calls, skipping untimed ones', () => {
+    const root = span({
+      span_id: 'r', start_ts: 1000, end_ts: 1100, duration_ms: 100,
+      sql: [{ query: 'SELECT 2', duration_ms: 3, start_ts: 1040 }, { query: 'SELECT 1', duration_ms: 2, timestamp: 1.01 }, { query: 'untimed', duration_ms: 1 }],
+      http: [{ url: 'https://pay/x', method: 'POST', status_code: 502, duration_ms: 30, start_ts: 1050 }],
+      redis: [{ command: 'GET', key: 'k', hit: false, duration_ms: 1, start_ts: 1005 }],
+    });
+    const child = span({ span_id: 'c', parent_id: 'r', start_ts: 1060, end_ts: 1070, duration_ms: 10 });
+    const { rows } = waterfallRows([root, child], true);
+    expect(rows.map((r) => `${r.kind}:${r.label}`)).toEqual(['span:GET /products/{id}', 'cache:GET k', 'sql:SELECT 1', 'sql:SELECT 2', 'http:POST https://pay/x', 'span:GET /products/{id}']);
+    expect(rows[2]).toMatchObject({ offsetMs: 10, depth: 1 });
+    expect(rows[4]).toMatchObject({ error: true, detail: '502' });
+    expect(rows[1].detail).toBe('miss');
+    expect(waterfallRows([root, child], false).rows).toHaveLength(2);
+  });
+
+  it('caps the number of record rows', () => {
+    const sql = Array.from({ length: MAX_RECORD_ROWS + 5 }, (_, i) => ({ query: `q${i}`, duration_ms: 1, start_ts: 1000 + i }));
+    const { rows, hiddenRecords } = waterfallRows([span({ sql })], true);
+    expect(rows).toHaveLength(MAX_RECORD_ROWS + 1);
+    expect(hiddenRecords).toBe(5);
   });
 
   it('shows spans whose parent never arrived as roots', () => {

@@ -1,15 +1,56 @@
 // Derived views of one trace's detail: span order for the waterfall, flattened records, SQL groups.
 import type { CacheRecord, DumpRecord, HttpRecord, SpanDetail, SqlRecord, TraceDetail } from '../api/types';
 
+export type WaterfallKind = 'span' | 'sql' | 'http' | 'cache';
+
 export interface WaterfallRow {
-  span: SpanDetail;
+  key: string;
+  kind: WaterfallKind;
+  label: string;
+  detail: string;
+  service: string;
   depth: number;
   offsetMs: number; // from the trace start
+  durationMs: number;
+  error: boolean;
+  span: SpanDetail;
 }
 
-/** Spans in tree order (parents before children, siblings by start), with their depth. */
-export function waterfallRows(spans: SpanDetail[]): { rows: WaterfallRow[]; startMs: number; endMs: number } {
-  if (spans.length === 0) return { rows: [], startMs: 0, endMs: 0 };
+/** At most this many record rows (SQL/HTTP/cache) are drawn; the tabs list them all. */
+export const MAX_RECORD_ROWS = 1000;
+
+/** Start of a record in epoch ms: `start_ts`, or the legacy SQL `timestamp` in epoch seconds. */
+export function recordStart(record: { start_ts?: number; timestamp?: number }): number | undefined {
+  if (typeof record.start_ts === 'number') return record.start_ts;
+  if (typeof record.timestamp === 'number') return record.timestamp * 1000;
+  return undefined;
+}
+
+function recordRows(span: SpanDetail, depth: number, traceStart: number): WaterfallRow[] {
+  const rows: WaterfallRow[] = [];
+  const add = (kind: WaterfallKind, i: number, start: number | undefined, duration: number, label: string, detail: string, error: boolean) => {
+    if (start === undefined) return;
+    rows.push({ key: `${span.span_id}/${kind}/${i}`, kind, label, detail, service: span.service, depth, offsetMs: start - traceStart, durationMs: duration ?? 0, error, span });
+  };
+  (span.sql ?? []).forEach((r, i) => add('sql', i, recordStart(r), r.duration_ms, r.query, r.db_system ?? 'sql', false));
+  (span.http ?? []).forEach((r, i) =>
+    add('http', i, recordStart(r), r.duration_ms, `${r.method ?? 'GET'} ${r.url}`, String(r.status_code ?? ''), Boolean(r.error) || (r.status_code ?? 0) >= 500),
+  );
+  [...(span.cache ?? []), ...(span.redis ?? [])].forEach((r, i) =>
+    add('cache', i, recordStart(r), r.duration_ms, `${r.operation ?? r.command ?? 'op'} ${r.key ?? ''}`.trim(), r.hit === undefined ? '' : r.hit ? 'hit' : 'miss', false),
+  );
+  return rows.sort((a, b) => a.offsetMs - b.offsetMs);
+}
+
+/**
+ * Spans in tree order (parents before children, siblings by start) with their depth; with
+ * `withRecords`, each span is followed by its timed SQL/HTTP/cache records (up to MAX_RECORD_ROWS).
+ */
+export function waterfallRows(
+  spans: SpanDetail[],
+  withRecords = false,
+): { rows: WaterfallRow[]; startMs: number; endMs: number; hiddenRecords: number } {
+  if (spans.length === 0) return { rows: [], startMs: 0, endMs: 0, hiddenRecords: 0 };
   const startMs = Math.min(...spans.map((s) => s.start_ts));
   const endMs = Math.max(...spans.map((s) => s.end_ts ?? s.start_ts + s.duration_ms));
   const ids = new Set(spans.map((s) => s.span_id));
@@ -25,16 +66,27 @@ export function waterfallRows(spans: SpanDetail[]): { rows: WaterfallRow[]; star
   const byStart = (a: SpanDetail, b: SpanDetail) => a.start_ts - b.start_ts || a.span_id.localeCompare(b.span_id);
   const rows: WaterfallRow[] = [];
   const seen = new Set<string>();
+  let recordBudget = MAX_RECORD_ROWS;
+  let hiddenRecords = 0;
   const stack = [...roots].sort(byStart).reverse().map((span) => ({ span, depth: 0 }));
   while (stack.length) {
     const { span, depth } = stack.pop()!;
     if (seen.has(span.span_id)) continue;
     seen.add(span.span_id);
-    rows.push({ span, depth, offsetMs: span.start_ts - startMs });
+    rows.push({
+      key: span.span_id, kind: 'span', label: span.name, detail: '', service: span.service, depth,
+      offsetMs: span.start_ts - startMs, durationMs: span.duration_ms, error: span.status === 'error', span,
+    });
+    if (withRecords) {
+      const records = recordRows(span, depth + 1, startMs);
+      rows.push(...records.slice(0, recordBudget));
+      hiddenRecords += Math.max(0, records.length - recordBudget);
+      recordBudget = Math.max(0, recordBudget - records.length);
+    }
     const kids = [...(children.get(span.span_id) ?? [])].sort(byStart).reverse();
     for (const kid of kids) stack.push({ span: kid, depth: depth + 1 });
   }
-  return { rows, startMs, endMs };
+  return { rows, startMs, endMs, hiddenRecords };
 }
 
 export interface Owned<T> {
