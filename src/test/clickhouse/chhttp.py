@@ -10,6 +10,7 @@ with X-ClickHouse-Exception-Code). One chDB engine per process: requests run one
 import base64
 import json
 import re
+import socket
 import struct
 import threading
 import uuid
@@ -66,14 +67,23 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class ChdbHttpServer:
-    def __init__(self, session, user: str = "default", password: str = ""):
+    def __init__(self, session, user: str = "default", password: str = "", port: int = 0):
         self.session, self.user, self.password = session, user, password
         self.lock = threading.Lock()
         self.requests = []  # (method, params, body size) for assertions on how the client talks
+        self.connections = set()  # open client connections: closed on exit, like a server going away
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as the client's connection pool expects
+
+            def setup(self):
+                super().setup()
+                server.connections.add(self.connection)
+
+            def finish(self):
+                server.connections.discard(self.connection)
+                super().finish()
 
             def log_message(self, *args):
                 pass
@@ -151,7 +161,7 @@ class ChdbHttpServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", port), Handler)
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -185,3 +195,8 @@ class ChdbHttpServer:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+        for conn in list(self.connections):
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

@@ -1,6 +1,7 @@
 package dev.opa.agent.store.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.ServerException;
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.data.ClickHouseFormat;
@@ -40,6 +41,8 @@ public final class ClickHouseSpanStore implements SpanStore {
     private final ClickHouseSettings settings;
     private final ClickHouseBatchEncoder encoder;
     private volatile Client client;
+    private volatile boolean schemaApplied;
+    private List<String> ddl = List.of();
 
     /** The constructor {@code SpanStoreFactory} calls: {@code opa.store.*} settings without the prefix. */
     public ClickHouseSpanStore(Map<String, String> storeSettings) {
@@ -63,18 +66,35 @@ public final class ClickHouseSpanStore implements SpanStore {
                 .setExecutionTimeout(settings.timeout().toMillis(), ChronoUnit.MILLIS)
                 .setClientName("opa-agent")
                 .build();
-        List<String> ddl = ClickHouseSchema.statements(settings.initDir());
+        ddl = ClickHouseSchema.statements(settings.initDir());
+        try {
+            applySchema();
+        } catch (ServerException e) {
+            throw e; // the server answered and refused (credentials, DDL): a configuration error, fail the start
+        } catch (Exception e) {
+            // not reachable yet: start anyway; writes fail (breaker, spool) until the schema is applied
+            LOG.warn("ClickHouse at {} not reachable at start ({}); the schema is applied on the first write",
+                    settings.endpoint(), e.getMessage());
+        }
+    }
+
+    private synchronized void applySchema() throws Exception {
+        if (schemaApplied) {
+            return;
+        }
         // the server refuses any request naming a database that does not exist yet: create it from "default"
         run("CREATE DATABASE IF NOT EXISTS " + settings.database(), "default");
         for (String statement : ddl) {
             run(statement, settings.database());
         }
+        schemaApplied = true;
         LOG.info("ClickHouse store ready: {} database {} ({} DDL statements applied)",
                 settings.endpoint(), settings.database(), ddl.size());
     }
 
     @Override
     public void write(Batch batch) throws Exception {
+        applySchema();
         for (InsertPayload payload : encoder.encode(batch)) {
             insert(payload);
         }
@@ -102,6 +122,8 @@ public final class ClickHouseSpanStore implements SpanStore {
         command.setDatabase(database);
         try (var response = client.execute(sql, command).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.debug("executed: {}", sql.lines().findFirst().orElse(sql));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
