@@ -43,6 +43,10 @@ run_suite() {
   echo "== $label: passed"
 }
 
+# the committed opa_arginfo.h must be what PHP's gen_stub.php makes of opa.stub.php
+"$ext/scripts/gen_arginfo.sh" >/dev/null
+git -C "$root" diff --exit-code -- php-ext/opa_arginfo.h || { echo "opa_arginfo.h is stale: run php-ext/scripts/gen_arginfo.sh"; exit 1; }
+
 build "-O2 -g" ""
 run_suite plain
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # PHP extension overhead benchmark. Modes: no extension / loaded but disabled / sampled out / full capture.
 # Usage: bench/php-ext/run.sh [calls] [requests] [repeats]   (build php-ext first: phpize && ./configure && make)
-# Prints a markdown table: ns/call = fastest of [repeats] runs; µs/request = median of [repeats] runs of
-# [requests] sequential requests. See docs/benchmarks.md for recorded results.
+# Prints a markdown table: CPU ns/call = lowest of [repeats] runs (getrusage of the PHP process);
+# worker CPU µs/request = median over [repeats] rounds of [requests] sequential FastCGI requests
+# (/proc/<worker>/schedstat of the single php-fpm worker). See docs/benchmarks.md for results.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 ext="$here/../../php-ext/modules/opa.so"
@@ -10,6 +11,7 @@ calls="${1:-1000000}" requests="${2:-500}" repeats="${3:-7}"
 [ -f "$ext" ] || { echo "build the extension first: $ext missing"; exit 1; }
 work="$(mktemp -d)"
 python3_bin=/usr/bin/python3
+fpm_bin="$(command -v php-fpm8.2 || command -v php-fpm)"
 "$python3_bin" "$here/sink.py" "$work/agent.sock" > "$work/sink.out" &
 sink=$!
 trap 'kill $sink 2>/dev/null; kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -30,20 +32,50 @@ minimum() { sort -n | head -1; }   # CPU-bound loops: the fastest run is the one
 opcache_flags=(-d opcache.enable_cli=1 -d opcache.jit=off)
 jit_flags=(-d opcache.enable_cli=1 -d opcache.jit=tracing -d opcache.jit_buffer_size=64M)
 
-echo "| mode | ns/call (opcache) | ns/call (opcache+JIT) | µs/request (built-in server, opcache) |"  # table header
-echo "|---|---|---|---|"
-for mode in none disabled sampled_out full; do
+declare -A calls_opc calls_jit req_cpu
+modes=(none disabled sampled_out full)
+# modes interleaved in every round, so that drifting background load hits all of them alike
+for _ in $(seq "$repeats"); do
+  for mode in "${modes[@]}"; do
+    # shellcheck disable=SC2046
+    calls_opc[$mode]+="$(php "${opcache_flags[@]}" $(mode_args $mode) "$here/calls.php" "$calls") "
+    # shellcheck disable=SC2046
+    calls_jit[$mode]+="$(php "${jit_flags[@]}" $(mode_args $mode) "$here/calls.php" "$calls") "
+  done
+done
+for mode in "${modes[@]}"; do
+  cat > "$work/fpm.conf" <<CONF
+[global]
+error_log = $work/fpm.log
+daemonize = no
+[www]
+user = $(id -un)
+group = $(id -gn)
+listen = $work/fpm.sock
+pm = static
+pm.max_children = 1
+CONF
+  rm -f "$work/fpm.sock"
   # shellcheck disable=SC2046
-  a=$(for _ in $(seq "$repeats"); do php "${opcache_flags[@]}" $(mode_args $mode) "$here/calls.php" "$calls"; done | minimum)
-  # shellcheck disable=SC2046
-  j=$(for _ in $(seq "$repeats"); do php "${jit_flags[@]}" $(mode_args $mode) "$here/calls.php" "$calls"; done | minimum)
-  port=$((20000 + RANDOM % 20000))
-  # shellcheck disable=SC2046
-  php -d opcache.enable_cli=1 $(mode_args $mode) -S "127.0.0.1:$port" "$here/request.php" >/dev/null 2>&1 &
+  "$fpm_bin" -F -R -y "$work/fpm.conf" -d opcache.enable=1 $(mode_args $mode) >/dev/null 2>&1 &
   server=$!
-  for _ in $(seq 50); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-  php -n "$here/http_load.php" "$port" 50 >/dev/null   # warm-up
-  r=$(for _ in $(seq "$repeats"); do php -n "$here/http_load.php" "$port" "$requests"; done | median)
-  kill $server; wait $server 2>/dev/null || true
+  for _ in $(seq 50); do [ -S "$work/fpm.sock" ] && break; sleep 0.1; done
+  worker="$(pgrep -P "$server" | head -1)"
+  php -n "$here/fpm_load.php" "$work" "$here/request.php" 50 >/dev/null   # warm-up (opcache, connection)
+  for _ in $(seq "$repeats"); do
+    before="$(cut -d' ' -f1 "/proc/$worker/schedstat")"
+    php -n "$here/fpm_load.php" "$work" "$here/request.php" "$requests" >/dev/null
+    after="$(cut -d' ' -f1 "/proc/$worker/schedstat")"
+    req_cpu[$mode]+="$(awk -v a="$before" -v b="$after" -v n="$requests" 'BEGIN {printf "%.1f", (b - a) / n / 1000}') "
+  done
+  kill -QUIT "$server"; wait "$server" 2>/dev/null || true
+done
+
+echo "| mode | CPU ns/call (opcache) | CPU ns/call (opcache+JIT) | worker CPU µs/request (php-fpm, opcache) |"
+echo "|---|---|---|---|"
+for mode in "${modes[@]}"; do
+  a="$(tr ' ' '\n' <<<"${calls_opc[$mode]}" | grep . | minimum)"
+  j="$(tr ' ' '\n' <<<"${calls_jit[$mode]}" | grep . | minimum)"
+  r="$(tr ' ' '\n' <<<"${req_cpu[$mode]}" | grep . | median)"
   echo "| $mode | $a | $j | $r |"
 done

@@ -7,13 +7,17 @@
 
 static const uint32_t fiber_search_limit = 64;
 
+/* Thread CPU time at tick `now`: the last reading plus the wall time since, i.e. assuming the thread
+ * stayed on CPU since then; re-read when that reading is older than cpu_refresh_ticks. The error is the
+ * off-CPU time inside one refresh window, at most the window. */
 static zend_always_inline uint64_t cached_cpu(opa_request *req, uint64_t now)
 {
-	if (now - req->cpu_cache_at >= req->cpu_refresh_ticks) {
+	if (UNEXPECTED(now - req->cpu_cache_at >= req->cpu_refresh_ticks)) {
 		req->cpu_cache_ns = opa_cpu_ns();
 		req->cpu_cache_at = now;
+		return req->cpu_cache_ns;
 	}
-	return req->cpu_cache_ns;
+	return req->cpu_cache_ns + (uint64_t) ((double) (now - req->cpu_cache_at) * opa_ns_per_tick);
 }
 
 static zend_never_inline bool grow_frames(opa_request *req)

@@ -2,9 +2,8 @@
  * Call timing uses "ticks": the CPU time-stamp counter when it is invariant and the kernel itself uses
  * it as clocksource (rdtsc ~7 ns; clock_gettime costs 25-60 ns, twice per call), else the monotonic
  * clock (ticks = ns). opa_clock_calibrate() measures ns per tick once at startup.
- * The thread CPU clock is a real system call (~0.5 us), so call nodes read it through a cache
- * refreshed at most every cpu_refresh interval of wall time: a node's CPU start can be early by at
- * most that interval. */
+ * The thread CPU clock is a real system call (~0.5 us): a call's CPU start is extrapolated from a
+ * reading at most cpu_refresh old (see cached_cpu() in calltree.c); its CPU end is a real reading. */
 #ifndef OPA_CLOCK_H
 #define OPA_CLOCK_H
 

@@ -77,7 +77,7 @@ opa_request *opa_request_start(void)
 	req->cpu_cache_at = req->start_ticks;
 	uint64_t threshold_ns = (uint64_t) MAX(OPA_G(call_threshold_us), 0) * 1000ULL;
 	req->threshold_ticks = (uint64_t) ((double) threshold_ns / opa_ns_per_tick);
-	req->cpu_refresh_ticks = (uint64_t) ((double) MAX(threshold_ns / 10, 5000) / opa_ns_per_tick);
+	req->cpu_refresh_ticks = (uint64_t) ((double) MAX(threshold_ns / 2, 20000) / opa_ns_per_tick);
 	req->file_threshold_ns = (uint64_t) MAX(OPA_G(file_io_threshold_us), 0) * 1000ULL;
 	req->id_base = opa_random_u64() & ~0xffffffffULL;
 	req->sample_rate = OPA_G(sampling_rate);

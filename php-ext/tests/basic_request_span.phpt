@@ -10,6 +10,9 @@ function leaf($n) { usleep(300); return $n * 2; }
 function fast($n) { return $n + 1; }
 function middle() { $s = 0; for ($i = 0; $i < 3; $i++) { $s += leaf($i); } for ($i = 0; $i < 100; $i++) { $s += fast($i); } return $s; }
 class Worker { public function run() { return middle(); } }
+function busy() { $x = 0; for ($i = 0; $i < 300000; $i++) { $x += $i % 7; } return $x; }
+function sleeper() { usleep(20000); }
+busy(); sleeper();
 $x = str_repeat('x', 200000);
 echo (new Worker)->run(), "\n";
 echo opa_trace_id(), "\n";
@@ -40,6 +43,10 @@ opa_check('method node has class, type 2, file and line', $run['class'] === 'Wor
 opa_check('durations nest', $middle['duration_ms'] >= array_sum(array_column($leaf, 'duration_ms')) && $main['duration_ms'] >= $run['duration_ms'], [$middle, $main]);
 opa_check('start timestamps are epoch ms inside the request', $leaf[0]['start_ts'] >= $root['start_ts'] && $leaf[0]['start_ts'] <= $root['end_ts'], [$leaf[0]['start_ts'], $root['start_ts']]);
 opa_check('memory delta of {main} counts the string', $zmm ? $main['memory_delta'] >= 200000 : $main['memory_delta'] === 0, $main['memory_delta']);
+$busy = opa_nodes($root, 'busy')[0];
+$sleeper = opa_nodes($root, 'sleeper')[0];
+opa_check('CPU-bound call: cpu close to wall', $busy['cpu_ms'] >= 0.5 * $busy['duration_ms'] && $busy['cpu_ms'] <= $busy['duration_ms'] * 1.05 + 0.05, $busy);
+opa_check('sleeping call: wall >= 20 ms, little cpu', $sleeper['duration_ms'] >= 20 && $sleeper['cpu_ms'] < 5, $sleeper);
 opa_check('distinct call ids', count(array_unique(array_column($root['stack'], 'call_id'))) === count($root['stack']), null);
 ?>
 --EXPECT--
@@ -60,4 +67,6 @@ method node has class, type 2, file and line: ok
 durations nest: ok
 start timestamps are epoch ms inside the request: ok
 memory delta of {main} counts the string: ok
+CPU-bound call: cpu close to wall: ok
+sleeping call: wall >= 20 ms, little cpu: ok
 distinct call ids: ok
