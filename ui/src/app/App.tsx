@@ -1,19 +1,21 @@
+import { lazy } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { AuthProvider } from './auth';
 import { TimeRangeProvider } from './timeRange';
 import { Layout } from './Layout';
 import { TokenPrompt } from '../components/TokenPrompt';
-import { OverviewPage } from '../views/overview/OverviewPage';
-import { ServicePage } from '../views/service/ServicePage';
-import { TracesPage } from '../views/traces/TracesPage';
-import { TracePage } from '../views/trace/TracePage';
-import { SqlPage } from '../views/sql/SqlPage';
-import { HttpPage } from '../views/http/HttpPage';
-import { ErrorsPage } from '../views/errors/ErrorsPage';
-import { LogsPage } from '../views/logs/LogsPage';
-import { DumpsPage } from '../views/dumps/DumpsPage';
-import { LivePage } from '../views/live/LivePage';
-import { ComparePage } from '../views/compare/ComparePage';
+// Views load on demand: the first page does not wait for the trace view or compare code.
+const OverviewPage = lazy(() => import('../views/overview/OverviewPage').then((m) => ({ default: m.OverviewPage })));
+const ServicePage = lazy(() => import('../views/service/ServicePage').then((m) => ({ default: m.ServicePage })));
+const TracesPage = lazy(() => import('../views/traces/TracesPage').then((m) => ({ default: m.TracesPage })));
+const TracePage = lazy(() => import('../views/trace/TracePage').then((m) => ({ default: m.TracePage })));
+const SqlPage = lazy(() => import('../views/sql/SqlPage').then((m) => ({ default: m.SqlPage })));
+const HttpPage = lazy(() => import('../views/http/HttpPage').then((m) => ({ default: m.HttpPage })));
+const ErrorsPage = lazy(() => import('../views/errors/ErrorsPage').then((m) => ({ default: m.ErrorsPage })));
+const LogsPage = lazy(() => import('../views/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
+const DumpsPage = lazy(() => import('../views/dumps/DumpsPage').then((m) => ({ default: m.DumpsPage })));
+const LivePage = lazy(() => import('../views/live/LivePage').then((m) => ({ default: m.LivePage })));
+const ComparePage = lazy(() => import('../views/compare/ComparePage').then((m) => ({ default: m.ComparePage })));
 
 export function App() {
   return (

@@ -1,4 +1,6 @@
+import { Suspense } from 'react';
 import { NavLink, Outlet, useSearchParams } from 'react-router-dom';
+import { Loading } from '../components/Status';
 import { RANGE_PRESETS } from '../lib/timeRange';
 import { useTimeRange } from './timeRange';
 
@@ -58,7 +60,9 @@ export function Layout() {
         </div>
       </header>
       <main className="content">
-        <Outlet />
+        <Suspense fallback={<Loading what="page" />}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );
