@@ -50,8 +50,9 @@ page AS (
     LIMIT :limit OFFSET :offset
 ),
 span_counts AS (
-    SELECT trace_id, count() AS span_count
-    FROM spans_min
+    -- trace_index (clickhouse-init/040) keeps each trace's span count: a key lookup, not a spans_min scan
+    SELECT trace_id, sum(span_count) AS span_count
+    FROM trace_index
     WHERE organization_id = :org AND project_id = :project AND trace_id IN (SELECT trace_id FROM page)
     GROUP BY trace_id
 )
