@@ -48,6 +48,27 @@ describe('OverviewPage', () => {
     expect(help).toHaveTextContent('extension=opa.so');
   });
 
+  it('keeps looking while the store is empty and shows the first service when it arrives', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      let stored = 0;
+      mockApi({
+        '/api/services': () => ({ items: stored ? [service('first-app', 12)] : [], total: stored ? 1 : 0 }),
+        '/api/stats': () => stats(stored),
+        '/api/sampling': { rate: 1 },
+        '/api/services/first-app/timeseries': { interval: 60, items: [] },
+      });
+      renderAt('/', '/', <OverviewPage />);
+      await screen.findByTestId('getting-started');
+      stored = 3;
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(await screen.findByText('first-app')).toBeInTheDocument();
+      expect(screen.queryByTestId('getting-started')).not.toBeInTheDocument();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('asks for a token on 401 and retries with it', async () => {
     let authorized = false;
     const calls = mockApi({

@@ -1,4 +1,5 @@
 // Overview: every service with RED figures and a throughput sparkline; getting-started on an empty store.
+import { useEffect } from 'react';
 import { api, type ServiceSummary, type Timeseries } from '../../api/client';
 import { useApi } from '../../app/useApi';
 import { useTimeRange } from '../../app/timeRange';
@@ -50,15 +51,24 @@ const columns: Column<Row>[] = [
   },
 ];
 
+const EMPTY_POLL_MS = 5000;
+
 export function OverviewPage() {
-  const { range } = useTimeRange();
+  const { range, refresh } = useTimeRange();
   const state = useApi(() => loadOverview(range), [range.from, range.to]);
+  const empty = state.data !== undefined && state.data.rows.length === 0 && state.data.stats.spans_stored === 0;
+  // While the store is empty, look again every few seconds so the first trace shows up by itself.
+  useEffect(() => {
+    if (!empty) return;
+    const timer = setInterval(refresh, EMPTY_POLL_MS);
+    return () => clearInterval(timer);
+  }, [empty, refresh]);
   return (
     <div className="page">
       <h1>Overview</h1>
       <Async state={state} what="services">
         {({ rows, stats }) =>
-          rows.length === 0 && stats.spans_stored === 0 ? (
+          empty ? (
             <GettingStarted />
           ) : (
             <>
