@@ -99,12 +99,7 @@ public final class ClickHouseBatchEncoder {
         g.writeStringField("status", s.status());
         g.writeStringField("http_method", s.httpMethod());
         g.writeStringField("http_route", s.httpRoute());
-        g.writeFieldName("http_status");
-        if (s.httpStatus() == null) {
-            g.writeNull();
-        } else {
-            g.writeNumber(s.httpStatus());
-        }
+        nullableInt(g, "http_status", httpStatus(s.httpStatus()));
         g.writeNumberField("sql_count", DerivedRows.sqlCount(s));
         g.writeNumberField("http_count", DerivedRows.httpCount(s));
         g.writeNumberField("cache_count", DerivedRows.cacheCount(s));
@@ -226,6 +221,14 @@ public final class ClickHouseBatchEncoder {
         } else {
             g.writeNumber(value.longValue());
         }
+    }
+
+    /**
+     * The column is UInt16: a value outside it would make the server refuse the whole batch (negative) or
+     * store a wrapped number, so it is stored as unknown.
+     */
+    static Integer httpStatus(Integer status) {
+        return status == null || status < 0 || status > 65535 ? null : status;
     }
 
     /** Milliseconds to whole microseconds, never negative. */

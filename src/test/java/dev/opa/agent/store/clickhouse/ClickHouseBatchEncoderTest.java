@@ -139,6 +139,14 @@ class ClickHouseBatchEncoderTest {
     }
 
     @Test
+    void httpStatusOutsideUInt16IsStoredAsUnknownNotAPoisonBatch() {
+        assertEquals(404, ClickHouseBatchEncoder.httpStatus(404));
+        assertEquals(null, ClickHouseBatchEncoder.httpStatus(-1));
+        assertEquals(null, ClickHouseBatchEncoder.httpStatus(70000));
+        assertEquals(null, ClickHouseBatchEncoder.httpStatus(null));
+    }
+
+    @Test
     void microsNeverNegativeNorNaN() {
         assertEquals(0, ClickHouseBatchEncoder.micros(-3));
         assertEquals(0, ClickHouseBatchEncoder.micros(Double.NaN));
