@@ -11,27 +11,27 @@
 -- endpoint stay adjacent inside the hour (good compression, good RED scans).
 CREATE TABLE IF NOT EXISTS spans_min
 (
-    organization_id LowCardinality(String),
-    project_id      LowCardinality(String),
+    organization_id LowCardinality(String)              CODEC(ZSTD(1)),
+    project_id      LowCardinality(String)              CODEC(ZSTD(1)),
     trace_id        String                              CODEC(ZSTD(3)),
     span_id         String                              CODEC(ZSTD(3)),
     parent_id       Nullable(String)                    CODEC(ZSTD(3)),  -- NULL on the trace's root span
-    service         LowCardinality(String),
-    name            LowCardinality(String),             -- web root span: "METHOD /route"
+    service         LowCardinality(String)              CODEC(ZSTD(1)),
+    name            LowCardinality(String)              CODEC(ZSTD(1)),  -- web root span: "METHOD /route"
     start_ts        DateTime64(3, 'UTC')                CODEC(Delta, ZSTD(1)),
     end_ts          DateTime64(3, 'UTC')                CODEC(Delta, ZSTD(1)),
     duration_us     UInt64                              CODEC(T64, ZSTD(1)),
     cpu_us          UInt64                              CODEC(T64, ZSTD(1)),
     duration_ms     Float64 ALIAS duration_us / 1000,
     cpu_ms          Float64 ALIAS cpu_us / 1000,
-    status          LowCardinality(String),             -- 'ok' | 'error'
-    http_method     LowCardinality(Nullable(String)),
-    http_route      LowCardinality(Nullable(String)),
+    status          LowCardinality(String)              CODEC(ZSTD(1)),  -- 'ok' | 'error'
+    http_method     LowCardinality(Nullable(String))    CODEC(ZSTD(1)),
+    http_route      LowCardinality(Nullable(String))    CODEC(ZSTD(1)),
     http_status     Nullable(UInt16)                    CODEC(T64, ZSTD(1)),
     sql_count       UInt32                              CODEC(T64, ZSTD(1)),
     http_count      UInt32                              CODEC(T64, ZSTD(1)),
     cache_count     UInt32                              CODEC(T64, ZSTD(1)),  -- cache + redis records
-    sample_weight   Float64                             CODEC(ZSTD(1)),       -- 1 / sampling probability
+    sample_weight   Float64                             CODEC(ZSTD(1)),  -- 1 / sampling probability
     INDEX idx_trace_id trace_id    TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_duration duration_us TYPE minmax             GRANULARITY 1
 )

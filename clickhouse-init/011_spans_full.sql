@@ -4,16 +4,16 @@
 -- JSON detail is kept as the text received (String + ZSTD): it is only ever returned whole.
 CREATE TABLE IF NOT EXISTS spans_full
 (
-    organization_id   LowCardinality(String),
-    project_id        LowCardinality(String),
+    organization_id   LowCardinality(String)            CODEC(ZSTD(1)),
+    project_id        LowCardinality(String)            CODEC(ZSTD(1)),
     trace_id          String                  CODEC(ZSTD(3)),
     span_id           String                  CODEC(ZSTD(3)),
-    service           LowCardinality(String),
+    service           LowCardinality(String)            CODEC(ZSTD(1)),
     start_ts          DateTime64(3, 'UTC')    CODEC(Delta, ZSTD(1)),
-    language          LowCardinality(Nullable(String)),
-    language_version  LowCardinality(Nullable(String)),
-    framework         LowCardinality(Nullable(String)),
-    framework_version LowCardinality(Nullable(String)),
+    language          LowCardinality(Nullable(String))  CODEC(ZSTD(1)),
+    language_version  LowCardinality(Nullable(String))  CODEC(ZSTD(1)),
+    framework         LowCardinality(Nullable(String))  CODEC(ZSTD(1)),
+    framework_version LowCardinality(Nullable(String))  CODEC(ZSTD(1)),
     tags              String                  CODEC(ZSTD(3)),  -- JSON object
     net               String                  CODEC(ZSTD(3)),  -- JSON object
     sql               String                  CODEC(ZSTD(3)),  -- JSON array

@@ -2,16 +2,16 @@
 -- Key: time range first (hour), then service and fingerprint, so one fingerprint's rows are adjacent.
 CREATE TABLE IF NOT EXISTS sql_queries
 (
-    organization_id LowCardinality(String),
-    project_id      LowCardinality(String),
+    organization_id LowCardinality(String)              CODEC(ZSTD(1)),
+    project_id      LowCardinality(String)              CODEC(ZSTD(1)),
     trace_id        String                  CODEC(ZSTD(3)),
     span_id         String                  CODEC(ZSTD(3)),
-    service         LowCardinality(String),
+    service         LowCardinality(String)              CODEC(ZSTD(1)),
     start_ts        DateTime64(3, 'UTC')    CODEC(Delta, ZSTD(1)),  -- statement start (span start when unknown)
-    fingerprint     LowCardinality(String),                         -- 16 hex of the normalised statement
+    fingerprint     LowCardinality(String)              CODEC(ZSTD(1)),  -- 16 hex of the normalised statement
     normalized      String                  CODEC(ZSTD(3)),
     query           String                  CODEC(ZSTD(3)),         -- as received (redacted by the extension)
-    db_system       LowCardinality(Nullable(String)),
+    db_system       LowCardinality(Nullable(String))    CODEC(ZSTD(1)),
     duration_ms     Float64                 CODEC(ZSTD(1)),
     rows            Nullable(Int64)         CODEC(T64, ZSTD(1)),
     sample_weight   Float64                 CODEC(ZSTD(1)),

@@ -1,16 +1,16 @@
 -- http_calls: one row per outgoing HTTP call of a stored span (HTTP page).
 CREATE TABLE IF NOT EXISTS http_calls
 (
-    organization_id LowCardinality(String),
-    project_id      LowCardinality(String),
+    organization_id LowCardinality(String)              CODEC(ZSTD(1)),
+    project_id      LowCardinality(String)              CODEC(ZSTD(1)),
     trace_id        String                  CODEC(ZSTD(3)),
     span_id         String                  CODEC(ZSTD(3)),
-    service         LowCardinality(String),
+    service         LowCardinality(String)              CODEC(ZSTD(1)),
     start_ts        DateTime64(3, 'UTC')    CODEC(Delta, ZSTD(1)),
-    method          LowCardinality(Nullable(String)),
+    method          LowCardinality(Nullable(String))    CODEC(ZSTD(1)),
     url             String                  CODEC(ZSTD(3)),
-    host            LowCardinality(String),
-    path_template   LowCardinality(String),                     -- numeric / uuid / hex segments -> {id}
+    host            LowCardinality(String)              CODEC(ZSTD(1)),
+    path_template   LowCardinality(String)              CODEC(ZSTD(1)),  -- numeric / uuid / hex segments -> {id}
     status_code     Nullable(Int32)         CODEC(T64, ZSTD(1)),
     duration_ms     Float64                 CODEC(ZSTD(1)),
     bytes_sent      Nullable(Int64)         CODEC(T64, ZSTD(1)),

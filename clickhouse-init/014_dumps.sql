@@ -1,13 +1,13 @@
 -- dumps: one row per opa_dump() of a stored span (dumps page, live view).
 CREATE TABLE IF NOT EXISTS dumps
 (
-    organization_id LowCardinality(String),
-    project_id      LowCardinality(String),
+    organization_id LowCardinality(String)              CODEC(ZSTD(1)),
+    project_id      LowCardinality(String)              CODEC(ZSTD(1)),
     trace_id        String                  CODEC(ZSTD(3)),
     span_id         String                  CODEC(ZSTD(3)),
-    service         LowCardinality(String),
+    service         LowCardinality(String)              CODEC(ZSTD(1)),
     ts              DateTime64(3, 'UTC')    CODEC(Delta, ZSTD(1)),
-    file            LowCardinality(Nullable(String)),
+    file            LowCardinality(Nullable(String))    CODEC(ZSTD(1)),
     line            Nullable(Int32)         CODEC(T64, ZSTD(1)),
     data            Nullable(String)        CODEC(ZSTD(3)),  -- JSON text as sent
     text            Nullable(String)        CODEC(ZSTD(3)),

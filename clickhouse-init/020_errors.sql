@@ -2,19 +2,19 @@
 -- group (the error detail page, newest first) are one contiguous range.
 CREATE TABLE IF NOT EXISTS errors
 (
-    organization_id LowCardinality(String),
-    project_id      LowCardinality(String),
+    organization_id LowCardinality(String)              CODEC(ZSTD(1)),
+    project_id      LowCardinality(String)              CODEC(ZSTD(1)),
     trace_id        Nullable(String)        CODEC(ZSTD(3)),
     span_id         Nullable(String)        CODEC(ZSTD(3)),
-    service         LowCardinality(String),
+    service         LowCardinality(String)              CODEC(ZSTD(1)),
     occurred_at     DateTime64(3, 'UTC')    CODEC(Delta, ZSTD(1)),
-    error_type      LowCardinality(String),
+    error_type      LowCardinality(String)              CODEC(ZSTD(1)),
     error_message   String                  CODEC(ZSTD(3)),
-    file            LowCardinality(Nullable(String)),
+    file            LowCardinality(Nullable(String))    CODEC(ZSTD(1)),
     line            Nullable(Int32)         CODEC(T64, ZSTD(1)),
     fingerprint     String                  CODEC(ZSTD(3)),
-    environment     LowCardinality(Nullable(String)),
-    release         LowCardinality(Nullable(String)),
+    environment     LowCardinality(Nullable(String))    CODEC(ZSTD(1)),
+    release         LowCardinality(Nullable(String))    CODEC(ZSTD(1)),
     stack_trace     Nullable(String)        CODEC(ZSTD(3)),  -- JSON array
     tags            Nullable(String)        CODEC(ZSTD(3)),  -- JSON object
     INDEX idx_trace_id trace_id TYPE bloom_filter(0.01) GRANULARITY 1

@@ -3,8 +3,8 @@
 -- of scanning every instance (hour resolution; exact bounds come from errors).
 CREATE TABLE IF NOT EXISTS error_groups
 (
-    organization_id  LowCardinality(String),
-    project_id       LowCardinality(String),
+    organization_id  LowCardinality(String)             CODEC(ZSTD(1)),
+    project_id       LowCardinality(String)             CODEC(ZSTD(1)),
     fingerprint      String                                                      CODEC(ZSTD(3)),
     hour             DateTime('UTC')                                             CODEC(Delta, ZSTD(1)),
     error_type       SimpleAggregateFunction(anyLast, String)                    CODEC(ZSTD(3)),

@@ -6,8 +6,8 @@
 CREATE TABLE IF NOT EXISTS trace_index
 (
     trace_id        String                                               CODEC(ZSTD(3)),
-    organization_id LowCardinality(String),
-    project_id      LowCardinality(String),
+    organization_id LowCardinality(String)              CODEC(ZSTD(1)),
+    project_id      LowCardinality(String)              CODEC(ZSTD(1)),
     start_min       SimpleAggregateFunction(min, DateTime64(3, 'UTC'))   CODEC(ZSTD(1)),
     start_max       SimpleAggregateFunction(max, DateTime64(3, 'UTC'))   CODEC(ZSTD(1)),
     span_count      SimpleAggregateFunction(sum, UInt64)                 CODEC(T64, ZSTD(1))

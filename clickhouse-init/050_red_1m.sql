@@ -4,10 +4,10 @@
 -- Read with: sum(requests), sum(errors), quantilesTDigestWeightedMerge(0.5, 0.95, 0.99)(duration_quantiles).
 CREATE TABLE IF NOT EXISTS red_1m
 (
-    organization_id    LowCardinality(String),
-    project_id         LowCardinality(String),
-    service            LowCardinality(String),
-    name               LowCardinality(String),
+    organization_id    LowCardinality(String)           CODEC(ZSTD(1)),
+    project_id         LowCardinality(String)           CODEC(ZSTD(1)),
+    service            LowCardinality(String)           CODEC(ZSTD(1)),
+    name               LowCardinality(String)           CODEC(ZSTD(1)),
     minute             DateTime('UTC')                                  CODEC(DoubleDelta, ZSTD(1)),
     requests           SimpleAggregateFunction(sum, Float64)            CODEC(ZSTD(1)),
     errors             SimpleAggregateFunction(sum, Float64)            CODEC(ZSTD(1)),

@@ -59,3 +59,11 @@ def test_spans_min_columns_use_the_compact_types_and_codecs(fresh):
     assert idx == [["idx_duration", "minmax"], ["idx_trace_id", "bloom_filter"]]
     key = ch_scalar(fresh, f"SELECT sorting_key FROM system.tables WHERE database = '{DB}' AND name = 'spans_min'")
     assert key == "organization_id, project_id, toStartOfHour(start_ts), service, name, start_ts"
+
+
+def test_every_stored_column_has_an_explicit_codec(fresh):
+    chschema.apply_schema(fresh, DB)
+    _, rows = ch_query(fresh, f"SELECT table, name FROM system.columns WHERE database = '{DB}' "
+                              f"AND default_kind != 'ALIAS' AND compression_codec = '' "
+                              f"AND table NOT LIKE '%\\\\_mv' ORDER BY table, name")
+    assert rows == [], f"columns left on the default codec: {rows}"
