@@ -67,3 +67,34 @@ def test_every_stored_column_has_an_explicit_codec(fresh):
                               f"AND default_kind != 'ALIAS' AND compression_codec = '' "
                               f"AND table NOT LIKE '%\\\\_mv' ORDER BY table, name")
     assert rows == [], f"columns left on the default codec: {rows}"
+
+
+def _cluster_generator():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("cluster_generate", chschema.INIT_DIR / "cluster" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cluster_ddl_is_generated_from_the_single_node_ddl():
+    """clickhouse-init/cluster/ is exactly what generate.py derives from clickhouse-init/ (no drift)."""
+    for path, text in _cluster_generator().outputs().items():
+        assert path.exists() and path.read_text() == text, f"{path.name}: run clickhouse-init/cluster/generate.py"
+
+
+def test_cluster_ddl_parses_and_shards_spans_by_trace_id(chdb_session):
+    stmts = []
+    for f in sorted((chschema.INIT_DIR / "cluster").glob("*.sql")):
+        stmts += list(chschema.statements(f.read_text()))
+    for stmt in stmts:
+        chdb_session.query("SELECT formatQuery(" + chschema_literal(stmt) + ")")  # raises on a syntax error
+    text = "\n".join(stmts)
+    assert "ENGINE = Distributed('{cluster}', currentDatabase(), spans_min_local, cityHash64(trace_id))" in text
+    assert "ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')" in text
+    assert "TO trace_index_local AS" in text and "FROM spans_min_local" in text
+    assert "non_replicated_deduplication_window" not in text
+
+
+def chschema_literal(s: str) -> str:
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
