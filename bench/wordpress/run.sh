@@ -77,8 +77,8 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
     for page in "${PAGES[@]}"; do
       name=${page%%=*} path=${page#*=}
-      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$path")
-      [ "$code" = 200 ] || { echo "$path answered $code in mode $mode" >&2; exit 1; }
+      code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$PORT$path")
+      [ "${code%% *}" = 200 ] || { echo "$path answered $code in mode $mode" >&2; tail -5 "$RUN/php-fpm.log" >&2; exit 1; }
       wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PORT$path" >/dev/null # warm opcache and workers
       out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path")
       rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
@@ -123,6 +123,7 @@ for page in pages:
         sel = [r for r in rows if r[2] == page and r[1] == mode]
         rps = med([float(r[3]) for r in sel])
         loss = (1 - rps / base) * 100
+        change = "baseline" if mode == "none" else f"{-loss:+.2f}%"
         print(f"| {page} | {mode} | {rps:.1f} | {med([float(r[4]) for r in sel]):.2f} | "
-              f"{med([float(r[5]) for r in sel]):.2f} | {-loss:+.2f}% |")
+              f"{med([float(r[5]) for r in sel]):.2f} | {change} |")
 PY

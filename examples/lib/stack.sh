@@ -27,11 +27,13 @@ stack_wait() { # stack_wait <what> <command...> : poll for up to 60 s
   return 1
 }
 
-stack_stop_all() {
+stack_stop_all() { # the EXIT trap: must not change the caller's exit status
+  local status=$?
+  set +e
   [ -f "$RUN/nginx.pid" ] && kill "$(cat "$RUN/nginx.pid")" 2>/dev/null
   for pid in "${STACK_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   wait 2>/dev/null
-  return 0
+  exit $status
 }
 
 stack_build_extension() { # -> STACK_EXT: a clean, non-sanitizer build in a copy (php-ext/ may hold an ASan build)
