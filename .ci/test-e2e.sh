@@ -17,8 +17,8 @@ stack_build_agent
 stack_start_mariadb
 stack_start_agent "$API_PORT" "$RUN/data"
 
-stack_render examples/e2e/php-fpm.conf.tmpl "$RUN/php-fpm.conf" BACK_PORT="$BACK_PORT" MYSQL_SOCKET="$STACK_MYSQL_SOCKET"
-stack_render examples/e2e/nginx.conf.tmpl "$RUN/nginx.conf" DEMO="$PWD/examples/demo" FRONT_PORT="$FRONT_PORT" BACK_PORT="$BACK_PORT"
+stack_render examples/demo/conf/php-fpm.conf.tmpl "$RUN/php-fpm.conf" BACK_PORT="$BACK_PORT" MYSQL_SOCKET="$STACK_MYSQL_SOCKET"
+stack_render examples/demo/conf/nginx.conf.tmpl "$RUN/nginx.conf" DEMO="$PWD/examples/demo" FRONT_PORT="$FRONT_PORT" BACK_PORT="$BACK_PORT"
 stack_start_fpm "$RUN/php-fpm.conf" -d "extension=$STACK_EXT" -d "opa.socket_path=$STACK_SOCKET" \
   -d opa.sampling_rate=1.0 -d opa.call_threshold_us=50
 stack_start_nginx "$RUN/nginx.conf" "http://127.0.0.1:$FRONT_PORT/"
