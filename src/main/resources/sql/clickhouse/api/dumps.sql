@@ -8,5 +8,5 @@ WHERE d.organization_id = :org AND d.project_id = :project
   AND d.ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND d.ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
   AND (:service IS NULL OR d.service = :service)
   AND (:trace_id IS NULL OR d.trace_id = :trace_id)
-ORDER BY d.ts DESC, d.trace_id, d.span_id, d.file, d.line
+ORDER BY d.ts DESC, d.trace_id, d.span_id, d.file, d.line, d.text, d.data
 LIMIT :limit OFFSET :offset

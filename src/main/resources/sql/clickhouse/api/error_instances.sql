@@ -8,5 +8,5 @@ SELECT toUnixTimestamp64Milli(e.occurred_at) AS occurred_at, e.service AS servic
 FROM errors AS e
 WHERE e.organization_id = :org AND e.project_id = :project AND e.fingerprint = :fingerprint
   AND e.occurred_at >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND e.occurred_at < fromUnixTimestamp64Milli(toInt64(:to_ms))
-ORDER BY e.occurred_at DESC, e.trace_id, e.span_id
+ORDER BY e.occurred_at DESC, e.trace_id, e.span_id, e.error_message, e.file, e.line
 LIMIT :limit OFFSET :offset

@@ -13,5 +13,5 @@ WHERE l.organization_id = :org AND l.project_id = :project
        CASE l.level WHEN 'DEBUG' THEN 0 WHEN 'INFO' THEN 1 WHEN 'NOTICE' THEN 2 WHEN 'WARNING' THEN 3
                     WHEN 'ERROR' THEN 4 WHEN 'CRITICAL' THEN 5 WHEN 'ALERT' THEN 6 WHEN 'EMERGENCY' THEN 7
                     ELSE 1 END >= ifNull(:min_rank, 0))
-ORDER BY l.ts DESC, l.trace_id, l.span_id, l.message
+ORDER BY l.ts DESC, l.trace_id, l.span_id, l.message, l.level, l.fields
 LIMIT :limit OFFSET :offset

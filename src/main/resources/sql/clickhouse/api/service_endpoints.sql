@@ -1,19 +1,34 @@
 -- RED figures per endpoint (root span name) of one service.
--- Parameters: :org, :project, :from_ms, :to_ms, :service,
---   :sort ('requests' | 'p95' | 'errors' | 'name'; validated by the caller; ties broken by name).
--- Weighted as in services.sql.
+-- Bucket-level sums are named b_* because ClickHouse lets an output alias shadow a column.
+-- Parameters and semantics: see sql/duckdb/api/service_endpoints.sql.
+WITH buckets AS (
+    SELECT name,
+           toInt32(floor(log(greatest(duration_ms, 0.001)) / log(1.01))) AS bucket,
+           sum(round(sample_weight * 1000)) AS w,
+           max(duration_ms) AS top_ms,
+           sum(sample_weight) AS b_requests,
+           sumIf(sample_weight, status = 'error') AS b_errors
+    FROM spans_min
+    WHERE organization_id = :org AND project_id = :project
+      AND ifNull(parent_id, '') = '' AND service = :service
+      AND start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND start_ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
+    GROUP BY name, bucket
+),
+ranked AS (
+    SELECT *,
+           sum(w) OVER (PARTITION BY name ORDER BY bucket ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_w,
+           sum(w) OVER (PARTITION BY name) AS total_w
+    FROM buckets
+)
 SELECT name,
-       sum(sample_weight) AS requests,
-       sumIf(sample_weight, status = 'error') AS errors,
-       sumIf(sample_weight, status = 'error') / sum(sample_weight) AS error_rate,
-       sum(sample_weight) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
-       quantileExactWeighted(0.50)(duration_ms, toUInt64(round(sample_weight * 1000))) AS p50_ms,
-       quantileExactWeighted(0.95)(duration_ms, toUInt64(round(sample_weight * 1000))) AS p95_ms,
-       quantileExactWeighted(0.99)(duration_ms, toUInt64(round(sample_weight * 1000))) AS p99_ms
-FROM spans_min
-WHERE organization_id = :org AND project_id = :project
-  AND ifNull(parent_id, '') = '' AND service = :service
-  AND start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND start_ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
+       sum(b_requests) AS requests,
+       sum(b_errors) AS errors,
+       sum(b_errors) / sum(b_requests) AS error_rate,
+       sum(b_requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
+       minIf(top_ms, cum_w >= ceil(total_w * 0.50)) AS p50_ms,
+       minIf(top_ms, cum_w >= ceil(total_w * 0.95)) AS p95_ms,
+       minIf(top_ms, cum_w >= ceil(total_w * 0.99)) AS p99_ms
+FROM ranked
 GROUP BY name
 ORDER BY CASE WHEN :sort = 'requests' THEN requests END DESC,
          CASE WHEN :sort = 'p95' THEN p95_ms END DESC,

@@ -1,18 +1,35 @@
 -- RED figures per service over root spans (one row per request).
 -- Parameters: :org, :project, :from_ms, :to_ms (epoch ms, half-open range).
--- Weighted: a span kept with sample_weight w counts as w requests. Percentiles: quantileExactWeighted on
--- integer weights round(w * 1000) (same definition as sql/duckdb/api/services.sql).
+-- Weighted requests and percentiles exactly as in sql/duckdb/api/services.sql (1%-wide logarithmic
+-- duration buckets; the p-quantile is the largest duration of the first bucket whose cumulative weight
+-- reaches ceil(total * p)).
+WITH buckets AS (
+    SELECT service,
+           toInt32(floor(log(greatest(duration_ms, 0.001)) / log(1.01))) AS bucket,
+           sum(round(sample_weight * 1000)) AS w,
+           max(duration_ms) AS top_ms,
+           sum(sample_weight) AS b_requests,
+           sumIf(sample_weight, status = 'error') AS b_errors
+    FROM spans_min
+    WHERE organization_id = :org AND project_id = :project
+      AND ifNull(parent_id, '') = ''
+      AND start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND start_ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
+    GROUP BY service, bucket
+),
+ranked AS (
+    SELECT *,
+           sum(w) OVER (PARTITION BY service ORDER BY bucket ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_w,
+           sum(w) OVER (PARTITION BY service) AS total_w
+    FROM buckets
+)
 SELECT service,
-       sum(sample_weight) AS requests,
-       sumIf(sample_weight, status = 'error') AS errors,
-       sumIf(sample_weight, status = 'error') / sum(sample_weight) AS error_rate,
-       sum(sample_weight) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
-       quantileExactWeighted(0.50)(duration_ms, toUInt64(round(sample_weight * 1000))) AS p50_ms,
-       quantileExactWeighted(0.95)(duration_ms, toUInt64(round(sample_weight * 1000))) AS p95_ms,
-       quantileExactWeighted(0.99)(duration_ms, toUInt64(round(sample_weight * 1000))) AS p99_ms
-FROM spans_min
-WHERE organization_id = :org AND project_id = :project
-  AND ifNull(parent_id, '') = ''
-  AND start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND start_ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
+       sum(b_requests) AS requests,
+       sum(b_errors) AS errors,
+       sum(b_errors) / sum(b_requests) AS error_rate,
+       sum(b_requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
+       minIf(top_ms, cum_w >= ceil(total_w * 0.50)) AS p50_ms,
+       minIf(top_ms, cum_w >= ceil(total_w * 0.95)) AS p95_ms,
+       minIf(top_ms, cum_w >= ceil(total_w * 0.99)) AS p99_ms
+FROM ranked
 GROUP BY service
 ORDER BY service

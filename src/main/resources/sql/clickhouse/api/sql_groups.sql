@@ -1,6 +1,23 @@
 -- SQL statements grouped by normalised fingerprint, a page plus the total group count.
 -- Parameters and semantics: see sql/duckdb/api/sql_groups.sql.
-WITH groups AS (
+WITH p95 AS (
+    SELECT fingerprint, minIf(top_ms, cum_w >= ceil(total_w * 0.95)) AS p95_ms
+    FROM (SELECT *,
+                 sum(w) OVER (PARTITION BY fingerprint ORDER BY bucket
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_w,
+                 sum(w) OVER (PARTITION BY fingerprint) AS total_w
+          FROM (SELECT fingerprint,
+                       toInt32(floor(log(greatest(duration_ms, 0.001)) / log(1.01))) AS bucket,
+                       sum(round(sample_weight * 1000)) AS w,
+                       max(duration_ms) AS top_ms
+                FROM sql_queries
+                WHERE organization_id = :org AND project_id = :project
+                  AND start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND start_ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
+                  AND (:service IS NULL OR service = :service)
+                GROUP BY fingerprint, bucket))
+    GROUP BY fingerprint
+),
+groups AS (
     SELECT fingerprint,
            min(normalized) AS normalized,
            argMax(query, duration_ms) AS example,
@@ -8,7 +25,6 @@ WITH groups AS (
            sum(sample_weight) AS count,
            sum(duration_ms * sample_weight) AS total_ms,
            sum(duration_ms * sample_weight) / sum(sample_weight) AS avg_ms,
-           quantileExactWeighted(0.95)(duration_ms, toUInt64(round(sample_weight * 1000))) AS p95_ms,
            arraySort(groupUniqArray(service)) AS services
     FROM sql_queries
     WHERE organization_id = :org AND project_id = :project
@@ -28,14 +44,15 @@ runs AS (
     GROUP BY fingerprint
 )
 SELECT g.fingerprint AS fingerprint, g.normalized AS normalized, g.example AS example, g.db_system AS db_system,
-       g.count AS count, g.total_ms AS total_ms, g.avg_ms AS avg_ms, g.p95_ms AS p95_ms, g.services AS services,
+       g.count AS count, g.total_ms AS total_ms, g.avg_ms AS avg_ms, p.p95_ms AS p95_ms, g.services AS services,
        ifNull(r.n_plus_one_traces, 0) AS n_plus_one_traces, count() OVER () AS total
 FROM groups AS g
+INNER JOIN p95 AS p ON p.fingerprint = g.fingerprint
 LEFT JOIN runs AS r ON r.fingerprint = g.fingerprint
 ORDER BY CASE WHEN :sort = 'total' THEN g.total_ms END DESC,
          CASE WHEN :sort = 'count' THEN g.count END DESC,
          CASE WHEN :sort = 'avg' THEN g.avg_ms END DESC,
-         CASE WHEN :sort = 'p95' THEN g.p95_ms END DESC,
+         CASE WHEN :sort = 'p95' THEN p.p95_ms END DESC,
          g.fingerprint
 LIMIT :limit OFFSET :offset
 SETTINGS join_use_nulls = 1

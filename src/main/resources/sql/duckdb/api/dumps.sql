@@ -7,5 +7,5 @@ WHERE organization_id = :org AND project_id = :project
   AND ts >= epoch_ms(:from_ms) AND ts < epoch_ms(:to_ms)
   AND (CAST(:service AS VARCHAR) IS NULL OR service = :service)
   AND (CAST(:trace_id AS VARCHAR) IS NULL OR trace_id = :trace_id)
-ORDER BY dumps.ts DESC, trace_id, span_id, file, line
+ORDER BY dumps.ts DESC, trace_id, span_id, file, line, text, data
 LIMIT :limit OFFSET :offset

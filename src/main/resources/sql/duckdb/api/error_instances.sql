@@ -6,5 +6,5 @@ SELECT epoch_ms(occurred_at) AS occurred_at, service, trace_id, span_id, error_t
 FROM errors
 WHERE organization_id = :org AND project_id = :project AND fingerprint = :fingerprint
   AND occurred_at >= epoch_ms(:from_ms) AND occurred_at < epoch_ms(:to_ms)
-ORDER BY occurred_at DESC, trace_id, span_id
+ORDER BY errors.occurred_at DESC, trace_id, span_id, error_message, file, line
 LIMIT :limit OFFSET :offset

@@ -1,30 +1,37 @@
 -- Outgoing HTTP calls grouped by host, path template and method, a page plus the total group count.
 -- Parameters: :org, :project, :from_ms, :to_ms (call start), :service (NULL = all), :limit, :offset.
--- count, errors, total_ms weighted by sample_weight; an error is a status >= 400 or a transport error.
+-- count, errors, total_ms weighted by sample_weight; an error is a status >= 400 or a transport error;
+-- p95 is the weighted percentile defined in services.sql.
 -- Sorted by total time descending, ties by host, path_template, method.
-WITH calls AS (
-    SELECT *, CAST(round(sample_weight * 1000) AS BIGINT) AS w,
-           coalesce(method, '') AS m
+WITH buckets AS (
+    SELECT host, path_template, coalesce(method, '') AS method,
+           CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
+           sum(round(sample_weight * 1000)) AS w,
+           max(duration_ms) AS top_ms,
+           sum(sample_weight) AS count,
+           coalesce(sum(sample_weight) FILTER (WHERE status_code >= 400 OR (error IS NOT NULL AND error <> '')), 0) AS errors,
+           sum(duration_ms * sample_weight) AS total_ms
     FROM http_calls
     WHERE organization_id = :org AND project_id = :project
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
       AND (CAST(:service AS VARCHAR) IS NULL OR service = :service)
+    GROUP BY host, path_template, coalesce(method, ''), bucket
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY host, path_template, m ORDER BY duration_ms ROWS UNBOUNDED PRECEDING) AS cum_w,
-           sum(w) OVER (PARTITION BY host, path_template, m) AS total_w
-    FROM calls
+           sum(w) OVER (PARTITION BY host, path_template, method ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum_w,
+           sum(w) OVER (PARTITION BY host, path_template, method) AS total_w
+    FROM buckets
 ),
 groups AS (
-    SELECT host, path_template, m AS method,
-           sum(sample_weight) AS count,
-           coalesce(sum(sample_weight) FILTER (WHERE status_code >= 400 OR (error IS NOT NULL AND error <> '')), 0) AS errors,
-           sum(duration_ms * sample_weight) / sum(sample_weight) AS avg_ms,
-           min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-           sum(duration_ms * sample_weight) AS total_ms
+    SELECT host, path_template, method,
+           sum(count) AS count,
+           sum(errors) AS errors,
+           sum(total_ms) / sum(count) AS avg_ms,
+           min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
+           sum(total_ms) AS total_ms
     FROM ranked
-    GROUP BY host, path_template, m
+    GROUP BY host, path_template, method
 )
 SELECT *, count(*) OVER () AS total
 FROM groups

@@ -14,5 +14,5 @@ WHERE organization_id = :org AND project_id = :project
        CASE level WHEN 'DEBUG' THEN 0 WHEN 'INFO' THEN 1 WHEN 'NOTICE' THEN 2 WHEN 'WARNING' THEN 3
                   WHEN 'ERROR' THEN 4 WHEN 'CRITICAL' THEN 5 WHEN 'ALERT' THEN 6 WHEN 'EMERGENCY' THEN 7
                   ELSE 1 END >= :min_rank)
-ORDER BY logs.ts DESC, trace_id, span_id, message
+ORDER BY logs.ts DESC, trace_id, span_id, message, level, CAST(logs.fields AS VARCHAR)
 LIMIT :limit OFFSET :offset

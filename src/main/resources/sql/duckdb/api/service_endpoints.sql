@@ -1,30 +1,35 @@
 -- RED figures per endpoint (root span name) of one service.
 -- Parameters: :org, :project, :from_ms, :to_ms, :service,
 --   :sort ('requests' | 'p95' | 'errors' | 'name'; validated by the caller; ties broken by name).
--- Weighted as in services.sql.
-WITH roots AS (
-    SELECT name, duration_ms, status, sample_weight,
-           CAST(round(sample_weight * 1000) AS BIGINT) AS w
+-- Weighted percentiles as defined in services.sql.
+WITH buckets AS (
+    SELECT name,
+           CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
+           sum(round(sample_weight * 1000)) AS w,
+           max(duration_ms) AS top_ms,
+           sum(sample_weight) AS requests,
+           coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
       AND parent_id IS NULL AND service = :service
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
+    GROUP BY name, bucket
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY name ORDER BY duration_ms ROWS UNBOUNDED PRECEDING) AS cum_w,
+           sum(w) OVER (PARTITION BY name ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum_w,
            sum(w) OVER (PARTITION BY name) AS total_w
-    FROM roots
+    FROM buckets
 ),
 endpoints AS (
     SELECT name,
-           sum(sample_weight) AS requests,
-           coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors,
-           coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) / sum(sample_weight) AS error_rate,
-           sum(sample_weight) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
-           min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.50)) AS p50_ms,
-           min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-           min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms
+           sum(requests) AS requests,
+           sum(errors) AS errors,
+           sum(errors) / sum(requests) AS error_rate,
+           sum(requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
+           min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.50)) AS p50_ms,
+           min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
+           min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms
     FROM ranked
     GROUP BY name
 )

@@ -1,27 +1,32 @@
 -- RED time series of one service's root spans, one row per non-empty bucket.
 -- Parameters: :org, :project, :from_ms, :to_ms, :service, :interval_ms (bucket width, ms).
--- ts = bucket start (epoch ms, aligned to multiples of :interval_ms). Weighted as in services.sql.
-WITH roots AS (
+-- ts = bucket start (epoch ms, aligned to multiples of :interval_ms). Weighted percentiles as defined
+-- in services.sql.
+WITH buckets AS (
     SELECT (epoch_ms(start_ts) // :interval_ms) * :interval_ms AS ts,
-           duration_ms, status, sample_weight,
-           CAST(round(sample_weight * 1000) AS BIGINT) AS w
+           CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
+           sum(round(sample_weight * 1000)) AS w,
+           max(duration_ms) AS top_ms,
+           sum(sample_weight) AS requests,
+           coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
       AND parent_id IS NULL AND service = :service
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
+    GROUP BY ts, bucket
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY ts ORDER BY duration_ms ROWS UNBOUNDED PRECEDING) AS cum_w,
+           sum(w) OVER (PARTITION BY ts ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum_w,
            sum(w) OVER (PARTITION BY ts) AS total_w
-    FROM roots
+    FROM buckets
 )
 SELECT ts,
-       sum(sample_weight) AS requests,
-       coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors,
-       min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.50)) AS p50_ms,
-       min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-       min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms
+       sum(requests) AS requests,
+       sum(errors) AS errors,
+       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.50)) AS p50_ms,
+       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
+       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms
 FROM ranked
 GROUP BY ts
 ORDER BY ts

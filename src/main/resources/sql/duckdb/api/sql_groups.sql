@@ -2,22 +2,29 @@
 -- Parameters: :org, :project, :from_ms, :to_ms (statement start), :service (NULL = all),
 --   :threshold (N+1: a fingerprint run >= threshold times in one trace), :limit, :offset,
 --   :sort ('total' | 'count' | 'avg' | 'p95'; descending, ties broken by fingerprint).
--- count and total_ms are weighted by sample_weight (estimated totals); p95 is the weighted quantile
+-- count and total_ms are weighted by sample_weight (estimated totals); p95 is the weighted percentile
 -- defined in services.sql; example = the slowest statement as received.
-WITH stmts AS MATERIALIZED (
-    SELECT *
+WITH stmts AS (
+    SELECT fingerprint, trace_id, service, normalized, query, db_system, duration_ms, sample_weight
     FROM sql_queries
     WHERE organization_id = :org AND project_id = :project
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
       AND (CAST(:service AS VARCHAR) IS NULL OR service = :service)
 ),
+buckets AS (
+    SELECT fingerprint,
+           CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
+           sum(round(sample_weight * 1000)) AS w,
+           max(duration_ms) AS top_ms
+    FROM stmts
+    GROUP BY fingerprint, bucket
+),
 p95 AS (
-    -- the window sorts only the three columns it needs (wide rows make the sort several times slower)
-    SELECT fingerprint, min(duration_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms
-    FROM (SELECT fingerprint, duration_ms,
-                 sum(w) OVER (PARTITION BY fingerprint ORDER BY duration_ms ROWS UNBOUNDED PRECEDING) AS cum_w,
+    SELECT fingerprint, min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms
+    FROM (SELECT *,
+                 sum(w) OVER (PARTITION BY fingerprint ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum_w,
                  sum(w) OVER (PARTITION BY fingerprint) AS total_w
-          FROM (SELECT fingerprint, duration_ms, CAST(round(sample_weight * 1000) AS BIGINT) AS w FROM stmts))
+          FROM buckets)
     GROUP BY fingerprint
 ),
 runs AS (

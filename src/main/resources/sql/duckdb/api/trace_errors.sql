@@ -4,4 +4,4 @@ SELECT epoch_ms(occurred_at) AS occurred_at, service, trace_id, span_id, error_t
        fingerprint, environment, release, CAST(stack_trace AS VARCHAR) AS stack_trace, CAST(tags AS VARCHAR) AS tags
 FROM errors
 WHERE organization_id = :org AND project_id = :project AND trace_id = :trace_id
-ORDER BY occurred_at, fingerprint, span_id
+ORDER BY errors.occurred_at, fingerprint, span_id, error_message, file, line
