@@ -28,7 +28,7 @@ export function TokenPrompt() {
           onChange={(e) => setValue(e.target.value)}
           placeholder="token"
         />
-        <button type="submit" disabled={!value.trim()}>
+        <button type="submit" className="primary" disabled={!value.trim()}>
           Save token
         </button>
       </form>
