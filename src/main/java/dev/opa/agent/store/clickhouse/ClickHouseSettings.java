@@ -15,6 +15,7 @@ import java.util.Map;
  *                     the data is durable, so spool and replay keep their meaning
  * @param initDir      folder of the numbered DDL applied at start (the repo's {@code clickhouse-init/})
  * @param timeout      per-request socket / execution timeout
+ * @param readPoolSize pooled clickhouse-jdbc connections for the REST API's reads
  */
 public record ClickHouseSettings(
         String url,
@@ -24,7 +25,8 @@ public record ClickHouseSettings(
         boolean tls,
         boolean asyncInsert,
         Path initDir,
-        Duration timeout) {
+        Duration timeout,
+        int readPoolSize) {
 
     public ClickHouseSettings {
         if (url == null || url.isBlank()) {
@@ -37,6 +39,7 @@ public record ClickHouseSettings(
         password = password == null ? "" : password;
         initDir = initDir == null ? Path.of("clickhouse-init") : initDir;
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+        readPoolSize = readPoolSize <= 0 ? 4 : readPoolSize;
     }
 
     /** From the {@code opa.store.*} settings without the prefix ({@code clickhouse.url}, …), as the store factory passes them. */
@@ -49,7 +52,8 @@ public record ClickHouseSettings(
                 Boolean.parseBoolean(store.getOrDefault("clickhouse.tls", "false").trim()),
                 Boolean.parseBoolean(store.getOrDefault("clickhouse.async-insert", "false").trim()),
                 Path.of(store.getOrDefault("clickhouse.init-dir", "clickhouse-init")),
-                Duration.ofMillis(Long.parseLong(store.getOrDefault("clickhouse.timeout-ms", "30000").trim())));
+                Duration.ofMillis(Long.parseLong(store.getOrDefault("clickhouse.timeout-ms", "30000").trim())),
+                Integer.parseInt(store.getOrDefault("clickhouse.read-pool-size", "4").trim()));
     }
 
     /** The JDBC URL of the same endpoint and database (clickhouse-jdbc, for the REST API's reads). */

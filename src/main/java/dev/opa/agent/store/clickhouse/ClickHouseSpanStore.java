@@ -5,13 +5,16 @@ import com.clickhouse.client.api.ServerException;
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.data.ClickHouseFormat;
+import com.clickhouse.jdbc.DataSourceImpl;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.store.SpanStore;
-import com.clickhouse.jdbc.DataSourceImpl;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
 
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
@@ -37,12 +40,14 @@ import java.util.concurrent.TimeUnit;
 public final class ClickHouseSpanStore implements SpanStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSpanStore.class);
+    private static final long HEALTH_TIMEOUT_MS = 3000;
 
     private final ClickHouseSettings settings;
     private final ClickHouseBatchEncoder encoder;
     private volatile Client client;
     private volatile boolean schemaApplied;
     private List<String> ddl = List.of();
+    private HikariDataSource readers;
 
     /** The constructor {@code SpanStoreFactory} calls: {@code opa.store.*} settings without the prefix. */
     public ClickHouseSpanStore(Map<String, String> storeSettings) {
@@ -127,34 +132,47 @@ public final class ClickHouseSpanStore implements SpanStore {
         }
     }
 
-    /** clickhouse-jdbc over the same endpoint and database; it renders bound parameters as escaped literals. */
+    /**
+     * A small pool of clickhouse-jdbc connections to the same endpoint and database (each jdbc-v2
+     * connection carries its own HTTP client: worth reusing). The driver renders bound parameters as
+     * escaped literals.
+     */
     @Override
-    public DataSource readDataSource() {
-        Properties props = new Properties();
-        props.setProperty("user", settings.user());
-        props.setProperty("password", settings.password());
-        if (settings.tls()) {
-            props.setProperty("ssl", "true");
+    public synchronized DataSource readDataSource() {
+        if (readers == null) {
+            Properties props = new Properties();
+            props.setProperty("user", settings.user());
+            props.setProperty("password", settings.password());
+            if (settings.tls()) {
+                props.setProperty("ssl", "true");
+            }
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("opa-clickhouse-read");
+            config.setDataSource(new DataSourceImpl(settings.jdbcUrl(), props));
+            config.setMaximumPoolSize(settings.readPoolSize());
+            config.setMinimumIdle(0);
+            config.setInitializationFailTimeout(-1); // the server may come up after the agent
+            readers = new HikariDataSource(config);
         }
-        try {
-            return new DataSourceImpl(settings.jdbcUrl(), props);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create the ClickHouse read DataSource for " + settings.jdbcUrl(), e);
-        }
+        return readers;
     }
 
     @Override
     public boolean isHealthy() {
         Client c = client;
-        return c != null && c.ping(settings.timeout().toMillis());
+        return c != null && c.ping(Math.min(settings.timeout().toMillis(), HEALTH_TIMEOUT_MS));
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         Client c = client;
         client = null;
         if (c != null) {
             c.close();
+        }
+        if (readers != null) {
+            readers.close();
+            readers = null;
         }
     }
 
