@@ -5,7 +5,7 @@
 --   every listed top-level tag equal to its value), :q (case-insensitive literal substring of the root
 --   name, a span's request URL, an SQL statement or an error message of the trace).
 -- Sort: :sort ('time' | 'duration'), :order ('desc' | 'asc'); ties broken by trace_id, span_id.
-WITH matches AS (
+WITH matches AS NOT MATERIALIZED (
     SELECT trace_id, span_id, service, name, epoch_ms(start_ts) AS start_ts, duration_ms,
            cpu_ms, status, http_method, http_status, sql_count, http_count
     FROM spans_min
@@ -39,7 +39,8 @@ WITH matches AS (
                 AND contains(lower(error_message), lower(:q))))
 ),
 page AS (
-    SELECT *, count(*) OVER () AS total
+    -- the total is a separate count: a window over all matches would materialise every matching row
+    SELECT *, (SELECT count(*) FROM matches) AS total
     FROM matches
     ORDER BY CASE WHEN :sort = 'time' AND :order = 'desc' THEN start_ts END DESC,
              CASE WHEN :sort = 'time' AND :order = 'asc' THEN start_ts END ASC,
