@@ -3,7 +3,7 @@
 # Usage: bench/php-ext/run.sh [calls] [requests] [repeats]   (build php-ext first: phpize && ./configure && make)
 # Prints a markdown table: CPU ns/call = lowest of [repeats] runs (getrusage of the PHP process);
 # worker CPU µs/request = median over [repeats] rounds of [requests] sequential FastCGI requests
-# (/proc/<worker>/schedstat of the single php-fpm worker). See docs/benchmarks.md for results.
+# (/proc/<worker>/schedstat of each mode's single php-fpm worker; modes interleaved in each round). See docs/benchmarks.md for results.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 ext="$here/../../php-ext/modules/opa.so"
@@ -14,8 +14,13 @@ python3_bin=/usr/bin/python3
 fpm_bin="$(command -v php-fpm8.2 || command -v php-fpm)"
 "$python3_bin" "$here/sink.py" "$work/agent.sock" > "$work/sink.out" &
 sink=$!
-trap 'kill $sink 2>/dev/null; kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-server=0
+declare -A fpm_pid=() worker_pid=()
+cleanup() {
+  kill "$sink" 2>/dev/null || true
+  for p in "${fpm_pid[@]}"; do kill -QUIT "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 for _ in $(seq 50); do grep -q ready "$work/sink.out" 2>/dev/null && break; sleep 0.1; done
 
 mode_args() {
@@ -43,39 +48,52 @@ for _ in $(seq "$repeats"); do
     calls_jit[$mode]+="$(php "${jit_flags[@]}" $(mode_args $mode) "$here/calls.php" "$calls") "
   done
 done
+# one php-fpm pool (one static worker) per mode, all running; request rounds interleave the modes
 for mode in "${modes[@]}"; do
-  cat > "$work/fpm.conf" <<CONF
+  mkdir -p "$work/$mode"
+  cat > "$work/$mode/fpm.conf" <<CONF
 [global]
-error_log = $work/fpm.log
+error_log = $work/$mode/fpm.log
+pid = $work/$mode/fpm.pid
 daemonize = no
 [www]
 user = $(id -un)
 group = $(id -gn)
-listen = $work/fpm.sock
+listen = $work/$mode/fpm.sock
 pm = static
 pm.max_children = 1
 CONF
-  rm -f "$work/fpm.sock"
   # shellcheck disable=SC2046
-  "$fpm_bin" -F -R -y "$work/fpm.conf" -d opcache.enable=1 $(mode_args $mode) >/dev/null 2>&1 &
-  server=$!
-  for _ in $(seq 50); do [ -S "$work/fpm.sock" ] && break; sleep 0.1; done
-  worker="$(pgrep -P "$server" | head -1)"
-  php -n "$here/fpm_load.php" "$work" "$here/request.php" 50 >/dev/null   # warm-up (opcache, connection)
-  for _ in $(seq "$repeats"); do
-    before="$(cut -d' ' -f1 "/proc/$worker/schedstat")"
-    php -n "$here/fpm_load.php" "$work" "$here/request.php" "$requests" >/dev/null
-    after="$(cut -d' ' -f1 "/proc/$worker/schedstat")"
-    req_cpu[$mode]+="$(awk -v a="$before" -v b="$after" -v n="$requests" 'BEGIN {printf "%.1f", (b - a) / n / 1000}') "
-  done
-  kill -QUIT "$server"; wait "$server" 2>/dev/null || true
+  "$fpm_bin" -F -R -y "$work/$mode/fpm.conf" -d opcache.enable=1 $(mode_args $mode) >/dev/null 2>&1 &
+  fpm_pid[$mode]=$!
 done
+for mode in "${modes[@]}"; do
+  for _ in $(seq 50); do [ -S "$work/$mode/fpm.sock" ] && break; sleep 0.1; done
+  worker_pid[$mode]="$(pgrep -P "${fpm_pid[$mode]}" | head -1)"
+  for page in request empty; do php -n "$here/fpm_load.php" "$work/$mode" "$here/$page.php" 50 >/dev/null; done  # warm-up
+done
+worker_cpu_us() { # mode page: mean worker CPU µs over $requests requests
+  local before after
+  before="$(cut -d' ' -f1 "/proc/${worker_pid[$1]}/schedstat")"
+  php -n "$here/fpm_load.php" "$work/$1" "$here/$2.php" "$requests" >/dev/null
+  after="$(cut -d' ' -f1 "/proc/${worker_pid[$1]}/schedstat")"
+  awk -v a="$before" -v b="$after" -v n="$requests" 'BEGIN {printf "%.1f", (b - a) / n / 1000}'
+}
+declare -A empty_cpu
+for _ in $(seq "$repeats"); do
+  for mode in "${modes[@]}"; do
+    req_cpu[$mode]+="$(worker_cpu_us "$mode" request) "
+    empty_cpu[$mode]+="$(worker_cpu_us "$mode" empty) "
+  done
+done
+for mode in "${modes[@]}"; do kill -QUIT "${fpm_pid[$mode]}"; wait "${fpm_pid[$mode]}" 2>/dev/null || true; done
 
-echo "| mode | CPU ns/call (opcache) | CPU ns/call (opcache+JIT) | worker CPU µs/request (php-fpm, opcache) |"
-echo "|---|---|---|---|"
+echo "| mode | CPU ns/call (opcache) | CPU ns/call (opcache+JIT) | worker CPU µs/request, request.php | worker CPU µs/request, empty.php |"
+echo "|---|---|---|---|---|"
 for mode in "${modes[@]}"; do
   a="$(tr ' ' '\n' <<<"${calls_opc[$mode]}" | grep . | minimum)"
   j="$(tr ' ' '\n' <<<"${calls_jit[$mode]}" | grep . | minimum)"
   r="$(tr ' ' '\n' <<<"${req_cpu[$mode]}" | grep . | median)"
-  echo "| $mode | $a | $j | $r |"
+  e="$(tr ' ' '\n' <<<"${empty_cpu[$mode]}" | grep . | median)"
+  echo "| $mode | $a | $j | $r | $e |"
 done

@@ -1,0 +1,1 @@
+<?php echo "ok"; // fixed per-request cost: an empty page
