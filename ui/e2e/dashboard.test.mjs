@@ -170,7 +170,13 @@ describe('dashboard on a running agent', () => {
     await page.getByLabel('Find function').fill('MonthlyReport::build');
     await page.getByLabel('Find function').press('Enter');
     await tree.locator('.tree-hit').first().waitFor(WAIT);
+    await tree.locator('.tree-hit').first().click();
+    assert.match(await page.getByTestId('call-detail').innerText(), /MonthlyReport::build[\s\S]*\/var\/www\/src\/MonthlyReport\.php/);
     await shot('06-trace-calltree');
+    await page.getByRole('button', { name: 'Hot functions' }).click();
+    const hot = page.getByTestId('hot-functions').locator('tr', { hasText: 'App\\Report\\RowBuilder::buildRow' });
+    assert.match(await hot.innerText(), /\b999\b/, 'buildRow called once per report row');
+    await page.getByRole('button', { name: 'Tree' }).click();
 
     await page.getByRole('tab', { name: 'Flame graph' }).click();
     const canvas = page.getByTestId('flame-graph').locator('canvas');

@@ -1,5 +1,6 @@
-// Call tree table: expand/collapse, self vs total wall and CPU, memory. Virtualised: only the rows
-// on screen are in the DOM, so a 10,000-node tree stays responsive.
+// Call tree: expand/collapse, self vs total wall and CPU, memory; a "hot functions" ranking; details of
+// the clicked call. The table is virtualised: only the rows on screen are in the DOM, so a
+// 10,000-node tree stays responsive.
 import { useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
@@ -8,27 +9,24 @@ import {
   hotPath,
   visibleRows,
   type CallTreeNode,
+  type VisibleRow,
 } from '../../lib/callTree';
 import { formatBytes, formatMs } from '../../lib/format';
+import { CallDetail } from './CallDetail';
+import { HotFunctions } from './HotFunctions';
 
 const ROW_HEIGHT = 24;
 
 export function CallTreeView({ roots, totalMs }: { roots: CallTreeNode[]; totalMs: number }) {
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set([...expandToDepth(roots, 2), ...hotPath(roots)]));
   const [filter, setFilter] = useState('');
+  const [mode, setMode] = useState<'tree' | 'functions'>('tree');
+  const [selected, setSelected] = useState<CallTreeNode | null>(null);
   const rows = useMemo(() => visibleRows(roots, expanded), [roots, expanded]);
   const matches = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     return needle ? ancestorsOfMatches(roots, needle) : null;
   }, [roots, filter]);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-    initialRect: { width: 1000, height: 600 },
-  });
 
   const toggle = (id: string) =>
     setExpanded((prev) => {
@@ -44,27 +42,86 @@ export function CallTreeView({ roots, totalMs }: { roots: CallTreeNode[]; totalM
   return (
     <div className="call-tree" data-testid="call-tree">
       <div className="toolbar">
-        <button onClick={() => setExpanded(hotPath(roots))}>Hot path</button>
-        <button onClick={() => setExpanded(expandToDepth(roots, Number.MAX_SAFE_INTEGER))}>Expand all</button>
-        <button onClick={() => setExpanded(new Set())}>Collapse all</button>
-        <input
-          aria-label="Find function"
-          placeholder="Find function…"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && matches) setExpanded(new Set([...expanded, ...matches.ancestors]));
-          }}
-        />
-        {matches && (
-          <span className="small muted">
-            {matches.hits.size} match{matches.hits.size === 1 ? '' : 'es'} — Enter to reveal
-          </span>
+        <div className="segmented" role="group" aria-label="Call tree view">
+          <button className={mode === 'tree' ? 'active' : undefined} onClick={() => setMode('tree')}>
+            Tree
+          </button>
+          <button className={mode === 'functions' ? 'active' : undefined} onClick={() => setMode('functions')}>
+            Hot functions
+          </button>
+        </div>
+        {mode === 'tree' && (
+          <>
+            <button onClick={() => setExpanded(hotPath(roots))}>Hot path</button>
+            <button onClick={() => setExpanded(expandToDepth(roots, Number.MAX_SAFE_INTEGER))}>Expand all</button>
+            <button onClick={() => setExpanded(new Set())}>Collapse all</button>
+            <input
+              aria-label="Find function"
+              placeholder="Find function…"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && matches) setExpanded(new Set([...expanded, ...matches.ancestors]));
+              }}
+            />
+            {matches && (
+              <span className="small muted">
+                {matches.hits.size} match{matches.hits.size === 1 ? '' : 'es'} — Enter to reveal
+              </span>
+            )}
+            <span className="small muted right" data-testid="call-tree-count">
+              {rows.length} rows shown
+            </span>
+          </>
         )}
-        <span className="small muted right" data-testid="call-tree-count">
-          {rows.length} rows shown
-        </span>
       </div>
+      {mode === 'functions' ? (
+        <HotFunctions roots={roots} totalMs={scale} />
+      ) : (
+        <>
+          <VirtualTree
+            rows={rows}
+            expanded={expanded}
+            hits={matches?.hits}
+            selected={selected}
+            scale={scale}
+            onToggle={toggle}
+            onSelect={setSelected}
+          />
+          {selected ? (
+            <CallDetail node={selected} />
+          ) : (
+            <div className="small muted call-detail">
+              Click a row to see its file, times and the SQL, HTTP and cache calls it made.
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+interface TreeProps {
+  rows: VisibleRow[];
+  expanded: ReadonlySet<string>;
+  hits: ReadonlySet<string> | undefined;
+  selected: CallTreeNode | null;
+  scale: number;
+  onToggle: (id: string) => void;
+  onSelect: (node: CallTreeNode) => void;
+}
+
+function VirtualTree({ rows, expanded, hits, selected, scale, onToggle, onSelect }: TreeProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+    initialRect: { width: 1000, height: 600 },
+  });
+  return (
+    <>
       <div className="tree-header tree-row">
         <div className="tree-fn">Function</div>
         <div className="num">Total wall</div>
@@ -80,17 +137,25 @@ export function CallTreeView({ roots, totalMs }: { roots: CallTreeNode[]; totalM
           {virtualizer.getVirtualItems().map((item) => {
             const { node, depth } = rows[item.index];
             const open = expanded.has(node.id);
-            const hit = matches?.hits.has(node.id);
+            const classes = ['tree-row', hits?.has(node.id) && 'tree-hit', selected === node && 'tree-selected'];
             return (
               <div
                 key={node.id}
-                className={`tree-row${hit ? ' tree-hit' : ''}`}
+                className={classes.filter(Boolean).join(' ')}
+                onClick={() => onSelect(node)}
                 style={{ position: 'absolute', top: 0, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, width: '100%' }}
                 data-testid="call-row"
               >
                 <div className="tree-fn" style={{ paddingLeft: depth * 14 }} title={location(node)}>
                   {node.children.length > 0 ? (
-                    <button className="twisty" aria-label={open ? 'collapse' : 'expand'} onClick={() => toggle(node.id)}>
+                    <button
+                      className="twisty"
+                      aria-label={open ? 'collapse' : 'expand'}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onToggle(node.id);
+                      }}
+                    >
                       {open ? '▾' : '▸'}
                     </button>
                   ) : (
@@ -114,7 +179,7 @@ export function CallTreeView({ roots, totalMs }: { roots: CallTreeNode[]; totalM
           })}
         </div>
       </div>
-    </div>
+    </>
   );
 }
 

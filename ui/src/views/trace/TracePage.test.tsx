@@ -55,6 +55,25 @@ describe('TracePage', () => {
     expect(shownBefore).toBeGreaterThan(11);
   });
 
+  it('shows the clicked call with its SQL and ranks hot functions', async () => {
+    const stack = [
+      callNode('a', null, '{main}', 100, { start_ts: 0 }),
+      callNode('b', 'a', 'find', 70, { class: 'App\\Repo', file: '/app/Repo.php', line: 12, start_ts: 1, sql_queries: [{ query: 'SELECT * FROM users WHERE id = ?', duration_ms: 60 }] }),
+      callNode('c', 'a', 'render', 20, { start_ts: 80 }),
+    ];
+    mockApi({ [`/api/traces/${ID}`]: trace([span({ trace_id: ID, stack })], { trace_id: ID }) });
+    renderAt(`/traces/${ID}?tab=calls`, '/traces/:id', <TracePage />);
+    const tree = await screen.findByTestId('call-tree');
+    fireEvent.click(within(tree).getByText('App\\Repo::find'));
+    const detail = screen.getByTestId('call-detail');
+    expect(detail).toHaveTextContent('/app/Repo.php:12');
+    expect(detail).toHaveTextContent('SELECT * FROM users WHERE id = ?');
+    expect(detail).toHaveTextContent('self 70.0 ms');
+    fireEvent.click(screen.getByRole('button', { name: 'Hot functions' }));
+    const rows = within(screen.getByTestId('hot-functions')).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.firstChild!.textContent)).toEqual(['App\\Repo::find', 'render', '{main}']);
+  });
+
   it('highlights N+1 in the SQL tab', async () => {
     mockApi({ [`/api/traces/${ID}`]: bigTrace() });
     renderAt(`/traces/${ID}?tab=sql`, '/traces/:id', <TracePage />);
