@@ -87,7 +87,7 @@ def agent(chdb_session):
                OPA_STORE_CLICKHOUSE_PASSWORD="p4ss", OPA_STORE_CLICKHOUSE_TIMEOUT_MS="5000",
                OPA_STORE_CLICKHOUSE_INIT_DIR=str(REPO / "clickhouse-init"),
                OPA_DATA_DIR=str(work), OPA_HTTP_PORT=str(http_port), OPA_TCP_LISTEN=f"127.0.0.1:{tcp_port}",
-               OPA_SOCKET_PATH=str(work / "opa.sock"), OPA_TAIL_GRACE_MS="300",
+               OPA_SOCKET_PATH=str(work / "opa.sock"), OPA_TAIL_GRACE_MS="300", OPA_SAMPLING_RATE="1.0",
                OPA_STORE_BREAKER_WAIT_OPEN_SECONDS="1", OPA_SPOOL_REPLAY_INTERVAL_MS="300")
     server = ChdbHttpServer(chdb_session, user="agent", password="p4ss", port=ch_port).__enter__()
     log = open(work / "agent.log", "w")
