@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class AgentProcessTest {
 
-    static final int TCP = 19303;
-    static final int HTTP = 18303;
+    static final int TCP = AgentPorts.freePort();
+    static final int HTTP = AgentPorts.freePort();
 
     @Test
     void environmentConfigStaleSocketAndSigtermFlush() throws Exception {

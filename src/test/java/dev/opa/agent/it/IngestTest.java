@@ -26,22 +26,20 @@ import org.junit.jupiter.api.TestInstance;
  * file, real HTTP): frames of every kind in, rows out, counters and health up.
  */
 @CamelMainTest(properties = {
-        "opa.data.dir=target/it/ingest",
-        "opa.socket.path=target/it/ingest/opa.sock",
-        "opa.tcp.listen=127.0.0.1:19301",
-        "opa.http.port=18301",
         "opa.tail.grace-ms=200",
         "opa.batch.interval-ms=100",
         "opa.frames.max-frame-bytes=65536"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestTest {
 
-    static final int TCP = 19301;
-    static final int HTTP = 18301;
-    static final Path SOCKET = Path.of("target/it/ingest/opa.sock");
+    static final AgentPorts AGENT = new AgentPorts("ingest");
+    static final int TCP = AGENT.tcp;
+    static final int HTTP = AGENT.http;
+    static final Path SOCKET = AGENT.socket;
 
-    static {
-        Cleanup.dataDir("target/it/ingest");
+    @org.junit.jupiter.api.AfterAll
+    void clearProperties() {
+        AGENT.clear();
     }
 
     @BeanInject("dataSource")

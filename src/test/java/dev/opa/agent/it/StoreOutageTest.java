@@ -22,10 +22,6 @@ import org.junit.jupiter.api.TestInstance;
  * spool; when the store heals the spool replays and every span arrives, once.
  */
 @CamelMainTest(properties = {
-        "opa.data.dir=target/it/outage",
-        "opa.socket.path=target/it/outage/opa.sock",
-        "opa.tcp.listen=127.0.0.1:19302",
-        "opa.http.port=18302",
         "opa.tail.grace-ms=50",
         "opa.batch.interval-ms=50",
         "opa.store.class=dev.opa.agent.it.FlakyStore",
@@ -36,12 +32,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreOutageTest {
 
-    static final int TCP = 19302;
-    static final int HTTP = 18302;
-
-    static {
-        Cleanup.dataDir("target/it/outage");
-    }
+    static final AgentPorts AGENT = new AgentPorts("outage");
+    static final int TCP = AGENT.tcp;
+    static final int HTTP = AGENT.http;
 
     @BeanInject("dataSource")
     DataSource dataSource;
@@ -49,6 +42,7 @@ class StoreOutageTest {
     @AfterAll
     void heal() {
         FlakyStore.failing = false;
+        AGENT.clear();
     }
 
     private long stored(int from, int to) {
@@ -89,7 +83,7 @@ class StoreOutageTest {
     }
 
     private static long spoolFiles() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("target/it/outage/spool"))) {
+        try (Stream<Path> files = Files.list(AGENT.dataDir.resolve("spool"))) {
             return files.filter(p -> p.toString().endsWith(".batch.json")).count();
         }
     }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Agent ingest benchmark: builds the agent, starts it on a fresh data dir, and drives it with LoadGen (a
+# separate JVM) over the Unix socket and TCP, plain and LZ4. Results go to stdout; copy them to
+# docs/benchmarks.md. Usage: bench/agent/run.sh [traces-per-run]   (default 20000 traces = 100000 spans)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TRACES=${1:-20000}
+WORK=$(mktemp -d /tmp/opa-bench.XXXXXX)
+HTTP_PORT=${OPA_BENCH_HTTP_PORT:-27481}
+TCP=127.0.0.1:${OPA_BENCH_TCP_PORT:-27491}
+SOCK=$WORK/opa.sock
+[ -f target/opa-agent.jar ] || mvn -q -DskipTests -Dskip.ui package
+LZ4_JAR=$(find ~/.m2/repository/at/yawk/lz4/lz4-java -name 'lz4-java-*.jar' | head -1)
+JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx320m -XX:+UseParallelGC}
+
+OPA_DATA_DIR=$WORK OPA_SOCKET_PATH=$SOCK OPA_TCP_LISTEN=$TCP OPA_HTTP_PORT=$HTTP_PORT \
+  java $JAVA_OPTS -jar target/opa-agent.jar > "$WORK/agent.log" 2>&1 &
+AGENT=$!
+trap 'kill $AGENT 2>/dev/null; wait $AGENT 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+echo "agent pid $AGENT, java opts: $JAVA_OPTS, $(nproc) cores"
+for target in "$SOCK false" "$SOCK true" "$TCP false" "$TCP true"; do
+  set -- $target
+  echo "--- $1 lz4=$2"
+  java -Xmx512m -cp "$LZ4_JAR" bench/agent/LoadGen.java --address "$1" --lz4 "$2" --traces "$TRACES" \
+    --connections 2 --metrics "http://127.0.0.1:$HTTP_PORT/metrics" --agent-pid "$AGENT"
+done
+grep -c "rejected" "$WORK/agent.log" | xargs echo "reject log lines:"
