@@ -1,7 +1,7 @@
 import { Suspense } from 'react';
 import { NavLink, Outlet, useSearchParams } from 'react-router-dom';
 import { Loading } from '../components/Status';
-import { RANGE_PRESETS } from '../lib/timeRange';
+import { CUSTOM_RANGE_KEY, RANGE_PRESETS, fromLocalInput, rangeParams, toLocalInput } from '../lib/timeRange';
 import { useTimeRange } from './timeRange';
 
 const NAV = [
@@ -18,10 +18,9 @@ const NAV = [
 const REFRESH_CHOICES = [0, 10, 30, 60];
 
 export function Layout() {
-  const { rangeKey, setRangeKey, refreshSec, setRefreshSec, refresh } = useTimeRange();
   const [params] = useSearchParams();
-  const range = params.get('range');
-  const suffix = range ? `?range=${range}` : '';
+  const query = rangeParams(params).toString();
+  const suffix = query ? `?${query}` : '';
   return (
     <div className="app">
       <header className="topbar">
@@ -35,35 +34,59 @@ export function Layout() {
             </NavLink>
           ))}
         </nav>
-        <div className="range-controls">
-          <select aria-label="Time range" value={rangeKey} onChange={(e) => setRangeKey(e.target.value)}>
-            {RANGE_PRESETS.map((p) => (
-              <option key={p.key} value={p.key}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-          <select
-            aria-label="Auto refresh"
-            value={refreshSec}
-            onChange={(e) => setRefreshSec(Number(e.target.value))}
-          >
-            {REFRESH_CHOICES.map((s) => (
-              <option key={s} value={s}>
-                {s === 0 ? 'Auto refresh off' : `Every ${s}s`}
-              </option>
-            ))}
-          </select>
-          <button onClick={refresh} title="Refresh now" aria-label="Refresh now">
-            ⟳
-          </button>
-        </div>
+        <RangeControls />
       </header>
       <main className="content">
         <Suspense fallback={<Loading what="page" />}>
           <Outlet />
         </Suspense>
       </main>
+    </div>
+  );
+}
+
+function RangeControls() {
+  const { rangeKey, setRangeKey, setCustomRange, range, refreshSec, setRefreshSec, refresh } = useTimeRange();
+  const custom = rangeKey === CUSTOM_RANGE_KEY;
+  const setBound = (bound: 'from' | 'to', value: string) => {
+    const ms = fromLocalInput(value);
+    if (!Number.isFinite(ms)) return;
+    const next = { ...range, [bound]: ms };
+    if (next.from < next.to) setCustomRange(next);
+  };
+  return (
+    <div className="range-controls">
+      <select aria-label="Time range" value={rangeKey} onChange={(e) => setRangeKey(e.target.value)}>
+        {RANGE_PRESETS.map((p) => (
+          <option key={p.key} value={p.key}>
+            {p.label}
+          </option>
+        ))}
+        <option value={CUSTOM_RANGE_KEY}>Custom range…</option>
+      </select>
+      {custom && (
+        <>
+          <input
+            type="datetime-local"
+            aria-label="From"
+            value={toLocalInput(range.from)}
+            onChange={(e) => setBound('from', e.target.value)}
+          />
+          <input type="datetime-local" aria-label="To" value={toLocalInput(range.to)} onChange={(e) => setBound('to', e.target.value)} />
+        </>
+      )}
+      {!custom && (
+        <select aria-label="Auto refresh" value={refreshSec} onChange={(e) => setRefreshSec(Number(e.target.value))}>
+          {REFRESH_CHOICES.map((s) => (
+            <option key={s} value={s}>
+              {s === 0 ? 'Auto refresh off' : `Every ${s}s`}
+            </option>
+          ))}
+        </select>
+      )}
+      <button onClick={refresh} title="Refresh now" aria-label="Refresh now">
+        ⟳
+      </button>
     </div>
   );
 }

@@ -2,12 +2,11 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import type { ReactNode } from 'react';
 import { shortId } from '../lib/format';
+import { rangeParams } from '../lib/timeRange';
 
 export function useRangeSuffix(extra?: Record<string, string>): string {
   const [params] = useSearchParams();
-  const next = new URLSearchParams();
-  const range = params.get('range');
-  if (range) next.set('range', range);
+  const next = rangeParams(params);
   for (const [k, v] of Object.entries(extra ?? {})) if (v) next.set(k, v);
   const text = next.toString();
   return text ? `?${text}` : '';

@@ -1,4 +1,4 @@
-import { findPreset, rangeAround, resolveRange } from './timeRange';
+import { customRange, findPreset, fromLocalInput, rangeAround, rangeParams, resolveRange, toLocalInput } from './timeRange';
 
 describe('time ranges', () => {
   it('resolves presets to absolute windows ending now', () => {
@@ -12,5 +12,25 @@ describe('time ranges', () => {
 
   it('builds a window around a trace', () => {
     expect(rangeAround(10_000.4, 20_000.2, 1000)).toEqual({ from: 9000, to: 21_001 });
+  });
+});
+
+describe('custom ranges', () => {
+  it('accepts only a valid, ordered window', () => {
+    expect(customRange('1000', '5000')).toEqual({ from: 1000, to: 5000 });
+    expect(customRange('5000', '1000')).toBeUndefined();
+    expect(customRange(null, '1000')).toBeUndefined();
+    expect(customRange('x', '1000')).toBeUndefined();
+  });
+
+  it('keeps only the range parameters for links', () => {
+    expect(rangeParams(new URLSearchParams('service=a&range=custom&from=1&to=2&tab=x')).toString()).toBe('range=custom&from=1&to=2');
+  });
+
+  it('round-trips datetime-local input values to the minute', () => {
+    const ms = new Date(2026, 10, 27, 9, 5).getTime();
+    expect(toLocalInput(ms)).toBe('2026-11-27T09:05');
+    expect(fromLocalInput('2026-11-27T09:05')).toBe(ms);
+    expect(fromLocalInput('')).toBeNaN();
   });
 });

@@ -1,4 +1,5 @@
-// Relative time-range presets ("last 15 minutes") resolved to absolute epoch-ms windows.
+// Time ranges: relative presets ("last 15 minutes") or an absolute window, kept in the URL as
+// ?range=<preset> or ?range=custom&from=<epoch ms>&to=<epoch ms>.
 import type { TimeRange } from '../api/client';
 
 export interface RangePreset {
@@ -17,6 +18,9 @@ export const RANGE_PRESETS: RangePreset[] = [
 ];
 
 export const DEFAULT_RANGE_KEY = '1h';
+export const CUSTOM_RANGE_KEY = 'custom';
+/** URL parameters that describe the time range; links between views carry them along. */
+export const RANGE_PARAMS = ['range', 'from', 'to'] as const;
 
 export function findPreset(key: string | null | undefined): RangePreset {
   return RANGE_PRESETS.find((p) => p.key === key) ?? RANGE_PRESETS.find((p) => p.key === DEFAULT_RANGE_KEY)!;
@@ -28,7 +32,37 @@ export function resolveRange(key: string | null | undefined, now = Date.now()): 
   return { from: now - preset.ms, to: now };
 }
 
+/** An absolute window from URL parameters, or undefined when they are missing or inverted. */
+export function customRange(from: string | null, to: string | null): TimeRange | undefined {
+  const f = Number(from);
+  const t = Number(to);
+  if (!from || !to || !Number.isFinite(f) || !Number.isFinite(t) || f >= t) return undefined;
+  return { from: Math.floor(f), to: Math.floor(t) };
+}
+
+/** The range parameters of `params` only (to append to links). */
+export function rangeParams(params: URLSearchParams): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const key of RANGE_PARAMS) {
+    const value = params.get(key);
+    if (value) out.set(key, value);
+  }
+  return out;
+}
+
 /** A window around one trace, used to look up its neighbours (dumps, logs) by time. */
 export function rangeAround(startMs: number, endMs: number, marginMs = 60_000): TimeRange {
   return { from: Math.floor(startMs - marginMs), to: Math.ceil(endMs + marginMs) };
+}
+
+/** epoch ms → the value of an <input type="datetime-local"> (local time, minutes). */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** <input type="datetime-local"> value → epoch ms (NaN when empty or invalid). */
+export function fromLocalInput(value: string): number {
+  return value ? new Date(value).getTime() : Number.NaN;
 }

@@ -1,5 +1,6 @@
 // The trace search form lives in the URL, so a search can be bookmarked and shared.
 import type { TraceQuery } from '../../api/client';
+import { rangeParams } from '../../lib/timeRange';
 
 export const PAGE_SIZE = 50;
 
@@ -30,9 +31,7 @@ export function queryFromParams(params: URLSearchParams): TraceQuery {
 
 /** Form fields → URL params (keeps range, drops empty fields, resets paging). */
 export function paramsFromForm(current: URLSearchParams, form: Record<string, string>): URLSearchParams {
-  const next = new URLSearchParams();
-  const range = current.get('range');
-  if (range) next.set('range', range);
+  const next = rangeParams(current);
   for (const [key, value] of Object.entries(form)) {
     if (key === 'tag') {
       value
