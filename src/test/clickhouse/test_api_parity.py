@@ -8,12 +8,6 @@ from parity import SCENARIOS, bound
 
 
 
-# Mismatches found by this suite and reported to the query owner; a case listed here is expected to
-# fail (xfail, not strict: it turns green by itself when the query is fixed).
-KNOWN_ISSUES = {
-    "logs.sql": "ORDER BY ts DESC, trace_id, span_id, message is not a total order: two records of one span "
-                "with the same ms and message come back in engine-dependent order (paging can repeat/skip)",
-}
 
 
 def cases():
@@ -45,8 +39,6 @@ def test_clickhouse_answers_equal_duckdb(file, scenario, base_params, chdb_sessi
         assert ch[0] == dk[0] and ch[1][0][size] > 0 and dk[1][0][size] > 0
         return
     diff = parity.differences(dk, ch)
-    if diff and file in KNOWN_ISSUES:
-        pytest.xfail(f"known issue in {file}: {KNOWN_ISSUES[file]}")
     assert not diff, f"{file} [{scenario}] params={params}\n" + "\n".join(diff)
 
 
