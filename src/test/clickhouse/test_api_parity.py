@@ -7,9 +7,6 @@ import parity
 from parity import SCENARIOS, bound
 
 
-
-
-
 def cases():
     """Each file with the base scenario and every scenario that sets one of the file's parameters."""
     for f in parity.api_files():
