@@ -58,8 +58,9 @@ static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_d
 static void describe(opa_node *n, zend_execute_data *ex, uint32_t depth)
 {
 	zend_function *fn = ex->func;
-	n->function = fn->common.function_name ? zend_string_copy(fn->common.function_name)
-		: zend_string_init(depth == 0 ? "{main}" : "{include}", depth == 0 ? 6 : 9, 0);
+	/* NULL = top-level code of a file: written as {main} or {include} (no allocation: this also runs
+	 * inside fatal-error handling) */
+	n->function = fn->common.function_name ? zend_string_copy(fn->common.function_name) : NULL;
 	n->class_name = fn->common.scope ? zend_string_copy(fn->common.scope->name) : NULL;
 	if (ZEND_USER_CODE(fn->type)) {
 		n->file = fn->op_array.filename ? zend_string_copy(fn->op_array.filename) : NULL;

@@ -1,5 +1,6 @@
 #include "errors.h"
 #include "serialize.h"
+#include "calltree.h"
 #include "spans.h"
 #include "json.h"
 #include "redact.h"
@@ -189,6 +190,10 @@ static void error_cb(int type, zend_string *file, uint32_t line, zend_string *me
 	backtrace(&bt);
 	write_error(req, severity_name(type), message, file ? ZSTR_VAL(file) : NULL, line, &bt, severity_name(type), false, NULL);
 	zval_ptr_dtor(&bt);
+	if (type & (E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR | E_PARSE)) {
+		/* these always bail out: close the open calls now, while their frames are still intact */
+		opa_calltree_unwind(req);
+	}
 }
 
 static void throw_hook(zend_object *ex)

@@ -124,7 +124,7 @@ void opa_request_free(opa_request *req)
 {
 	for (uint32_t i = 0; i < req->nodes_len; i++) {
 		opa_node *n = &req->nodes[i];
-		zend_string_release(n->function);
+		if (n->function) zend_string_release(n->function);
 		if (n->class_name) zend_string_release(n->class_name);
 		if (n->file) zend_string_release(n->file);
 	}
@@ -156,7 +156,7 @@ void opa_request_forked(opa_request *req)
 	req->out_messages = 0;
 	for (uint32_t i = 0; i < req->nodes_len; i++) {
 		opa_node *n = &req->nodes[i];
-		zend_string_release(n->function);
+		if (n->function) zend_string_release(n->function);
 		if (n->class_name) zend_string_release(n->class_name);
 		if (n->file) zend_string_release(n->file);
 	}

@@ -244,7 +244,8 @@ static void node_json(opa_request *req, smart_str *b, opa_node *n)
 	if (n->parent_id) opa_hex64(n->parent_id, id); else id[0] = 0;
 	opa_json_hex_or_null(b, id);
 	opa_json_key(b, "function", &first);
-	opa_json_zstr(b, n->function);
+	if (n->function) opa_json_zstr(b, n->function);
+	else opa_json_cstr(b, n->depth == 0 ? "{main}" : "{include}");
 	if (n->class_name) {
 		opa_json_key(b, "class", &first);
 		opa_json_zstr(b, n->class_name);

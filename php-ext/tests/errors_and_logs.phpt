@@ -60,7 +60,7 @@ opa_check_clean($r, 255);
 $errors = opa_of_type($r, 'error');
 opa_check('time limit fatal: E_ERROR reported, span still sent', count($errors) === 1 && $errors[0]['error_type'] === 'E_ERROR' && str_contains($errors[0]['error_message'], 'Maximum execution time') && opa_root($r)['status'] === 'error', $errors);
 $fill = opa_nodes(opa_root($r), 'fill');
-opa_check('frames left open by the bailout are closed at request end', count($fill) === 1 && $fill[0]['duration_ms'] > 0, opa_root($r)['stack']);
+opa_check('open calls are closed at the fatal error', count($fill) === 1 && $fill[0]['duration_ms'] > 0, opa_root($r)['stack']);
 ?>
 --EXPECT--
 clean: ok
@@ -83,4 +83,4 @@ fatal error reported and request failed: ok
 call tree still sent after the fatal error: ok
 clean: ok
 time limit fatal: E_ERROR reported, span still sent: ok
-frames left open by the bailout are closed at request end: ok
+open calls are closed at the fatal error: ok
