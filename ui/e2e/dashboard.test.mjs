@@ -120,6 +120,21 @@ describe('dashboard on a running agent', () => {
       await endpoints.getByText(name, { exact: true }).waitFor(WAIT);
     }
     await shot('03-service');
+    // Drag across the latency chart: the dashboard switches to that absolute window.
+    const chart = await page.getByTestId('latency-chart').locator('.recharts-wrapper').boundingBox();
+    const y = chart.y + chart.height / 2;
+    await page.mouse.move(chart.x + chart.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(chart.x + chart.width * 0.5, y, { steps: 5 });
+    await page.mouse.move(chart.x + chart.width * 0.7, y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/range=custom&from=\d+&to=\d+/);
+    const zoomed = new URL(page.url()).searchParams;
+    const width = Number(zoomed.get('to')) - Number(zoomed.get('from'));
+    assert.ok(width > 0 && width < 60 * 60_000, `zoomed window ${width} ms`);
+    await page.getByLabel('From').waitFor(WAIT);
+    await page.getByRole('combobox', { name: 'Time range' }).selectOption('1h');
+    await page.waitForURL((url) => !url.search.includes('custom'));
     await endpoints.getByText('POST /checkout', { exact: true }).click();
     await page.waitForURL(/\/traces\?.*name=POST/);
     await page.getByTestId('traces-table').getByText('POST /checkout').waitFor(WAIT);

@@ -1,5 +1,6 @@
 // Time-series charts of the service view (recharts).
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useState } from 'react';
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TimeseriesPoint } from '../api/types';
 import { formatMs } from '../lib/format';
 
@@ -10,10 +11,41 @@ function tickTime(ts: number): string {
 
 const axisProps = { fontSize: 11, stroke: '#7a8494' };
 
-export function LatencyChart({ points }: { points: TimeseriesPoint[] }) {
+interface Selection {
+  start: number;
+  end?: number;
+}
+
+/** Latency percentiles; dragging across the chart selects a window (`onZoom` gets its epoch-ms bounds). */
+export function LatencyChart({ points, onZoom, bucketMs = 0 }: { points: TimeseriesPoint[]; onZoom?: (from: number, to: number) => void; bucketMs?: number }) {
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const label = (state: unknown) => {
+    const value = (state as { activeLabel?: number | string } | null)?.activeLabel;
+    return value === undefined || value === null ? undefined : Number(value);
+  };
+  const finish = () => {
+    if (selection?.end !== undefined && selection.end !== selection.start && onZoom) {
+      onZoom(Math.min(selection.start, selection.end), Math.max(selection.start, selection.end) + bucketMs);
+    }
+    setSelection(null);
+  };
   return (
     <ResponsiveContainer width="100%" height={220}>
-      <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+      <LineChart
+        data={points}
+        margin={{ top: 8, right: 16, bottom: 0, left: 8 }}
+        onMouseDown={(state) => {
+          const at = label(state);
+          if (onZoom && at !== undefined) setSelection({ start: at });
+        }}
+        onMouseMove={(state) => {
+          const at = label(state);
+          if (selection && at !== undefined) setSelection({ ...selection, end: at });
+        }}
+        onMouseUp={finish}
+        onMouseLeave={() => setSelection(null)}
+        style={onZoom ? { cursor: 'crosshair', userSelect: 'none' } : undefined}
+      >
         <CartesianGrid stroke="#e6e9ef" vertical={false} />
         <XAxis dataKey="ts" type="number" domain={['dataMin', 'dataMax']} tickFormatter={tickTime} {...axisProps} />
         <YAxis tickFormatter={(v) => formatMs(v)} width={70} {...axisProps} />
@@ -22,6 +54,9 @@ export function LatencyChart({ points }: { points: TimeseriesPoint[] }) {
         <Line dataKey="p50_ms" name="p50" stroke="#3b6fd8" dot={false} isAnimationActive={false} />
         <Line dataKey="p95_ms" name="p95" stroke="#d9822b" dot={false} isAnimationActive={false} />
         <Line dataKey="p99_ms" name="p99" stroke="#c23030" dot={false} isAnimationActive={false} />
+        {selection?.end !== undefined && (
+          <ReferenceArea x1={selection.start} x2={selection.end} fill="#3b6fd8" fillOpacity={0.15} ifOverflow="hidden" />
+        )}
       </LineChart>
     </ResponsiveContainer>
   );

@@ -11,7 +11,7 @@ import { formatCount, formatMs, formatPercent, formatRate } from '../../lib/form
 
 export function ServicePage() {
   const service = useParams().name ?? '';
-  const { range } = useTimeRange();
+  const { range, setCustomRange } = useTimeRange();
   const series = useApi(() => api.serviceTimeseries(service, range), [service, range.from, range.to]);
   const endpoints = useApi(() => api.endpoints(service, range, 'requests'), [service, range.from, range.to]);
 
@@ -52,8 +52,16 @@ export function ServicePage() {
       <Async state={series} what="time series">
         {(ts) => (
           <div className="chart-grid">
-            <Panel title="Latency (p50 / p95 / p99)" testId="latency-chart">
-              <LatencyChart points={ts.items} />
+            <Panel
+              title="Latency (p50 / p95 / p99)"
+              testId="latency-chart"
+              actions={<span className="small muted">drag to zoom</span>}
+            >
+              <LatencyChart
+                points={ts.items}
+                bucketMs={ts.interval * 1000}
+                onZoom={(from, to) => setCustomRange({ from, to })}
+              />
             </Panel>
             <Panel title="Throughput">
               <ThroughputChart points={ts.items} intervalSec={ts.interval} />
