@@ -19,7 +19,7 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toDate(hour)
 ORDER BY (organization_id, project_id, fingerprint, hour)
 TTL hour + INTERVAL 30 DAY
-SETTINGS ttl_only_drop_parts = 1;
+SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS error_groups_mv TO error_groups AS
 SELECT

@@ -16,7 +16,7 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toDate(start_min)
 ORDER BY (trace_id, organization_id, project_id)
 TTL toDateTime(start_min) + INTERVAL 30 DAY
-SETTINGS ttl_only_drop_parts = 1;
+SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS trace_index_mv TO trace_index AS
 SELECT

@@ -18,7 +18,7 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toDate(minute)
 ORDER BY (organization_id, project_id, service, name, minute)
 TTL minute + INTERVAL 90 DAY
-SETTINGS ttl_only_drop_parts = 1;
+SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS red_1m_mv TO red_1m AS
 SELECT

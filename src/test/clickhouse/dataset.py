@@ -26,7 +26,9 @@ def payload_files(dataset: Path):
 
 
 def insert_payload(session, table: str, body: bytes, dedup_token: str | None = None):
-    settings = f" SETTINGS insert_deduplication_token = '{dedup_token}'" if dedup_token else ""
+    """As the writer sends it (with a token: as it sends a batch it may replay)."""
+    settings = (f" SETTINGS insert_deduplication_token = '{dedup_token}', "
+                f"deduplicate_blocks_in_dependent_materialized_views = 1") if dedup_token else ""
     session.query(f"INSERT INTO {table}{settings} FORMAT JSONEachRow\n" + body.decode("utf-8"))
 
 

@@ -1,5 +1,6 @@
 """The writer's payloads on a real ClickHouse engine: every row lands, the insert-time views agree with
 the raw rows, a replayed payload is deduplicated, and a trace fetch by id is index-driven."""
+import chschema
 import dataset as ds
 from conftest import ch_query, ch_scalar
 
@@ -74,19 +75,24 @@ def test_error_groups_count_every_instance(chdb_session):
     assert 1 <= samples <= 5
 
 
-def test_replayed_payload_is_deduplicated(chdb_session, dataset_dir):
+def test_replayed_payload_is_deduplicated_in_the_table_and_its_views(chdb_session, dataset_dir):
     """The writer tags each insert with a token derived from its bytes; a batch replayed from the spool
-    after a partial failure must not double any table."""
-    _, table, f = next(p for p in ds.payload_files(dataset_dir) if p[1] == "logs")
+    after a partial failure must not double any table, nor what the materialized views derived from it."""
+    _, table, f = next(p for p in ds.payload_files(dataset_dir) if p[1] == "spans_min")
     body = f.read_bytes()
-    chdb_session.query("CREATE DATABASE IF NOT EXISTS opa_replay")
-    chdb_session.query("CREATE TABLE opa_replay.logs AS opa.logs")
+    rows = body.count(b"\n")
+    chschema.apply_schema(chdb_session, "opa_replay")
     try:
-        chdb_session.query("USE opa_replay")
-        ds.insert_payload(chdb_session, "logs", body, dedup_token="logs-abc")
-        ds.insert_payload(chdb_session, "logs", body, dedup_token="logs-abc")
-        ds.insert_payload(chdb_session, "logs", body, dedup_token="logs-def")
-        assert ch_scalar(chdb_session, "SELECT count() FROM opa_replay.logs") == 2 * body.count(b"\n")
+        ds.insert_payload(chdb_session, "spans_min", body, dedup_token="spans_min-abc")
+        ds.insert_payload(chdb_session, "spans_min", body, dedup_token="spans_min-abc")
+        assert ch_scalar(chdb_session, "SELECT count() FROM opa_replay.spans_min") == rows
+        assert ch_scalar(chdb_session, "SELECT sum(span_count) FROM opa_replay.trace_index") == rows
+        roots = ch_scalar(chdb_session, "SELECT count() FROM opa_replay.spans_min WHERE parent_id IS NULL")
+        assert ch_scalar(chdb_session, "SELECT sum(requests) FROM opa_replay.red_1m") == ch_scalar(
+            chdb_session, "SELECT sum(sample_weight) FROM opa_replay.spans_min WHERE parent_id IS NULL") and roots
+        ds.insert_payload(chdb_session, "spans_min", body, dedup_token="spans_min-other")
+        assert ch_scalar(chdb_session, "SELECT count() FROM opa_replay.spans_min") == 2 * rows
+        assert ch_scalar(chdb_session, "SELECT sum(span_count) FROM opa_replay.trace_index") == 2 * rows
     finally:
         chdb_session.query("USE opa")
-        chdb_session.query("DROP DATABASE opa_replay")
+        chdb_session.query("DROP DATABASE IF EXISTS opa_replay")

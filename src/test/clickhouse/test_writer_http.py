@@ -62,6 +62,7 @@ def test_one_compressed_insert_per_table_per_batch_with_a_dedup_token(written):
     assert len(inserts) == 2 * len(summary["rows"])
     assert all(p.get("decompress") == "1" for p in inserts), "request bodies are LZ4-compressed"
     assert all(p.get("insert_deduplication_token") for p in inserts)
+    assert all(p.get("deduplicate_blocks_in_dependent_materialized_views") == "1" for p in inserts)
     assert all(p.get("async_insert") == "1" and p.get("wait_for_async_insert") == "1" for p in inserts)
     assert all("FORMAT JSONEachRow" in p["query"] for p in inserts)
 
@@ -71,6 +72,8 @@ def test_every_row_stored_once_despite_the_replay(written, chdb_session):
     assert set(summary["rows"]) == set(RAW_TABLES)
     for table, n in summary["rows"].items():
         assert ch_scalar(chdb_session, f"SELECT count() FROM {DB}.{table}") == n, table
+    assert ch_scalar(chdb_session, f"SELECT sum(span_count) FROM {DB}.trace_index") == summary["rows"]["spans_min"]
+    assert ch_scalar(chdb_session, f"SELECT sum(occurrences) FROM {DB}.error_groups") == summary["rows"]["errors"]
 
 
 def test_rows_equal_the_payload_files_of_the_same_batch(written, chdb_session):

@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A write throws if any table's insert fails, so the pipeline's circuit breaker opens and the batch
  * goes to the spool. Replaying a batch that was partly written does not duplicate rows: every insert
- * carries a deduplication token derived from its bytes, and the tables keep a
- * {@code non_replicated_deduplication_window} (ReplicatedMergeTree deduplicates by default).
+ * carries a deduplication token derived from its bytes, the tables (and the materialized views' target
+ * tables) keep a {@code non_replicated_deduplication_window} (ReplicatedMergeTree deduplicates by
+ * default), and {@code deduplicate_blocks_in_dependent_materialized_views} keeps the views exact.
  */
 public final class ClickHouseSpanStore implements SpanStore {
 
@@ -109,6 +110,8 @@ public final class ClickHouseSpanStore implements SpanStore {
         InsertSettings insert = new InsertSettings()
                 .setDatabase(settings.database())
                 .setDeduplicationToken(payload.table() + "-" + sha256(payload.body()));
+        // a replayed insert must not feed the materialized views (trace_index, red_1m, error_groups) twice
+        insert.serverSetting("deduplicate_blocks_in_dependent_materialized_views", "1");
         if (settings.asyncInsert()) {
             insert.serverSetting("async_insert", "1");
             insert.serverSetting("wait_for_async_insert", "1");
