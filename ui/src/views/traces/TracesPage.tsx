@@ -18,6 +18,11 @@ export function TracesPage() {
   const key = params.toString();
   const results = useApi(() => api.traces(range, query), [key, range.from, range.to]);
   const services = useApi(() => api.services(range), [range.from, range.to]);
+  // Endpoint names match exactly: offer the selected service's endpoints as suggestions.
+  const endpoints = useApi(
+    () => (query.service ? api.endpoints(query.service, range, 'name') : Promise.resolve({ items: [], total: 0 })),
+    [query.service, range.from, range.to],
+  );
   const [selected, setSelected] = useState<string[]>([]);
   const navigate = useNavigate();
 
@@ -80,7 +85,10 @@ export function TracesPage() {
         </label>
         <label>
           Endpoint
-          <input name="name" defaultValue={query.name ?? ''} placeholder="GET /products/{id}" />
+          <input name="name" defaultValue={query.name ?? ''} placeholder="GET /products/{id}" list="endpoint-names" />
+          <datalist id="endpoint-names">
+            {endpoints.data?.items.map((e) => <option key={e.name} value={e.name} />)}
+          </datalist>
         </label>
         <label>
           Status
