@@ -50,11 +50,11 @@ page AS (
     LIMIT :limit OFFSET :offset
 ),
 span_counts AS (
-    -- trace_index (clickhouse-init/040) keeps each trace's span count: a key lookup, not a spans_min scan
-    SELECT trace_id, sum(span_count) AS span_count
-    FROM trace_index
-    WHERE organization_id = :org AND project_id = :project AND trace_id IN (SELECT trace_id FROM page)
-    GROUP BY trace_id
+    SELECT s.trace_id AS trace_id, count() AS span_count
+    FROM spans_min AS s
+    WHERE s.organization_id = :org AND s.project_id = :project AND s.trace_id IN (SELECT trace_id FROM page)
+      AND s.start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms))  -- spans start after their root
+    GROUP BY s.trace_id
 )
 SELECT p.*, ifNull(c.span_count, 0) AS span_count
 FROM page p

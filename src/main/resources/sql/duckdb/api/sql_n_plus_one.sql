@@ -1,16 +1,28 @@
 -- N+1 detection: (trace, fingerprint) pairs where one statement shape ran >= :threshold times in one trace.
 -- Parameters: :org, :project, :from_ms, :to_ms (statement start), :service (NULL = all), :threshold,
 --   :limit, :offset. Counts are actual executions (not weighted). Worst first, ties by trace_id, fingerprint.
-WITH runs AS (
-    SELECT trace_id, fingerprint, min(normalized) AS normalized, count(*) AS count, sum(duration_ms) AS total_ms
+WITH stmts AS NOT MATERIALIZED (
+    SELECT trace_id, fingerprint, normalized, duration_ms
     FROM sql_queries
     WHERE organization_id = :org AND project_id = :project
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
       AND (CAST(:service AS VARCHAR) IS NULL OR service = :service)
+),
+runs AS (
+    -- grouped on the two keys only; the statement text is looked up for the few runs found
+    SELECT trace_id, fingerprint, count(*) AS count, sum(duration_ms) AS total_ms
+    FROM stmts
     GROUP BY trace_id, fingerprint
     HAVING count(*) >= :threshold
+),
+shapes AS (
+    SELECT fingerprint, min(normalized) AS normalized
+    FROM stmts
+    WHERE fingerprint IN (SELECT fingerprint FROM runs)
+    GROUP BY fingerprint
 )
-SELECT *, count(*) OVER () AS total
-FROM runs
-ORDER BY count DESC, total_ms DESC, trace_id, fingerprint
+SELECT r.trace_id, r.fingerprint, s.normalized, r.count, r.total_ms, count(*) OVER () AS total
+FROM runs r
+JOIN shapes s ON s.fingerprint = r.fingerprint
+ORDER BY r.count DESC, r.total_ms DESC, r.trace_id, r.fingerprint
 LIMIT :limit OFFSET :offset

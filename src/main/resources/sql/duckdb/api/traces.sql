@@ -5,6 +5,7 @@
 --   every listed top-level tag equal to its value), :q (case-insensitive literal substring of the root
 --   name, a span's request URL, an SQL statement or an error message of the trace).
 -- Sort: :sort ('time' | 'duration'), :order ('desc' | 'asc'); ties broken by trace_id, span_id.
+-- span_count = spans of the trace starting at or after :from_ms (all of them: spans start after their root).
 WITH matches AS NOT MATERIALIZED (
     SELECT trace_id, span_id, service, name, epoch_ms(start_ts) AS start_ts, duration_ms,
            cpu_ms, status, http_method, http_status, sql_count, http_count
@@ -53,6 +54,7 @@ span_counts AS (
     SELECT trace_id, count(*) AS span_count
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project AND trace_id IN (SELECT trace_id FROM page)
+      AND start_ts >= epoch_ms(:from_ms)  -- a trace's spans start after its root: lets the scan skip older data
     GROUP BY trace_id
 )
 SELECT p.*, coalesce(c.span_count, 0) AS span_count
