@@ -40,6 +40,9 @@ run_suite() {
     echo "== $label: FAILED (exit $rc; failed, borked or skipped tests above)"
     return 1
   fi
+  if grep -qE '^Tests warned *: *[1-9]' "$log"; then
+    echo "== $label: note: some tests passed only on their automatic retry (see WARN above)"
+  fi
   echo "== $label: passed"
 }
 
