@@ -222,6 +222,9 @@ class ApiHttpTest {
                 .header("Authorization", "Bearer " + AgentUnderTest.TOKEN).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"rate\": 7}")));
         assertEquals(400, badBody.statusCode(), badBody.body());
+        String metrics = AGENT.call(HttpRequest.newBuilder(AGENT.uri("/metrics")).GET()).body();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("opa_api_failures_total{") && l.contains("status=\"400\"")),
+                "rejected calls are counted on /metrics");
     }
 
     @Test
