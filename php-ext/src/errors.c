@@ -12,6 +12,27 @@
 
 static void (*prev_throw_hook)(zend_object *ex);
 static const int stack_limit = 50;
+/* per request: an error repeated in a loop is sent once (repeats counted), at most this many distinct
+ * errors and logs are sent (the rest counted) — a noisy request must not become a slow one */
+static const uint32_t max_errors = 100;
+static const uint32_t max_logs = 1000;
+
+/* False when this error must not be sent (already sent in this request, or over the cap). */
+static bool error_gate(opa_request *req, uint64_t fp)
+{
+	if (zend_hash_index_exists(&req->errors_seen, fp)) {
+		req->errors_repeated++;
+		return false;
+	}
+	if (zend_hash_num_elements(&req->errors_seen) >= max_errors) {
+		req->errors_dropped++;
+		return false;
+	}
+	zval one;
+	ZVAL_TRUE(&one);
+	zend_hash_index_add(&req->errors_seen, fp, &one);
+	return true;
+}
 
 static const char *severity_name(int type)
 {
@@ -40,7 +61,7 @@ static bool is_fatal(int type)
 	return (type & (E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR | E_PARSE | E_RECOVERABLE_ERROR)) != 0;
 }
 
-void opa_fingerprint(const char *type, const char *file, zend_long line, const char *msg, size_t msg_len, char out[17])
+uint64_t opa_fingerprint(const char *type, const char *file, zend_long line, const char *msg, size_t msg_len)
 {
 	uint64_t h = 1469598103934665603ULL;
 #define MIX(c) do { h ^= (unsigned char) (c); h *= 1099511628211ULL; } while (0)
@@ -61,7 +82,7 @@ void opa_fingerprint(const char *type, const char *file, zend_long line, const c
 		}
 	}
 #undef MIX
-	opa_hex64(h, out);
+	return h;
 }
 
 static void stack_json(smart_str *b, zval *frames)
@@ -110,12 +131,17 @@ static void tags_json(smart_str *b, HashTable *tags, const char *severity, bool 
 	opa_json_c(b, '}');
 }
 
-static void write_error(opa_request *req, const char *type, const zend_string *message, const char *file, zend_long line,
-		zval *frames, const char *severity, bool handled, HashTable *tags)
+static uint64_t fingerprint_of(const char *type, const zend_string *message, const char *file, zend_long line)
+{
+	return opa_fingerprint(type, file, line, message ? ZSTR_VAL(message) : "", message ? ZSTR_LEN(message) : 0);
+}
+
+static void write_error(opa_request *req, uint64_t fp64, const char *type, const zend_string *message, const char *file,
+		zend_long line, zval *frames, const char *severity, bool handled, HashTable *tags)
 {
 	smart_str *b = &req->out;
 	char fp[17];
-	opa_fingerprint(type, file, line, message ? ZSTR_VAL(message) : "", message ? ZSTR_LEN(message) : 0, fp);
+	opa_hex64(fp64, fp);
 	bool first = opa_msg_begin(req, b, "error");
 	opa_json_key(b, "error_type", &first);
 	opa_json_cstr(b, type);
@@ -153,9 +179,11 @@ void opa_error_from_throwable(opa_request *req, zend_object *ex, bool handled, H
 	ZVAL_DEREF(file);
 	ZVAL_DEREF(line);
 	ZVAL_DEREF(trace);
-	write_error(req, ZSTR_VAL(ex->ce->name), Z_TYPE_P(msg) == IS_STRING ? Z_STR_P(msg) : NULL,
-		Z_TYPE_P(file) == IS_STRING ? Z_STRVAL_P(file) : NULL, Z_TYPE_P(line) == IS_LONG ? Z_LVAL_P(line) : 0,
-		trace, NULL, handled, tags);
+	zend_string *m = Z_TYPE_P(msg) == IS_STRING ? Z_STR_P(msg) : NULL;
+	const char *f = Z_TYPE_P(file) == IS_STRING ? Z_STRVAL_P(file) : NULL;
+	zend_long l = Z_TYPE_P(line) == IS_LONG ? Z_LVAL_P(line) : 0;
+	uint64_t fp = fingerprint_of(ZSTR_VAL(ex->ce->name), m, f, l);
+	if (error_gate(req, fp)) write_error(req, fp, ZSTR_VAL(ex->ce->name), m, f, l, trace, NULL, handled, tags);
 }
 
 static void backtrace(zval *out)
@@ -170,8 +198,10 @@ void opa_error_from_string(opa_request *req, zend_string *message, HashTable *ta
 	zval bt;
 	const char *file = zend_get_executed_filename();
 	zend_long line = zend_get_executed_lineno();
+	uint64_t fp = fingerprint_of("TrackedError", message, file, line);
+	if (!error_gate(req, fp)) return;
 	backtrace(&bt);
-	write_error(req, "TrackedError", message, file, line, &bt, NULL, true, tags);
+	write_error(req, fp, "TrackedError", message, file, line, &bt, NULL, true, tags);
 	zval_ptr_dtor(&bt);
 }
 
@@ -186,10 +216,14 @@ static void error_cb(int type, zend_string *file, uint32_t line, zend_string *me
 		opa_error_from_throwable(req, req->last_exception, false, NULL);
 		return;
 	}
-	zval bt;
-	backtrace(&bt);
-	write_error(req, severity_name(type), message, file ? ZSTR_VAL(file) : NULL, line, &bt, severity_name(type), false, NULL);
-	zval_ptr_dtor(&bt);
+	const char *fname = file ? ZSTR_VAL(file) : NULL;
+	uint64_t fp = fingerprint_of(severity_name(type), message, fname, line);
+	if (error_gate(req, fp)) {
+		zval bt;
+		backtrace(&bt);
+		write_error(req, fp, severity_name(type), message, fname, line, &bt, severity_name(type), false, NULL);
+		zval_ptr_dtor(&bt);
+	}
 	if (type & (E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR | E_PARSE)) {
 		/* these always bail out: close the open calls now, while their frames are still intact */
 		opa_calltree_unwind(req);
@@ -255,6 +289,11 @@ void opa_log_from_error_log(opa_request *req, zend_execute_data *ex)
 	zval *msg = ZEND_CALL_ARG(ex, 1);
 	ZVAL_DEREF(msg);
 	if (Z_TYPE_P(msg) != IS_STRING) return;
+	if (req->logs_sent >= max_logs) {
+		req->logs_dropped++;
+		return;
+	}
+	req->logs_sent++;
 	smart_str *b = &req->out;
 	bool first = opa_msg_begin(req, b, "log");
 	opa_json_key(b, "level", &first);

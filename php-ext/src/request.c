@@ -82,6 +82,7 @@ opa_request *opa_request_start(void)
 	req->id_base = opa_random_u64() & ~0xffffffffULL;
 	req->sample_rate = OPA_G(sampling_rate);
 	zend_hash_init(&req->tags, 8, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);
+	zend_hash_init(&req->errors_seen, 8, NULL, NULL, 1);
 	opa_hooks_request_init(req);
 
 	opa_hex64(opa_random_u64(), req->trace_id);
@@ -132,6 +133,7 @@ void opa_request_free(opa_request *req)
 	opa_spans_end_all(req);
 	opa_hooks_request_free(req);
 	zend_hash_destroy(&req->tags);
+	zend_hash_destroy(&req->errors_seen);
 	if (req->tracestate) zend_string_release(req->tracestate);
 	smart_str_free_ex(&req->rec_buf, OPA_P);
 	smart_str_free_ex(&req->out, OPA_P);

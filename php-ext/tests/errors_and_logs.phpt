@@ -60,6 +60,17 @@ opa_check_clean($r, 255);
 $errors = opa_of_type($r, 'error');
 opa_check('time limit fatal: E_ERROR reported, span still sent', count($errors) === 1 && $errors[0]['error_type'] === 'E_ERROR' && str_contains($errors[0]['error_message'], 'Maximum execution time') && opa_root($r)['status'] === 'error', $errors);
 $fill = opa_nodes(opa_root($r), 'fill');
+$r2 = opa_run(<<<'PHP'
+for ($i = 0; $i < 20000; $i++) { $x = @$undefined; trigger_error('same warning ' . $i, E_USER_WARNING); }
+for ($i = 0; $i < 150; $i++) { trigger_error('distinct ' . str_repeat('x', $i), E_USER_WARNING); }
+for ($i = 0; $i < 1500; $i++) { error_log("line $i"); }
+echo "done\n";
+PHP, ['display_errors' => '0']);
+$root2 = opa_root($r2);
+opa_check('an error repeated in a loop is sent once, repeats counted', count(array_filter(opa_of_type($r2, 'error'), fn($e) => str_starts_with($e['error_message'], 'same warning'))) === 1
+    && (int) $root2['tags']['opa.errors_repeated'] === 19999, $root2['tags']);
+opa_check('at most 100 distinct errors per request, the rest counted', count(opa_of_type($r2, 'error')) === 100 && (int) $root2['tags']['opa.errors_dropped'] === 51, [count(opa_of_type($r2, 'error')), $root2['tags']]);
+opa_check('at most 1000 logs per request, the rest counted', count(opa_of_type($r2, 'log')) === 1000 && (int) $root2['tags']['opa.logs_dropped'] === 500 && $r2['stdout'] === "done\n", $root2['tags']);
 opa_check('open calls are closed at the fatal error', count($fill) === 1 && $fill[0]['duration_ms'] > 0, opa_root($r)['stack']);
 ?>
 --EXPECT--
@@ -83,4 +94,7 @@ fatal error reported and request failed: ok
 call tree still sent after the fatal error: ok
 clean: ok
 time limit fatal: E_ERROR reported, span still sent: ok
+an error repeated in a loop is sent once, repeats counted: ok
+at most 100 distinct errors per request, the rest counted: ok
+at most 1000 logs per request, the rest counted: ok
 open calls are closed at the fatal error: ok
