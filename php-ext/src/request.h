@@ -110,7 +110,7 @@ typedef struct opa_request {
 
 	uint32_t dropped_threshold, dropped_cap, records_dropped;
 	HashTable errors_seen;   /* fingerprints already sent in this request */
-	uint32_t errors_repeated, errors_dropped, logs_sent, logs_dropped;
+	uint32_t errors_repeated, errors_dropped, logs_sent, logs_dropped, spans_started, spans_dropped;
 	uint64_t net_sent, net_received;
 	uint64_t send_deadline_ns;
 } opa_request;

@@ -353,6 +353,7 @@ void opa_serialize_root(opa_request *req, uint64_t end_ns)
 	if (req->errors_repeated) tag_long(b, "opa.errors_repeated", req->errors_repeated, &tf);
 	if (req->errors_dropped) tag_long(b, "opa.errors_dropped", req->errors_dropped, &tf);
 	if (req->logs_dropped) tag_long(b, "opa.logs_dropped", req->logs_dropped, &tf);
+	if (req->spans_dropped) tag_long(b, "opa.spans_dropped", req->spans_dropped, &tf);
 	if (web) {
 		opa_json_key(b, "http_request", &tf);
 		http_request_json(b, status);

@@ -19,8 +19,15 @@ void opa_tags_put(HashTable *tags, zend_string *key, zval *value)
 	zend_hash_str_update(tags, ZSTR_VAL(key), ZSTR_LEN(key), &v);
 }
 
+static const uint32_t max_spans = 1000; /* manual spans per request */
+
 opa_manual_span *opa_spans_start(opa_request *req, zend_string *name, HashTable *tags)
 {
+	if (req->spans_started >= max_spans) {
+		req->spans_dropped++;
+		return NULL;
+	}
+	req->spans_started++;
 	if (req->spans_len == req->spans_cap) {
 		uint32_t cap = MAX(req->spans_cap * 2, 8);
 		opa_manual_span **grown = realloc(req->spans, sizeof(*grown) * cap);
