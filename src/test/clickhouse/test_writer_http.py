@@ -22,11 +22,13 @@ def classpath():
     return f"{REPO}/target/classes:{REPO}/target/test-classes:{cp.read_text().strip()}"
 
 
-def run_writer(url, user="opa", password="s3cret", database=DB, spans=5000):
+def run_writer(url, user="opa", password="s3cret", database=DB, spans=5000, retention_days="", start_ms=None):
+    start = ["--start-ms", str(start_ms)] if start_ms is not None else []
     proc = subprocess.run(
         ["java", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath(),
          "dev.opa.agent.store.clickhouse.ClickHouseWriterCheck", "--url", url, "--user", user,
-         "--password", password, "--database", database, "--spans", str(spans), "--batch-size", "5000"],
+         "--password", password, "--database", database, "--spans", str(spans), "--batch-size", "5000",
+         "--retention-days", str(retention_days)] + start,
         cwd=REPO, capture_output=True, text=True, timeout=300)
     start = proc.stdout.find("{")
     assert start >= 0, f"no summary from the writer (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr[-3000:]}"
@@ -34,12 +36,12 @@ def run_writer(url, user="opa", password="s3cret", database=DB, spans=5000):
 
 
 @pytest.fixture(scope="module")
-def written(chdb_session):
+def written(chdb_session, manifest):
     """The writer run once: 5000 spans (= batch 0 of the exported data set, same seed) plus a replay."""
     chdb_session.query(f"DROP DATABASE IF EXISTS {DB}")
     try:
         with ChdbHttpServer(chdb_session, user="opa", password="s3cret") as server:
-            code, summary = run_writer(server.url)
+            code, summary = run_writer(server.url, retention_days=7, start_ms=manifest["from_ms"])
             requests = list(server.requests)
         yield code, summary, requests
     finally:
@@ -53,6 +55,16 @@ def test_writer_creates_the_schema_over_http(written, chdb_session):
     assert summary["healthy"] is True
     _, rows = ch_query(chdb_session, f"SELECT name FROM system.tables WHERE database = '{DB}'")
     assert TABLES <= {r[0] for r in rows}
+
+
+def test_configured_retention_is_applied_to_every_raw_table(written, chdb_session):
+    _, rows = ch_query(chdb_session, f"SELECT name, engine_full FROM system.tables WHERE database = '{DB}' "
+                                     f"AND name IN ('spans_min', 'spans_full', 'errors', 'logs', 'trace_index', "
+                                     f"'error_groups', 'red_1m') ORDER BY name")
+    ttl = {name: engine for name, engine in rows}
+    for table in ("spans_min", "spans_full", "errors", "logs", "trace_index", "error_groups"):
+        assert "toIntervalDay(7)" in ttl[table], ttl[table]
+    assert "toIntervalDay(90)" in ttl["red_1m"], "the rollup keeps its own retention"
 
 
 def test_one_compressed_insert_per_table_per_batch_with_a_dedup_token(written):

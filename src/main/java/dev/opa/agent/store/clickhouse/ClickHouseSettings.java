@@ -16,6 +16,8 @@ import java.util.Map;
  * @param initDir      folder of the numbered DDL applied at start (the repo's {@code clickhouse-init/})
  * @param timeout      per-request socket / execution timeout
  * @param readPoolSize pooled clickhouse-jdbc connections for the REST API's reads
+ * @param retentionDays days the raw tables keep rows, applied at start; 0 leaves the tables' TTL as it is
+ *                      (clickhouse-init/ default 30 days, or whatever an operator set with ALTER)
  */
 public record ClickHouseSettings(
         String url,
@@ -26,7 +28,8 @@ public record ClickHouseSettings(
         boolean asyncInsert,
         Path initDir,
         Duration timeout,
-        int readPoolSize) {
+        int readPoolSize,
+        int retentionDays) {
 
     public ClickHouseSettings {
         if (url == null || url.isBlank()) {
@@ -40,6 +43,9 @@ public record ClickHouseSettings(
         initDir = initDir == null ? Path.of("clickhouse-init") : initDir;
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         readPoolSize = readPoolSize <= 0 ? 4 : readPoolSize;
+        if (retentionDays < 0) {
+            throw new IllegalArgumentException("opa.store.clickhouse.retention-days must be >= 0, got " + retentionDays);
+        }
     }
 
     /** From the {@code opa.store.*} settings without the prefix ({@code clickhouse.url}, …), as the store factory passes them. */
@@ -53,7 +59,12 @@ public record ClickHouseSettings(
                 Boolean.parseBoolean(store.getOrDefault("clickhouse.async-insert", "false").trim()),
                 Path.of(store.getOrDefault("clickhouse.init-dir", "clickhouse-init")),
                 Duration.ofMillis(Long.parseLong(store.getOrDefault("clickhouse.timeout-ms", "30000").trim())),
-                Integer.parseInt(store.getOrDefault("clickhouse.read-pool-size", "4").trim()));
+                Integer.parseInt(store.getOrDefault("clickhouse.read-pool-size", "4").trim()),
+                intOrZero(store.get("clickhouse.retention-days")));
+    }
+
+    private static int intOrZero(String value) {
+        return value == null || value.isBlank() ? 0 : Integer.parseInt(value.trim());
     }
 
     /** The JDBC URL of the same endpoint and database (clickhouse-jdbc, for the REST API's reads). */

@@ -93,6 +93,12 @@ public final class ClickHouseSpanStore implements SpanStore {
         for (String statement : ddl) {
             run(statement, settings.database());
         }
+        if (settings.retentionDays() > 0) {
+            for (String statement : ClickHouseRetention.statements(settings.retentionDays())) {
+                // metadata only: the new TTL applies as parts are merged and dropped, no rewrite of old parts
+                run(statement, settings.database(), Map.of("materialize_ttl_after_modify", "0"));
+            }
+        }
         schemaApplied = true;
         LOG.info("ClickHouse store ready: {} database {} ({} DDL statements applied)",
                 settings.endpoint(), settings.database(), ddl.size());
@@ -126,8 +132,13 @@ public final class ClickHouseSpanStore implements SpanStore {
     }
 
     private void run(String sql, String database) throws Exception {
+        run(sql, database, Map.of());
+    }
+
+    private void run(String sql, String database, Map<String, String> serverSettings) throws Exception {
         CommandSettings command = new CommandSettings();
         command.setDatabase(database);
+        serverSettings.forEach(command::serverSetting);
         try (var response = client.execute(sql, command).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.debug("executed: {}", sql.lines().findFirst().orElse(sql));
         } catch (ExecutionException e) {

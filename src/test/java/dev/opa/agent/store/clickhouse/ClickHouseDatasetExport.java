@@ -20,12 +20,18 @@ import java.util.Set;
  *
  * <pre>java -cp target/classes:target/test-classes:$(deps) dev.opa.agent.store.clickhouse.ClickHouseDatasetExport \
  *     --out target/ch-dataset --spans 20000 [--batch-size 5000] [--spans-per-second 40] [--duckdb true]
- *     [--tables spans_min,errors]   (only these tables' payloads: the 1M-span size benchmark needs spans_min)</pre>
+ *     [--start-ms <epoch ms, default yesterday 00:00 UTC>] [--tables spans_min,errors]   (only these tables' payloads: the 1M-span size benchmark needs spans_min)</pre>
  */
 public final class ClickHouseDatasetExport {
 
-    /** 2026-11-02T08:00:00Z: a fixed start so results are reproducible. */
-    static final long START_MS = 1793606400000L;
+    /**
+     * Yesterday 00:00 UTC: recent enough that no retention TTL expires the data while tests run, fixed
+     * for a day so the same seed gives the same data (pass {@code --start-ms} to pin it).
+     */
+    static long defaultStartMs() {
+        return java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
+                .atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = options(args);
@@ -35,13 +41,14 @@ public final class ClickHouseDatasetExport {
         double density = Double.parseDouble(opt.getOrDefault("spans-per-second", "40"));
         boolean duckdb = Boolean.parseBoolean(opt.getOrDefault("duckdb", "true"));
         long seed = Long.parseLong(opt.getOrDefault("seed", "42"));
+        long startMs = opt.containsKey("start-ms") ? Long.parseLong(opt.get("start-ms")) : defaultStartMs();
         Set<String> tables = opt.containsKey("tables") ? Set.of(opt.get("tables").split(",")) : null;
-        System.out.println(export(out, spans, batchSize, density, duckdb, seed, tables).toPrettyString());
+        System.out.println(export(out, spans, batchSize, density, duckdb, seed, startMs, tables).toPrettyString());
     }
 
     /** @param tables payload tables to write, null for all */
     static ObjectNode export(Path out, int spanTarget, int batchSize, double density, boolean duckdb, long seed,
-                             Set<String> tables) throws Exception {
+                             long startMs, Set<String> tables) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         Path payloads = out.resolve("payloads");
         Files.createDirectories(payloads);
@@ -54,7 +61,7 @@ public final class ClickHouseDatasetExport {
         Files.deleteIfExists(dbFile);
         Files.deleteIfExists(out.resolve("opa.duckdb.wal"));
 
-        RealisticTraces traces = new RealisticTraces(seed, START_MS, density);
+        RealisticTraces traces = new RealisticTraces(seed, startMs, density);
         ClickHouseBatchEncoder encoder = new ClickHouseBatchEncoder(mapper);
         DuckDbSpanStore store = duckdb ? new DuckDbSpanStore(dbFile, 1) : null;
         if (store != null) {
@@ -92,7 +99,7 @@ public final class ClickHouseDatasetExport {
         }
         ObjectNode manifest = mapper.createObjectNode();
         manifest.put("seed", seed);
-        manifest.put("from_ms", START_MS);
+        manifest.put("from_ms", startMs);
         manifest.put("to_ms", traces.clockMs() + 60_000);
         manifest.put("batches", batchNo);
         manifest.put("spans", spans);

@@ -48,4 +48,22 @@ class ClickHouseSchemaTest {
                 Map.of("clickhouse.url", "http://db:8123", "clickhouse.database", "opa; DROP TABLE x")));
         assertThrows(IllegalArgumentException.class, () -> ClickHouseSettings.fromStoreSettings(Map.of()));
     }
+
+    @Test
+    void retentionAltersEveryRawTableByItsTimeColumn() throws IOException {
+        List<String> alters = ClickHouseRetention.statements(7);
+        assertTrue(alters.contains("ALTER TABLE spans_min MODIFY TTL toDateTime(start_ts) + INTERVAL 7 DAY"), alters.toString());
+        assertTrue(alters.contains("ALTER TABLE errors MODIFY TTL toDateTime(occurred_at) + INTERVAL 7 DAY"));
+        String ddl = String.join("\n", ClickHouseSchema.statements(Path.of("clickhouse-init")));
+        for (var e : ClickHouseRetention.TIME_COLUMNS.entrySet()) {
+            assertTrue(ddl.contains("CREATE TABLE IF NOT EXISTS " + e.getKey() + "\n"), e.getKey());
+            assertTrue(ddl.contains("TTL toDateTime(" + e.getValue() + ")") || ddl.contains("TTL " + e.getValue() + " +"),
+                    e.getKey() + " has a TTL on " + e.getValue());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ClickHouseRetention.statements(0));
+        assertEquals(7, ClickHouseSettings.fromStoreSettings(Map.of("clickhouse.url", "http://h:8123",
+                "clickhouse.retention-days", "7")).retentionDays());
+        assertEquals(0, ClickHouseSettings.fromStoreSettings(Map.of("clickhouse.url", "http://h:8123",
+                "clickhouse.retention-days", "")).retentionDays());
+    }
 }

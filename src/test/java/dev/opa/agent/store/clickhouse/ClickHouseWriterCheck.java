@@ -32,11 +32,13 @@ public final class ClickHouseWriterCheck {
                 "clickhouse.password", opt.getOrDefault("password", ""),
                 "clickhouse.async-insert", opt.getOrDefault("async-insert", "true"),
                 "clickhouse.init-dir", opt.getOrDefault("init-dir", "clickhouse-init"),
-                "clickhouse.timeout-ms", "20000");
+                "clickhouse.timeout-ms", "20000",
+                "clickhouse.retention-days", opt.getOrDefault("retention-days", ""));
         int spans = Integer.parseInt(opt.getOrDefault("spans", "5000"));
         int batchSize = Integer.parseInt(opt.getOrDefault("batch-size", "5000"));
         RealisticTraces traces = new RealisticTraces(Long.parseLong(opt.getOrDefault("seed", "42")),
-                ClickHouseDatasetExport.START_MS, 40);
+                opt.containsKey("start-ms") ? Long.parseLong(opt.get("start-ms")) : ClickHouseDatasetExport.defaultStartMs(),
+                40);
         ClickHouseBatchEncoder encoder = new ClickHouseBatchEncoder(mapper);
         try (ClickHouseSpanStore store = new ClickHouseSpanStore(settings)) {
             store.init();
