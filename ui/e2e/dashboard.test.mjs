@@ -279,8 +279,7 @@ describe('dashboard on a running agent', () => {
 
   it('Live page streams new traces, errors, logs and dumps', async () => {
     await open('/live');
-    await page.getByTestId('live-status').waitFor(WAIT);
-    await page.waitForTimeout(500); // let the EventSource connect before sending
+    await page.getByTestId('live-status').getByText('connected', { exact: true }).waitFor(WAIT);
     await send(TCP, liveMessages());
     await page.getByTestId('live-trace').filter({ hasText: 'GET /live-check' }).waitFor({ timeout: 30_000 });
     await page.getByTestId('live-error').filter({ hasText: 'Live stream check' }).waitFor({ timeout: 30_000 });

@@ -79,6 +79,7 @@ describe('ApiClient', () => {
       addEventListener: (type, listener) => (listeners[type] = listener),
       close: () => (closed = true),
       onerror: null,
+      onopen: null,
     };
     setToken('tok');
     const client = new ApiClient('', fakeFetch(200, {}, []), (url) => {
@@ -87,7 +88,10 @@ describe('ApiClient', () => {
     });
     const events: unknown[] = [];
     let errors = 0;
-    const close = client.live(['trace', 'log'], (e) => events.push(e), () => errors++);
+    let opened2 = 0;
+    const close = client.live(['trace', 'log'], (e) => events.push(e), () => errors++, () => opened2++);
+    source.onopen?.(new Event('open'));
+    expect(opened2).toBe(1);
     expect(opened).toBe('/api/live?types=trace%2Clog&token=tok');
     listeners.trace(new MessageEvent('trace', { data: '{"trace_id":"abc"}' }));
     listeners.log(new MessageEvent('log', { data: 'not json' }));

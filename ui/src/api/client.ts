@@ -97,6 +97,7 @@ export interface EventSourceLike {
   addEventListener(type: string, listener: (event: MessageEvent) => void): void;
   close(): void;
   onerror: ((event: Event) => void) | null;
+  onopen: ((event: Event) => void) | null;
 }
 
 export class ApiClient {
@@ -196,7 +197,7 @@ export class ApiClient {
   }
 
   /** Opens the Server-Sent Events stream; returns a function that closes it. */
-  live(types: LiveType[], onEvent: (event: LiveEvent) => void, onError?: () => void): () => void {
+  live(types: LiveType[], onEvent: (event: LiveEvent) => void, onError?: () => void, onOpen?: () => void): () => void {
     const source = this.eventSourceFactory(
       `${this.base}/api/live${queryString({ types: types.join(','), token: getToken() })}`,
     );
@@ -210,6 +211,7 @@ export class ApiClient {
       });
     }
     source.onerror = () => onError?.();
+    source.onopen = () => onOpen?.();
     return () => source.close();
   }
 }

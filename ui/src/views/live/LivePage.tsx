@@ -24,10 +24,10 @@ export function LivePage() {
     return api.live(
       enabled,
       (event) => {
-        setStatus('open');
         if (!pausedRef.current) setBuffer((b) => pushLive(b, event, CAPACITY));
       },
       () => setStatus('error'),
+      () => setStatus('open'),
     );
   }, [enabled]);
 
@@ -46,7 +46,7 @@ export function LivePage() {
         <button onClick={() => setPaused((p) => !p)}>{paused ? 'Resume' : 'Pause'}</button>
         <button onClick={() => setBuffer(emptyLiveBuffer)}>Clear</button>
         <span className={`live-status live-${status}`} data-testid="live-status">
-          {status === 'error' ? 'reconnecting…' : status === 'open' ? 'streaming' : 'connected, waiting for events'}
+          {status === 'error' ? 'disconnected, reconnecting…' : status === 'open' ? 'connected' : 'connecting…'}
         </span>
       </div>
       <Panel title={`${buffer.items.length} events`} testId="live-panel">
