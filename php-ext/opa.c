@@ -27,7 +27,7 @@ static const uint32_t max_dumps = 100;
 
 PHP_INI_BEGIN()
 	STD_PHP_INI_BOOLEAN("opa.enabled", "1", PHP_INI_SYSTEM, OnUpdateBool, enabled, zend_opa_globals, opa_globals)
-	STD_PHP_INI_ENTRY("opa.socket_path", "/var/run/opa/opa.sock", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateString, socket_path, zend_opa_globals, opa_globals)
+	STD_PHP_INI_ENTRY("opa.socket_path", "/tmp/opa.sock", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateString, socket_path, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.service_name", "php-app", PHP_INI_ALL, OnUpdateString, service_name, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.organization_id", "", PHP_INI_ALL, OnUpdateString, organization_id, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.project_id", "", PHP_INI_ALL, OnUpdateString, project_id, zend_opa_globals, opa_globals)
