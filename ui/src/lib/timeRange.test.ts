@@ -1,4 +1,4 @@
-import { customRange, findPreset, fromLocalInput, rangeAround, rangeParams, resolveRange, toLocalInput } from './timeRange';
+import { customRange, findPreset, fromLocalInput, rangeParams, resolveRange, toLocalInput } from './timeRange';
 
 describe('time ranges', () => {
   it('resolves presets to absolute windows ending now', () => {
@@ -8,10 +8,6 @@ describe('time ranges', () => {
   it('falls back to the last hour for unknown keys', () => {
     expect(findPreset('bogus').key).toBe('1h');
     expect(findPreset(null).key).toBe('1h');
-  });
-
-  it('builds a window around a trace', () => {
-    expect(rangeAround(10_000.4, 20_000.2, 1000)).toEqual({ from: 9000, to: 21_001 });
   });
 });
 

@@ -50,11 +50,6 @@ export function rangeParams(params: URLSearchParams): URLSearchParams {
   return out;
 }
 
-/** A window around one trace, used to look up its neighbours (dumps, logs) by time. */
-export function rangeAround(startMs: number, endMs: number, marginMs = 60_000): TimeRange {
-  return { from: Math.floor(startMs - marginMs), to: Math.ceil(endMs + marginMs) };
-}
-
 /** epoch ms → the value of an <input type="datetime-local"> (local time, minutes). */
 export function toLocalInput(ms: number): string {
   const d = new Date(ms);

@@ -1,5 +1,5 @@
 // Derived views of one trace's detail: span order for the waterfall, flattened records, SQL groups.
-import type { CacheRecord, DumpRecord, HttpRecord, SpanDetail, SqlRecord, TraceDetail } from '../api/types';
+import type { CacheRecord, CallNode, DumpRecord, HttpRecord, SpanDetail, SqlRecord, TraceDetail } from '../api/types';
 
 export type WaterfallKind = 'span' | 'sql' | 'http' | 'cache';
 
@@ -32,11 +32,11 @@ function recordRows(span: SpanDetail, depth: number, traceStart: number): Waterf
     if (start === undefined) return;
     rows.push({ key: `${span.span_id}/${kind}/${i}`, kind, label, detail, service: span.service, depth, offsetMs: start - traceStart, durationMs: duration ?? 0, error, span });
   };
-  (span.sql ?? []).forEach((r, i) => add('sql', i, recordStart(r), r.duration_ms, r.query, r.db_system ?? 'sql', false));
-  (span.http ?? []).forEach((r, i) =>
+  asArray<SqlRecord>(span.sql).forEach((r, i) => add('sql', i, recordStart(r), r.duration_ms, r.query, r.db_system ?? 'sql', false));
+  asArray<HttpRecord>(span.http).forEach((r, i) =>
     add('http', i, recordStart(r), r.duration_ms, `${r.method ?? 'GET'} ${r.url}`, String(r.status_code ?? ''), Boolean(r.error) || (r.status_code ?? 0) >= 500),
   );
-  [...(span.cache ?? []), ...(span.redis ?? [])].forEach((r, i) =>
+  [...asArray<CacheRecord>(span.cache), ...asArray<CacheRecord>(span.redis)].forEach((r, i) =>
     add('cache', i, recordStart(r), r.duration_ms, `${r.operation ?? r.command ?? 'op'} ${r.key ?? ''}`.trim(), r.hit === undefined ? '' : r.hit ? 'hit' : 'miss', false),
   );
   return rows.sort((a, b) => a.offsetMs - b.offsetMs);
@@ -89,21 +89,26 @@ export function waterfallRows(
   return { rows, startMs, endMs, hiddenRecords };
 }
 
+/** Detail fields are stored as received: anything that is not an array counts as empty. */
+export function asArray<T>(value: T[] | null | undefined | unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
 export interface Owned<T> {
   record: T;
   span: SpanDetail;
 }
 
 function collect<T>(spans: SpanDetail[], pick: (s: SpanDetail) => T[] | undefined): Owned<T>[] {
-  return spans.flatMap((span) => (pick(span) ?? []).map((record) => ({ record, span })));
+  return spans.flatMap((span) => asArray<T>(pick(span)).map((record) => ({ record, span })));
 }
 
 export const sqlOf = (t: TraceDetail): Owned<SqlRecord>[] => collect(t.spans, (s) => s.sql);
 export const httpOf = (t: TraceDetail): Owned<HttpRecord>[] => collect(t.spans, (s) => s.http);
 export const dumpsOf = (t: TraceDetail): Owned<DumpRecord>[] => collect(t.spans, (s) => s.dumps);
 export const cacheOf = (t: TraceDetail): Owned<CacheRecord & { kind: 'cache' | 'redis' }>[] => [
-  ...collect(t.spans, (s) => s.cache?.map((c) => ({ ...c, kind: 'cache' as const }))),
-  ...collect(t.spans, (s) => s.redis?.map((c) => ({ ...c, kind: 'redis' as const }))),
+  ...collect(t.spans, (s) => asArray<CacheRecord>(s.cache).map((c) => ({ ...c, kind: 'cache' as const }))),
+  ...collect(t.spans, (s) => asArray<CacheRecord>(s.redis).map((c) => ({ ...c, kind: 'redis' as const }))),
 ];
 
 /**
@@ -174,7 +179,7 @@ export function traceTotals(t: TraceDetail): TraceTotals {
     httpMs: http.reduce((sum, h) => sum + (h.record.duration_ms ?? 0), 0),
     errors: t.errors.length,
     logs: t.logs.length,
-    callNodes: t.spans.reduce((sum, s) => sum + (s.stack?.length ?? 0), 0),
+    callNodes: t.spans.reduce((sum, s) => sum + asArray(s.stack).length, 0),
   };
 }
 
@@ -185,7 +190,7 @@ export function rootSpan(t: TraceDetail): SpanDetail | undefined {
 
 /** All call nodes of a trace (every span's stack), as one list. */
 export function allCallNodes(t: TraceDetail) {
-  return t.spans.flatMap((s) => s.stack ?? []);
+  return t.spans.flatMap((s) => asArray<CallNode>(s.stack));
 }
 
 /** Tags as sorted [key, text] pairs; nested objects (http_request…) flattened with dots. */

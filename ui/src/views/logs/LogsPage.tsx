@@ -9,7 +9,7 @@ import { Async, Panel } from '../../components/Status';
 import { ServiceFilter } from '../shared/ServiceFilter';
 
 const LIMIT = 100;
-export const LEVELS = ['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL'];
+const LEVELS = ['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL'];
 
 export function LogsPage() {
   const { range } = useTimeRange();

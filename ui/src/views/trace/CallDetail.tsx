@@ -1,12 +1,14 @@
 // The selected call node: where it is, its times, and the SQL / HTTP / cache calls it made.
+import type { CacheRecord, HttpRecord, SqlRecord } from '../../api/types';
 import type { CallTreeNode } from '../../lib/callTree';
+import { asArray } from '../../lib/traceData';
 import { formatBytes, formatMs } from '../../lib/format';
 
 export function CallDetail({ node }: { node: CallTreeNode }) {
   const { source } = node;
-  const sql = source.sql_queries ?? [];
-  const http = source.http_requests ?? [];
-  const cache = [...(source.cache_operations ?? []), ...(source.redis_operations ?? [])];
+  const sql = asArray<SqlRecord>(source.sql_queries);
+  const http = asArray<HttpRecord>(source.http_requests);
+  const cache = [...asArray<CacheRecord>(source.cache_operations), ...asArray<CacheRecord>(source.redis_operations)];
   return (
     <div className="call-detail" data-testid="call-detail">
       <div className="call-detail-head">

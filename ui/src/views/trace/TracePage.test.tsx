@@ -103,6 +103,18 @@ describe('TracePage', () => {
     expect(calls.some((c) => c.method === 'POST' && c.url.pathname === `/api/traces/${ID}/keep`)).toBe(true);
   });
 
+  it('renders a span whose detail fields are missing or not arrays', async () => {
+    const odd = span({ trace_id: ID, name: 'GET /legacy' }) as unknown as Record<string, unknown>;
+    Object.assign(odd, { stack: {}, sql: null, http: 'x', cache: undefined, redis: 7, dumps: null, tags: null, net: null });
+    mockApi({ [`/api/traces/${ID}`]: { trace_id: ID, spans: [odd], errors: [], logs: [] } });
+    renderAt(`/traces/${ID}`, '/traces/:id', <TracePage />);
+    expect(await screen.findByRole('heading', { name: /GET \/legacy/ })).toBeInTheDocument();
+    for (const tab of ['Call tree (0)', 'Flame graph', 'SQL (0)', 'HTTP (0)', 'Cache (0)', 'Dumps (0)', 'Tags']) {
+      fireEvent.click(screen.getByText(tab));
+    }
+    expect(screen.getByTestId('tags-tab')).toHaveTextContent('span_id');
+  });
+
   it('says so when the trace does not exist', async () => {
     mockApi({});
     renderAt(`/traces/${ID}`, '/traces/:id', <TracePage />);

@@ -16,8 +16,8 @@ import { CallTreeView } from './CallTreeView';
 import { CacheTab, DumpsTab, HttpTab, SqlTab, TagsTab } from './RecordTabs';
 import { Waterfall } from './Waterfall';
 
-export const callValue = (n: CallTreeNode) => n.totalMs;
-export const callLabel = (n: CallTreeNode) => n.name;
+const callValue = (n: CallTreeNode) => n.totalMs;
+const callLabel = (n: CallTreeNode) => n.name;
 const callColor = (n: CallTreeNode) => nameColor(n.name);
 const callDescribe = (n: CallTreeNode) =>
   `${n.name} — total ${formatMs(n.totalMs)}, self ${formatMs(n.selfMs)}, CPU ${formatMs(n.cpuTotalMs)}, mem ${formatBytes(n.memoryBytes)}`;
