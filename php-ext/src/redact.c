@@ -77,6 +77,10 @@ void opa_json_sql(smart_str *b, const char *sql, size_t len)
 		opa_json_str(b, sql, len);
 		return;
 	}
+	zend_long max = OPA_G(max_string_length);
+	if (max > 0 && len > (size_t) max * 2) {
+		len = (size_t) max * 2; /* only what can be sent is redacted; a literal cut here still becomes ? */
+	}
 	char *tmp = malloc(len + 1);
 	if (!tmp) {
 		opa_json_str(b, "", 0);

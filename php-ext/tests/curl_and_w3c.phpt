@@ -36,7 +36,6 @@ echo json_encode($out), "\n";
 PHP;
 $trace = '4bf92f3577b34da6a3ce929d0e0e4736';
 $r = opa_run($code, [], ['HTTP_TRACEPARENT' => "00-$trace-00f067aa0ba902b7-01", 'HTTP_TRACESTATE' => 'vendor=abc']);
-opa_echo_stop($echo);
 opa_check_clean($r);
 $out = json_decode($r['stdout'], true);
 $root = opa_root($r);
@@ -61,8 +60,13 @@ opa_check('connection failure recorded with error', $bad['url'] === 'http://127.
 opa_check('net totals', $root['net']['bytes_sent'] >= 1000 && $root['net']['bytes_received'] > 200, $root['net']);
 $nodes = opa_nodes($root, 'curl_exec');
 $fetch = opa_nodes($root, 'fetch');
+$r0 = opa_run("\$ch = curl_init('$base/echo'); curl_setopt(\$ch, CURLOPT_RETURNTRANSFER, true); echo json_decode(curl_exec(\$ch), true)['headers']['traceparent'];",
+    [], ['HTTP_TRACEPARENT' => "00-$trace-00f067aa0ba902b7-00"]);
+$root0 = opa_root($r0);
+opa_check('unsampled request still propagates the trace (flag 00), records nothing', $r0['stdout'] === "00-$trace-{$root0['span_id']}-00" && !isset($root0['http']), [$r0['stdout'], $root0['span_id']]);
 opa_check('curl_exec nodes under fetch carry their record', count($nodes) === 5 && count($fetch) === 4 && $nodes[0]['parent_id'] === $fetch[0]['call_id']
     && $nodes[0]['http_requests'][0]['url'] === $g['url'], $nodes);
+opa_echo_stop($echo);
 ?>
 --EXPECT--
 clean: ok
@@ -79,4 +83,5 @@ bytes sent and received: ok
 curl_multi transfers timed by curl: ok
 connection failure recorded with error: ok
 net totals: ok
+unsampled request still propagates the trace (flag 00), records nothing: ok
 curl_exec nodes under fetch carry their record: ok

@@ -45,6 +45,10 @@ opa_check('records attach to their call node, child of the user function', count
 $execute = opa_nodes($root, 'execute');
 opa_check('PDOStatement::execute nodes carry their statement', count($execute) === 2 && $execute[0]['sql_queries'][0]['query'] === $queries[2], $execute);
 
+$r3 = opa_run("\$db = new PDO('sqlite::memory:'); echo \$db->query(\"SELECT length('\" . str_repeat('secretsecret', 20000) . \"') AS n\")->fetchColumn();",
+    ['opa.max_string_length' => '1000']);
+$long = opa_root($r3)['sql'][0]['query'] ?? '';
+opa_check('huge SQL: only the sendable part is redacted, the literal never leaks', $r3['stdout'] === '240000' && $long === 'SELECT length(?', $long);
 $r2 = opa_run($code, ['opa.redact_sql' => '0']);
 $q2 = array_column(opa_root($r2)['sql'], 'query');
 opa_check('opa.redact_sql=0 keeps literals', $q2[1] === "INSERT INTO users (name, pw) VALUES ('alice', 'hunter2'), ('bob', 'x''y'), ('carol', 'z')", $q2);
@@ -62,4 +66,5 @@ failed query flagged: ok
 real timings: ok
 records attach to their call node, child of the user function: ok
 PDOStatement::execute nodes carry their statement: ok
+huge SQL: only the sendable part is redacted, the literal never leaks: ok
 opa.redact_sql=0 keeps literals: ok
