@@ -68,7 +68,7 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("keepMarks", keepMarks);
         TraceAssembler assembler = new TraceAssembler(new TraceAssembler.Limits(cfg.longValue("opa.tail.grace-ms"),
                 cfg.longValue("opa.tail.ttl-ms"), cfg.intValue("opa.tail.max-traces"), cfg.intValue("opa.tail.max-spans"),
-                cfg.intValue("opa.tail.remember-completed")), meters);
+                cfg.longValue("opa.tail.max-nodes"), cfg.intValue("opa.tail.remember-completed")), meters);
         registry.bind("traceAssembler", assembler);
         TailSampler sampler = new TailSampler(cfg.doubleValue("opa.sampling.rate"),
                 cfg.doubleValue("opa.sampling.slow-threshold-ms"), keepMarks, meters);

@@ -13,19 +13,21 @@ import java.util.Map;
 
 /**
  * The tail buffer: groups spans by trace id. A trace completes {@code graceMs} after its root span arrived,
- * or {@code ttlMs} after its first span when no root comes. Bounded by open traces and buffered spans: at a
- * limit the oldest traces complete early (counted). Spans of an already completed trace pass straight
+ * or {@code ttlMs} after its first span when no root comes. Bounded by open traces, buffered spans and
+ * buffered JSON nodes (spans plus their call nodes and records, a proxy for heap use): at a limit the oldest
+ * traces complete early (counted as {@code opa_traces_completed_total{reason="limit"}}). Spans of an already completed trace pass straight
  * through, marked late.
  */
 public class TraceAssembler {
 
     /** Tail buffer limits and timings. */
-    public record Limits(long graceMs, long ttlMs, int maxTraces, int maxSpans, int rememberCompleted) {
+    public record Limits(long graceMs, long ttlMs, int maxTraces, int maxSpans, long maxNodes, int rememberCompleted) {
     }
 
     private static final class OpenTrace {
         final long firstSeenMs;
         final List<Span> spans = new ArrayList<>(4);
+        long nodes;
         boolean rootSeen;
 
         OpenTrace(long firstSeenMs) {
@@ -42,6 +44,7 @@ public class TraceAssembler {
     private final Map<String, Boolean> recentlyCompleted;
     private List<CompletedTrace> ready = new ArrayList<>();
     private int bufferedSpans;
+    private long bufferedNodes;
     private final Counter completedRoot;
     private final Counter completedTtl;
     private final Counter completedEarly;
@@ -96,13 +99,16 @@ public class TraceAssembler {
             }
             OpenTrace trace = open.computeIfAbsent(id, k -> new OpenTrace(nowMs));
             trace.spans.add(span);
+            long nodes = nodes(span);
+            trace.nodes += nodes;
             bufferedSpans++;
+            bufferedNodes += nodes;
             if (span.isRoot() && !trace.rootSeen) {
                 trace.rootSeen = true;
                 rootDeadlines.add(new Deadline(id, nowMs + limits.graceMs()));
             }
         }
-        while (open.size() > limits.maxTraces() || bufferedSpans > limits.maxSpans()) {
+        while (open.size() > limits.maxTraces() || bufferedSpans > limits.maxSpans() || bufferedNodes > limits.maxNodes()) {
             Iterator<Map.Entry<String, OpenTrace>> eldest = open.entrySet().iterator();
             Map.Entry<String, OpenTrace> e = eldest.next();
             eldest.remove();
@@ -150,11 +156,20 @@ public class TraceAssembler {
         }
         open.clear();
         rootDeadlines.clear();
+        bufferedSpans = 0;
+        bufferedNodes = 0;
         return out;
+    }
+
+    /** Memory proxy: a span plus its call nodes and records (each a JSON object held in memory). */
+    static long nodes(Span span) {
+        return 1L + span.stack().size() + span.sql().size() + span.http().size() + span.cache().size()
+                + span.redis().size() + span.dumps().size();
     }
 
     private CompletedTrace complete(String id, OpenTrace trace) {
         bufferedSpans -= trace.spans.size();
+        bufferedNodes -= trace.nodes;
         recentlyCompleted.put(id, Boolean.TRUE);
         return new CompletedTrace(id, trace.spans, false);
     }

@@ -17,7 +17,7 @@ class TraceAssemblerTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private TraceAssembler assembler(int maxTraces, int maxSpans) {
-        return new TraceAssembler(new TraceAssembler.Limits(2_000, 30_000, maxTraces, maxSpans, 1000), meters);
+        return new TraceAssembler(new TraceAssembler.Limits(2_000, 30_000, maxTraces, maxSpans, 1_000_000, 1000), meters);
     }
 
     private double completed(String reason) {
@@ -68,6 +68,16 @@ class TraceAssemblerTest {
         a.addAt(List.of(child(id(21), 1), child(id(21), 2)), 1);
         assertEquals(2, a.bufferedSpans());
         assertEquals(id(20), a.drainCompletedAt(2).get(0).traceId());
+    }
+
+    @Test
+    void oldestTracesCompleteEarlyAtTheNodeLimit() {
+        TraceAssembler a = new TraceAssembler(new TraceAssembler.Limits(2_000, 30_000, 100, 100, 5, 1000), meters);
+        a.addAt(List.of(child(id(50), 1), child(id(50), 2), child(id(50), 3)), 0);
+        a.addAt(List.of(child(id(51), 1), child(id(51), 2), child(id(51), 3)), 1);
+        assertEquals(1, a.openTraces());
+        assertEquals(id(50), a.drainCompletedAt(2).get(0).traceId());
+        assertEquals(1.0, completed("limit"));
     }
 
     @Test
