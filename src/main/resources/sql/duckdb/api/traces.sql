@@ -7,8 +7,8 @@
 -- Sort: :sort ('time' | 'duration'), :order ('desc' | 'asc'); ties broken by trace_id, span_id.
 -- span_count = spans of the trace starting at or after :from_ms (all of them: spans start after their root).
 WITH matches AS NOT MATERIALIZED (
-    SELECT trace_id, span_id, service, name, epoch_ms(start_ts) AS start_ts, duration_ms,
-           cpu_ms, status, http_method, http_status, sql_count, http_count
+    -- only the sort and paging keys: the page's other columns are read for its rows alone (rows below)
+    SELECT trace_id, span_id, start_ts, duration_ms
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
       AND parent_id IS NULL
@@ -39,7 +39,7 @@ WITH matches AS NOT MATERIALIZED (
               WHERE organization_id = :org AND project_id = :project AND occurred_at >= epoch_ms(:from_ms)
                 AND contains(lower(error_message), lower(:q))))
 ),
-page AS (
+page AS MATERIALIZED (
     -- the total is a separate count: a window over all matches would materialise every matching row
     SELECT *, (SELECT count(*) FROM matches) AS total
     FROM matches
@@ -50,6 +50,13 @@ page AS (
              trace_id, span_id
     LIMIT :limit OFFSET :offset
 ),
+rows AS (
+    SELECT r.trace_id, r.span_id, r.service, r.name, epoch_ms(r.start_ts) AS start_ts, r.duration_ms, r.cpu_ms,
+           r.status, r.http_method, r.http_status, r.sql_count, r.http_count
+    FROM spans_min r
+    JOIN page p ON p.trace_id = r.trace_id AND p.span_id = r.span_id AND p.start_ts = r.start_ts
+    WHERE r.organization_id = :org AND r.project_id = :project
+),
 span_counts AS (
     SELECT trace_id, count(*) AS span_count
     FROM spans_min
@@ -57,8 +64,9 @@ span_counts AS (
       AND start_ts >= epoch_ms(:from_ms)  -- a trace's spans start after its root: lets the scan skip older data
     GROUP BY trace_id
 )
-SELECT p.*, coalesce(c.span_count, 0) AS span_count
+SELECT w.*, p.total, coalesce(c.span_count, 0) AS span_count
 FROM page p
+JOIN rows w ON w.trace_id = p.trace_id AND w.span_id = p.span_id
 LEFT JOIN span_counts c ON c.trace_id = p.trace_id
 ORDER BY CASE WHEN :sort = 'time' AND :order = 'desc' THEN p.start_ts END DESC,
          CASE WHEN :sort = 'time' AND :order = 'asc' THEN p.start_ts END ASC,

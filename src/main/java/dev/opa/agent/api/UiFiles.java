@@ -24,7 +24,8 @@ public final class UiFiles {
 
     public Handler<RoutingContext> files() {
         return StaticHandler.create(FileSystemAccess.ROOT, dir.toString())
-                .setFilesReadOnly(false)
+                .setFilesReadOnly(false)      // a rebuilt UI is served without a restart
+                .setCachingEnabled(false)     // index.html must never be stale (it names the hashed assets)
                 .setIndexPage("index.html");
     }
 
