@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
-import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, SERVICES } from './ids.mjs';
+import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, OTHER_TENANT, SERVICES } from './ids.mjs';
 import { liveMessages, seedMessages, send } from './seed.mjs';
 
 const BASE = process.env.OPA_URL ?? 'http://127.0.0.1:8080';
@@ -89,9 +89,11 @@ describe('dashboard on a running agent', () => {
   it('ingests the seed through the TCP listener', async () => {
     const sent = await send(TCP, seedMessages());
     assert.ok(sent > 100);
-    for (const id of Object.values(IDS).filter((id) => id !== IDS.live)) {
+    for (const id of Object.values(IDS).filter((id) => id !== IDS.live && id !== IDS.otherTenant)) {
       await until(`trace ${id} stored`, async () => (await api(`/api/traces/${id}`)).status === 200);
     }
+    const tenant = `org=${OTHER_TENANT.org}&project=${OTHER_TENANT.project}`;
+    await until('other tenant stored', async () => (await api(`/api/traces/${IDS.otherTenant}?${tenant}`)).status === 200);
     await until('error and log rows stored', async () => {
       const s = (await api('/api/stats')).body;
       return s.errors_stored >= 2 && s.logs_stored >= 3 ? s : false;
@@ -109,7 +111,26 @@ describe('dashboard on a running agent', () => {
     assert.match(cells[7], /ms|s$/, `p95 cell: ${cells[7]}`);
     assert.ok((await table.locator('.sparkline').count()) >= 2, 'sparklines drawn');
     await page.getByTestId('agent-panel').getByText('Spans stored').waitFor(WAIT);
+    assert.equal(await table.getByText(OTHER_TENANT.service).count(), 0, 'other tenant not listed');
     await shot('02-overview');
+  });
+
+  it('tenant switch scopes every view to another organisation / project', async () => {
+    await open('/');
+    await page.getByTestId('tenant').click();
+    await page.getByLabel('Organisation').fill(OTHER_TENANT.org);
+    await page.getByLabel('Project').fill(OTHER_TENANT.project);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const table = page.getByTestId('services-table');
+    await table.getByText(OTHER_TENANT.service).waitFor(WAIT);
+    assert.equal(await table.locator('tbody tr').count(), 1);
+    await open(`/traces/${IDS.otherTenant}`);
+    await page.getByRole('heading', { name: /GET \/acme/ }).waitFor(WAIT);
+    await page.getByTestId('tenant').click();
+    await page.getByLabel('Organisation').fill('default-org');
+    await page.getByLabel('Project').fill('default-project');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('Trace not found').waitFor(WAIT);
   });
 
   it('service page draws latency, throughput and error charts and lists endpoints', async () => {

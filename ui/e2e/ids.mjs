@@ -6,7 +6,10 @@ export const IDS = {
   fast: 'e2e000000000000000000000000000f1', // GET /products/{id}, 45 ms
   slow: 'e2e000000000000000000000000000f2', // GET /products/{id}, 480 ms (recommendations got slow)
   live: 'e2e000000000000000000000000000a1', // sent while the Live page is open
+  otherTenant: 'e2e000000000000000000000000000c1', // GET /acme in organisation acme, project webshop
 };
+
+export const OTHER_TENANT = { org: 'acme', project: 'webshop', service: 'acme-storefront' };
 
 export const SERVICES = { web: 'shop-web', billing: 'billing-api' };
 export const BIG_CALL_NODES = 10_000;

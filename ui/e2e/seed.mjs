@@ -3,7 +3,7 @@
 // shared/protocol.md): two services, background traffic, a 10,000-node trace, an N+1 pattern,
 // errors, logs and dumps with known names. Usage: node e2e/seed.mjs [host:port]
 import net from 'node:net';
-import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, SERVICES } from './ids.mjs';
+import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, OTHER_TENANT, SERVICES } from './ids.mjs';
 
 // Deterministic PRNG (mulberry32) so every run sends the same data.
 function rng(seed) {
@@ -243,6 +243,16 @@ function productTrace(now, traceId, no, minutesAgo, slow) {
   });
 }
 
+/** One trace of another tenant (tags organization_id / project_id, protocol §3.1). */
+function otherTenantTrace(now) {
+  const span = rootSpan({
+    traceId: IDS.otherTenant, sid: spanId(0xc1, 1), service: OTHER_TENANT.service, method: 'GET', route: '/acme', uri: '/acme',
+    start: now - 8 * 60_000, duration: 33,
+  });
+  span.tags = { ...span.tags, organization_id: OTHER_TENANT.org, project_id: OTHER_TENANT.project };
+  return span;
+}
+
 /** Messages of the initial data set, ending `now`. */
 export function seedMessages(now = Date.now()) {
   const random = rng(42);
@@ -253,6 +263,7 @@ export function seedMessages(now = Date.now()) {
     ...errorTrace(now),
     productTrace(now, IDS.fast, 0xf1, 30, false),
     productTrace(now, IDS.slow, 0xf2, 5, true),
+    otherTenantTrace(now),
   ];
 }
 

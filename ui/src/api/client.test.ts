@@ -1,4 +1,4 @@
-import { ApiClient, ApiError, queryString, setToken, type EventSourceLike } from './client';
+import { ApiClient, ApiError, getTenant, queryString, setTenant, setToken, type EventSourceLike } from './client';
 
 interface Call {
   url: string;
@@ -49,6 +49,22 @@ describe('ApiClient', () => {
     setToken('s3cret');
     await client.sampling();
     expect((calls[1].init?.headers as Record<string, string>).Authorization).toBe('Bearer s3cret');
+  });
+
+  it('scopes every request to the chosen tenant, and sends no tenant for the defaults', async () => {
+    const calls: Call[] = [];
+    const client = new ApiClient('', fakeFetch(200, { items: [], total: 0 }, calls));
+    await client.services(range);
+    expect(calls[0].url).toBe('/api/services?from=1000&to=2000');
+    setTenant({ org: 'acme', project: 'shop' });
+    expect(getTenant()).toEqual({ org: 'acme', project: 'shop' });
+    await client.services(range);
+    expect(calls[1].url).toBe('/api/services?org=acme&project=shop&from=1000&to=2000');
+    setTenant({ org: 'default-org', project: 'default-project' });
+    await client.services(range);
+    expect(calls[2].url).toBe('/api/services?from=1000&to=2000');
+    localStorage.setItem('opa.tenant', '{broken');
+    expect(getTenant()).toEqual({ org: 'default-org', project: 'default-project' });
   });
 
   it('PUTs JSON bodies', async () => {

@@ -91,6 +91,37 @@ export function queryString(params: Params): string {
   return text ? `?${text}` : '';
 }
 
+/** Tenant (organisation, project) every request is scoped to; the API defaults apply when unset. */
+export interface Tenant {
+  org: string;
+  project: string;
+}
+
+export const DEFAULT_TENANT: Tenant = { org: 'default-org', project: 'default-project' };
+const TENANT_KEY = 'opa.tenant';
+
+export function getTenant(): Tenant {
+  try {
+    const stored = JSON.parse(localStorage.getItem(TENANT_KEY) ?? 'null');
+    if (stored && typeof stored.org === 'string' && typeof stored.project === 'string') return stored;
+  } catch {
+    // unreadable: fall back to the defaults
+  }
+  return DEFAULT_TENANT;
+}
+
+export function setTenant(tenant: Tenant | null): void {
+  const isDefault = !tenant || (tenant.org === DEFAULT_TENANT.org && tenant.project === DEFAULT_TENANT.project);
+  if (isDefault) localStorage.removeItem(TENANT_KEY);
+  else localStorage.setItem(TENANT_KEY, JSON.stringify(tenant));
+}
+
+/** org/project parameters, only when they differ from the API's defaults. */
+function tenantParams(): Params {
+  const tenant = getTenant();
+  return tenant === DEFAULT_TENANT ? {} : { org: tenant.org, project: tenant.project };
+}
+
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface EventSourceLike {
@@ -112,7 +143,7 @@ export class ApiClient {
     const token = getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await this.fetchImpl(`${this.base}${path}${queryString(params)}`, {
+    const response = await this.fetchImpl(`${this.base}${path}${queryString({ ...tenantParams(), ...params })}`, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -199,7 +230,7 @@ export class ApiClient {
   /** Opens the Server-Sent Events stream; returns a function that closes it. */
   live(types: LiveType[], onEvent: (event: LiveEvent) => void, onError?: () => void, onOpen?: () => void): () => void {
     const source = this.eventSourceFactory(
-      `${this.base}/api/live${queryString({ types: types.join(','), token: getToken() })}`,
+      `${this.base}/api/live${queryString({ ...tenantParams(), types: types.join(','), token: getToken() })}`,
     );
     for (const type of types) {
       source.addEventListener(type, (message) => {

@@ -36,6 +36,19 @@ describe('App routes', () => {
     expect(screen.queryByRole('combobox', { name: 'Auto refresh' })).not.toBeInTheDocument();
   });
 
+  it('switches the tenant for every view', async () => {
+    const calls = mockApi({ '/api/services': { items: [], total: 0 }, '/api/traces': { items: [], total: 0 } });
+    renderApp('/traces');
+    await screen.findByText('0 traces');
+    fireEvent.click(screen.getByTestId('tenant'));
+    fireEvent.change(screen.getByLabelText('Organisation'), { target: { value: 'acme' } });
+    fireEvent.change(screen.getByLabelText('Project'), { target: { value: 'webshop' } });
+    fireEvent.click(screen.getByText('Apply'));
+    await waitFor(() => expect(calls.filter((c) => c.url.pathname === '/api/traces').at(-1)!.url.searchParams.get('org')).toBe('acme'));
+    expect(calls.filter((c) => c.url.pathname === '/api/traces').at(-1)!.url.searchParams.get('project')).toBe('webshop');
+    expect(screen.getByTestId('tenant')).toHaveTextContent('acme / webshop');
+  });
+
   it('shows a not-found page for unknown paths', async () => {
     mockApi({});
     renderApp('/no/such/page');

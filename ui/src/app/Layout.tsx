@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { NavLink, Outlet, useSearchParams } from 'react-router-dom';
 import { Loading } from '../components/Status';
+import { TenantPicker } from '../components/TenantPicker';
 import { CUSTOM_RANGE_KEY, RANGE_PRESETS, fromLocalInput, rangeParams, toLocalInput } from '../lib/timeRange';
 import { useTimeRange } from './timeRange';
 
@@ -34,6 +35,7 @@ export function Layout() {
             </NavLink>
           ))}
         </nav>
+        <TenantPicker />
         <RangeControls />
       </header>
       <main className="content">

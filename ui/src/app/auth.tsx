@@ -1,6 +1,7 @@
-// Remembers that the API asked for a token (401) so the shell can ask the user once.
+// Remembers that the API asked for a token (401) so the shell can ask the user once; also the tenant
+// every request is scoped to. Changing either bumps `version`, which reloads every view.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { setToken } from '../api/client';
+import { getTenant, setTenant, setToken, type Tenant } from '../api/client';
 
 interface AuthState {
   tokenRequired: boolean;
@@ -8,6 +9,8 @@ interface AuthState {
   requireToken: () => void;
   /** Stores the token and bumps `version` so every view reloads. */
   submitToken: (token: string) => void;
+  tenant: Tenant;
+  changeTenant: (tenant: Tenant) => void;
   version: number;
 }
 
@@ -15,6 +18,8 @@ const AuthContext = createContext<AuthState>({
   tokenRequired: false,
   requireToken: () => {},
   submitToken: () => {},
+  tenant: getTenant(),
+  changeTenant: () => {},
   version: 0,
 });
 
@@ -27,9 +32,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setRequired(false);
     setVersion((v) => v + 1);
   }, []);
+  const [tenant, setTenantState] = useState(getTenant);
+  const changeTenant = useCallback((next: Tenant) => {
+    setTenant({ org: next.org.trim(), project: next.project.trim() });
+    setTenantState(getTenant());
+    setVersion((v) => v + 1);
+  }, []);
   const value = useMemo(
-    () => ({ tokenRequired, requireToken, submitToken, version }),
-    [tokenRequired, requireToken, submitToken, version],
+    () => ({ tokenRequired, requireToken, submitToken, tenant, changeTenant, version }),
+    [tokenRequired, requireToken, submitToken, tenant, changeTenant, version],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
