@@ -5,6 +5,7 @@ import { useApi } from '../../app/useApi';
 import { useTimeRange } from '../../app/timeRange';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Pager } from '../../components/Pager';
+import { RangeLink } from '../../components/links';
 import { Async, Panel } from '../../components/Status';
 import { formatCount, formatMs, formatPercent } from '../../lib/format';
 import { ServiceFilter } from '../shared/ServiceFilter';
@@ -26,6 +27,15 @@ const columns: Column<HttpGroup>[] = [
   { key: 'avg', header: 'Avg', align: 'right', render: (r) => formatMs(r.avg_ms), sortValue: (r) => r.avg_ms },
   { key: 'p95', header: 'p95', align: 'right', render: (r) => formatMs(r.p95_ms), sortValue: (r) => r.p95_ms },
   { key: 'total', header: 'Total', align: 'right', render: (r) => formatMs(r.total_ms), sortValue: (r) => r.total_ms },
+  {
+    key: 'traces',
+    header: '',
+    render: (r) => (
+      <RangeLink to="/traces" query={{ q: r.host, sort: 'duration' }} className="small">
+        traces
+      </RangeLink>
+    ),
+  },
 ];
 
 export function HttpPage() {
