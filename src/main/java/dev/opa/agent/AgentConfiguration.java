@@ -1,6 +1,7 @@
 package dev.opa.agent;
 
 import dev.opa.agent.config.Settings;
+import dev.opa.agent.config.YamlConfigSource;
 import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.ops.StoreReadinessCheck;
@@ -37,6 +38,12 @@ public class AgentConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        if (context.getPropertiesComponent().getPropertiesSource(YamlConfigSource.NAME) == null) {
+            // runtimes that do not auto-discover properties sources (Camel JBang) still get application.yaml
+            YamlConfigSource yaml = new YamlConfigSource();
+            yaml.setCamelContext(context);
+            context.getPropertiesComponent().addPropertiesSource(yaml);
+        }
         Settings cfg = new Settings(context);
         Registry registry = context.getRegistry();
         PrometheusMeterRegistry meters = metricsRegistry(registry);

@@ -24,6 +24,7 @@ import org.apache.camel.spi.LoadablePropertiesSource;
  */
 public class YamlConfigSource implements LoadablePropertiesSource, CamelContextAware, Ordered {
 
+    public static final String NAME = "opa-application-yaml";
     private static final Map<String, String> ENV_ALIASES = Map.of("opa.store.type", "OPA_STORE");
 
     private final Map<String, String> values;
@@ -53,7 +54,7 @@ public class YamlConfigSource implements LoadablePropertiesSource, CamelContextA
 
     @Override
     public String getName() {
-        return "opa-application-yaml";
+        return NAME;
     }
 
     @Override

@@ -15,12 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 
 /**
  * The embedded store: one DuckDB file. Writes go through DuckDB Appenders (the fast path) on one
@@ -47,12 +47,13 @@ public class DuckDbSpanStore implements SpanStore {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        writer = (DuckDBConnection) DriverManager.getConnection(jdbcUrl());
+        writer = (DuckDBConnection) connect();
         try (Statement st = writer.createStatement()) {
             st.execute(schema());
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl());
+        config.setDriverClassName(DuckDBDriver.class.getName());
         config.setMaximumPoolSize(readPoolSize);
         config.setMinimumIdle(1);
         config.setPoolName("opa-duckdb-read");
@@ -258,8 +259,13 @@ public class DuckDbSpanStore implements SpanStore {
         }
     }
 
-    /** A plain connection for tests and tools (not pooled). */
+    /** A plain connection (not pooled). The driver is used directly: DriverManager only sees drivers of the
+     *  caller's class loader, which differs under Camel JBang. */
     public Connection openConnection() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl());
+        return connect();
+    }
+
+    private Connection connect() throws SQLException {
+        return new DuckDBDriver().connect(jdbcUrl(), new java.util.Properties());
     }
 }
