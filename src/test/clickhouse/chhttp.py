@@ -23,7 +23,8 @@ from clickhouse_cityhash.cityhash import CityHash128
 # URL parameters passed to the engine as query settings (the rest are protocol parameters).
 SETTINGS = {"insert_deduplication_token", "insert_deduplicate", "async_insert", "wait_for_async_insert",
             "async_insert_deduplicate", "max_execution_time", "date_time_input_format",
-            "deduplicate_blocks_in_dependent_materialized_views"}
+            "deduplicate_blocks_in_dependent_materialized_views", "input_format_json_read_objects_as_strings",
+            "input_format_json_read_arrays_as_strings"}
 CODE = re.compile(r"Code: (\d+)\.")
 INSERT = re.compile(r"^\s*(INSERT\s+INTO\s+\S+(?:\s*\([^)]*\))?)\s+(FORMAT\s+\w+)\s*$", re.I | re.S)
 

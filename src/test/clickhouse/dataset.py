@@ -25,17 +25,21 @@ def payload_files(dataset: Path):
     return sorted(files)
 
 
-def insert_payload(session, table: str, body: bytes, dedup_token: str | None = None):
-    """As the writer sends it (with a token: as it sends a batch it may replay)."""
-    settings = (f" SETTINGS insert_deduplication_token = '{dedup_token}', "
-                f"deduplicate_blocks_in_dependent_materialized_views = 1") if dedup_token else ""
-    session.query(f"INSERT INTO {table}{settings} FORMAT JSONEachRow\n" + body.decode("utf-8"))
+def insert_payload(session, table: str, body: bytes, insert_settings: dict, dedup_token: str | None = None):
+    """As the writer sends it: with the encoder's input settings (manifest "insert_settings") and, for a
+    batch it may replay, a deduplication token."""
+    settings = dict(insert_settings)
+    if dedup_token:
+        settings.update(insert_deduplication_token=dedup_token, deduplicate_blocks_in_dependent_materialized_views=1)
+    clause = ", ".join(f"{k} = '{v}'" for k, v in settings.items())
+    session.query(f"INSERT INTO {table} SETTINGS {clause} FORMAT JSONEachRow\n" + body.decode("utf-8"))
 
 
 def load_chdb(session, dataset: Path, database: str = "opa"):
     chschema.apply_schema(session, database)
+    settings = manifest(dataset)["insert_settings"]
     for _, table, f in payload_files(dataset):
-        insert_payload(session, table, f.read_bytes())
+        insert_payload(session, table, f.read_bytes(), settings)
 
 
 def open_duckdb(dataset: Path):

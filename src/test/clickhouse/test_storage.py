@@ -75,7 +75,7 @@ def test_error_groups_count_every_instance(chdb_session):
     assert 1 <= samples <= 5
 
 
-def test_replayed_payload_is_deduplicated_in_the_table_and_its_views(chdb_session, dataset_dir):
+def test_replayed_payload_is_deduplicated_in_the_table_and_its_views(chdb_session, dataset_dir, manifest):
     """The writer tags each insert with a token derived from its bytes; a batch replayed from the spool
     after a partial failure must not double any table, nor what the materialized views derived from it."""
     _, table, f = next(p for p in ds.payload_files(dataset_dir) if p[1] == "spans_min")
@@ -83,14 +83,14 @@ def test_replayed_payload_is_deduplicated_in_the_table_and_its_views(chdb_sessio
     rows = body.count(b"\n")
     chschema.apply_schema(chdb_session, "opa_replay")
     try:
-        ds.insert_payload(chdb_session, "spans_min", body, dedup_token="spans_min-abc")
-        ds.insert_payload(chdb_session, "spans_min", body, dedup_token="spans_min-abc")
+        ds.insert_payload(chdb_session, "spans_min", body, manifest["insert_settings"], dedup_token="spans_min-abc")
+        ds.insert_payload(chdb_session, "spans_min", body, manifest["insert_settings"], dedup_token="spans_min-abc")
         assert ch_scalar(chdb_session, "SELECT count() FROM opa_replay.spans_min") == rows
         assert ch_scalar(chdb_session, "SELECT sum(span_count) FROM opa_replay.trace_index") == rows
         roots = ch_scalar(chdb_session, "SELECT count() FROM opa_replay.spans_min WHERE parent_id IS NULL")
         assert ch_scalar(chdb_session, "SELECT sum(requests) FROM opa_replay.red_1m") == ch_scalar(
             chdb_session, "SELECT sum(sample_weight) FROM opa_replay.spans_min WHERE parent_id IS NULL") and roots
-        ds.insert_payload(chdb_session, "spans_min", body, dedup_token="spans_min-other")
+        ds.insert_payload(chdb_session, "spans_min", body, manifest["insert_settings"], dedup_token="spans_min-other")
         assert ch_scalar(chdb_session, "SELECT count() FROM opa_replay.spans_min") == 2 * rows
         assert ch_scalar(chdb_session, "SELECT sum(span_count) FROM opa_replay.trace_index") == 2 * rows
     finally:

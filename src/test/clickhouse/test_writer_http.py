@@ -75,6 +75,7 @@ def test_one_compressed_insert_per_table_per_batch_with_a_dedup_token(written):
     assert all(p.get("decompress") == "1" for p in inserts), "request bodies are LZ4-compressed"
     assert all(p.get("insert_deduplication_token") for p in inserts)
     assert all(p.get("deduplicate_blocks_in_dependent_materialized_views") == "1" for p in inserts)
+    assert all(p.get("input_format_json_read_objects_as_strings") == "1" for p in inserts)
     assert all(p.get("async_insert") == "1" and p.get("wait_for_async_insert") == "1" for p in inserts)
     assert all("FORMAT JSONEachRow" in p["query"] for p in inserts)
 

@@ -21,9 +21,14 @@ import java.util.List;
  * Pure: no I/O, no clock; the same batch always gives the same bytes (the writer's deduplication
  * token relies on it). Times are sent as epoch seconds with milliseconds ({@code 1700000000.123}),
  * which DateTime64(3) parses exactly whatever the server time zone; span durations as integer
- * microseconds (the schema's {@code duration_us}); JSON detail as its JSON text.
+ * microseconds (the schema's {@code duration_us}); JSON detail as JSON, stored as its text.
  */
 public final class ClickHouseBatchEncoder {
+
+    /** Input settings every insert of these payloads needs (the writer sends them; so does the harness). */
+    public static final java.util.Map<String, String> INSERT_SETTINGS = java.util.Map.of(
+            "input_format_json_read_objects_as_strings", "1",
+            "input_format_json_read_arrays_as_strings", "1");
 
     private final ObjectMapper mapper;
     private final JsonFactory factory;
@@ -236,12 +241,23 @@ public final class ClickHouseBatchEncoder {
         return Double.isFinite(ms) && ms > 0 ? Math.round(ms * 1000.0) : 0L;
     }
 
-    /** JSON detail as its text; {@code whenMissing} for a null/missing node (null writes JSON null). */
+    /**
+     * JSON detail written as JSON (not as an escaped string): with {@link #INSERT_SETTINGS} the server
+     * stores an object or array value's text verbatim in the String column. One serialisation pass and
+     * no escaping of every quote. {@code whenMissing} ({@code "{}"}, {@code "[]"} or null) for a missing node.
+     */
     private void json(JsonGenerator g, String field, JsonNode node, String whenMissing) throws IOException {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            g.writeStringField(field, whenMissing);
+        g.writeFieldName(field);
+        if (node != null && !node.isNull() && !node.isMissingNode()) {
+            if (node.isContainerNode()) {
+                g.writeTree(node);
+            } else {
+                g.writeString(mapper.writeValueAsString(node)); // a scalar detail: keep it as JSON text
+            }
+        } else if (whenMissing == null) {
+            g.writeNull();
         } else {
-            g.writeStringField(field, mapper.writeValueAsString(node));
+            g.writeRawValue(whenMissing);
         }
     }
 }

@@ -118,6 +118,7 @@ public final class ClickHouseSpanStore implements SpanStore {
                 .setDeduplicationToken(payload.table() + "-" + sha256(payload.body()));
         // a replayed insert must not feed the materialized views (trace_index, red_1m, error_groups) twice
         insert.serverSetting("deduplicate_blocks_in_dependent_materialized_views", "1");
+        ClickHouseBatchEncoder.INSERT_SETTINGS.forEach(insert::serverSetting);
         if (settings.asyncInsert()) {
             insert.serverSetting("async_insert", "1");
             insert.serverSetting("wait_for_async_insert", "1");

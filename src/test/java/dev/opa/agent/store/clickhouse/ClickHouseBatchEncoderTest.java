@@ -83,8 +83,8 @@ class ClickHouseBatchEncoderTest {
         assertEquals(10.0, min.get("sample_weight").asDouble());
         assertFalse(min.has("duration_ms"), "ALIAS columns are never sent");
         JsonNode full = out.get("spans_full").get(0);
-        assertEquals("{\"env\":\"prod\"}", full.get("tags").asText(), "JSON detail travels as its text");
-        assertEquals("[]", full.get("stack").asText());
+        assertEquals("prod", full.get("tags").get("env").asText(), "JSON detail travels as JSON");
+        assertTrue(full.get("stack").isArray() && full.get("stack").isEmpty());
         assertTrue(full.get("framework").isNull());
     }
 
@@ -120,10 +120,10 @@ class ClickHouseBatchEncoderTest {
         assertEquals("0.999", e.get("occurred_at").asText());
         assertEquals("bad \"arg\"\n", e.get("error_message").asText());
         assertTrue(e.get("trace_id").isNull() && e.get("line").isNull() && e.get("tags").isNull());
-        assertEquals("[{\"line\":3}]", e.get("stack_trace").asText());
+        assertEquals(3, e.get("stack_trace").get(0).get("line").asInt());
         JsonNode l = out.get("logs").get(0);
         assertEquals("héllo", l.get("message").asText());
-        assertEquals("{\"k\":1}", l.get("fields").asText());
+        assertEquals(1, l.get("fields").get("k").asInt());
     }
 
     @Test

@@ -107,6 +107,8 @@ public final class ClickHouseDatasetExport {
         manifest.put("logs", logs);
         manifest.put("payload_bytes", bytes);
         manifest.put("duckdb", duckdb ? dbFile.getFileName().toString() : null);
+        ObjectNode insertSettings = manifest.putObject("insert_settings");
+        ClickHouseBatchEncoder.INSERT_SETTINGS.forEach(insertSettings::put);
         ObjectNode tableRows = manifest.putObject("rows");
         rows.forEach(tableRows::put);
         mapper.writerWithDefaultPrettyPrinter().writeValue(out.resolve("manifest.json").toFile(), manifest);
