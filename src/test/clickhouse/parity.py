@@ -22,6 +22,8 @@ SCENARIOS = {
     "tags": {"tags": '[{"k":"env","v":"staging"}]'},
     "q_route": {"q": "products"},
     "q_error": {"q": "deadlock"},
+    "q_special": {"q": "it's 100% \\ _x_"},  # quote, LIKE wildcards, backslash: literal substring search
+    "q_unicode": {"q": "üNÏCODE"},
     "duration_asc": {"sort": "duration", "order": "asc"},
     "time_asc": {"sort": "time", "order": "asc"},
     "sort_requests": {"sort": "requests"},

@@ -172,7 +172,9 @@ final class RealisticTraces {
         for (int i = random.nextInt(3); i > 0; i--) {
             ObjectNode fields = JSON.objectNode().put("request_id", hex(4)).put("user", random.nextInt(1000));
             logs.add(new LogEvent(org, project, traceId, spanId, service[0], startMs + random.nextInt(10),
-                    LEVELS[random.nextInt(LEVELS.length)], "handled " + uri + " in " + Math.round(durationMs) + " ms",
+                    LEVELS[random.nextInt(LEVELS.length)], random.nextInt(100) == 0
+                            ? "coupon it's 100% \\ _x_ off for Ünïcode user " + random.nextInt(9)  // quoting / LIKE / UTF-8 cases
+                            : "handled " + uri + " in " + Math.round(durationMs) + " ms",
                     fields));
         }
         children.forEach(Runnable::run);
