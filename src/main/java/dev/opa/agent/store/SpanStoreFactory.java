@@ -27,7 +27,8 @@ public final class SpanStoreFactory {
         }
         if (type.equals("duckdb")) {
             return new DuckDbSpanStore(java.nio.file.Path.of(storeSettings.get("duckdb.file")),
-                    Integer.parseInt(storeSettings.getOrDefault("duckdb.read-pool-size", "4")));
+                    Integer.parseInt(storeSettings.getOrDefault("duckdb.read-pool-size", "4")),
+                    storeSettings.getOrDefault("duckdb.memory-limit", ""));
         }
         String className = PLUGGED.get(type);
         if (className == null) {

@@ -100,4 +100,14 @@ class DuckDbSpanStoreTest {
         assertTrue(healed.isHealthy());
         healed.close();
     }
+
+    @Test
+    void memoryLimitIsAppliedAndValidated() throws Exception {
+        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("m.duckdb"), 1, "64MB");
+        store.init();
+        assertTrue(text(store, "SELECT current_setting('memory_limit')").startsWith("61"), "64MB is about 61 MiB");
+        store.close();
+        assertThrows(IllegalArgumentException.class,
+                () -> new DuckDbSpanStore(dir.resolve("n.duckdb"), 1, "1GB'; DROP TABLE x; --").init());
+    }
 }

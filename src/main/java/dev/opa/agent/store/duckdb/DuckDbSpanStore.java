@@ -30,12 +30,19 @@ public class DuckDbSpanStore implements SpanStore {
 
     private final Path file;
     private final int readPoolSize;
+    private final String memoryLimit;
     private DuckDBConnection writer;
     private HikariDataSource readers;
 
     public DuckDbSpanStore(Path file, int readPoolSize) {
+        this(file, readPoolSize, "");
+    }
+
+    /** @param memoryLimit DuckDB's memory_limit (e.g. {@code 256MB}); empty keeps DuckDB's default (80% of RAM) */
+    public DuckDbSpanStore(Path file, int readPoolSize, String memoryLimit) {
         this.file = file;
         this.readPoolSize = readPoolSize;
+        this.memoryLimit = memoryLimit == null ? "" : memoryLimit.trim();
     }
 
     @Override
@@ -49,6 +56,12 @@ public class DuckDbSpanStore implements SpanStore {
         }
         writer = (DuckDBConnection) connect();
         try (Statement st = writer.createStatement()) {
+            if (!memoryLimit.isEmpty()) {
+                if (!memoryLimit.matches("\\d+(\\.\\d+)?\\s*[KMGT]?i?B")) {
+                    throw new IllegalArgumentException("opa.store.duckdb.memory-limit must look like 256MB, got " + memoryLimit);
+                }
+                st.execute("SET memory_limit = '" + memoryLimit + "'"); // validated above: SET takes no parameters
+            }
             st.execute(schema());
         }
         HikariConfig config = new HikariConfig();
