@@ -6,8 +6,9 @@
 --   name, a span's request URL, an SQL statement or an error message of the trace).
 -- Sort: :sort ('time' | 'duration'), :order ('desc' | 'asc'); ties broken by trace_id, span_id.
 -- span_count = spans of the trace starting at or after :from_ms (all of them: spans start after their root).
-WITH matches AS NOT MATERIALIZED (
-    -- only the sort and paging keys: the page's other columns are read for its rows alone (rows below)
+WITH matches AS MATERIALIZED (
+    -- only the sort and paging keys, computed once (the count and the page both read it); the page's
+    -- other columns are read for its rows alone (rows below)
     SELECT trace_id, span_id, start_ts, duration_ms
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
