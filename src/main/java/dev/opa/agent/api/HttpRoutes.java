@@ -1,5 +1,8 @@
 package dev.opa.agent.api;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -29,6 +32,13 @@ public final class HttpRoutes implements OnCamelContextStarted {
         for (VertxPlatformHttpRouter router : routers) {
             router.get("/api/live").order(-1).handler(liveStream);
             router.get("/*").order(Integer.MAX_VALUE - 1).handler(ui.files()).handler(ui.deepLinks());
+        }
+        MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters != null) {
+            FunctionCounter.builder("opa.api.live.dropped", liveStream, LiveStreamHandler::dropped)
+                    .description("live-stream events not sent because a client could not keep up").register(meters);
+            Gauge.builder("opa.api.live.clients", liveStream, LiveStreamHandler::clients)
+                    .description("connected live-stream clients").register(meters);
         }
     }
 }

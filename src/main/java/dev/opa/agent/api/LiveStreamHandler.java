@@ -31,6 +31,10 @@ public final class LiveStreamHandler implements Handler<RoutingContext> {
         return dropped.get();
     }
 
+    public int clients() {
+        return feed.subscribers();
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         if (!auth.accepts(presentedToken(ctx))) {

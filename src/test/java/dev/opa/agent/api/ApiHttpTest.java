@@ -268,6 +268,8 @@ class ApiHttpTest {
         JsonNode data = AgentUnderTest.parse(event.substring("data: ".length()));
         assertEquals("GET /live", data.get("name").asText());
         assertEquals(1, data.get("span_count").asInt());
+        String metrics = AGENT.call(HttpRequest.newBuilder(AGENT.uri("/metrics")).GET()).body();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("opa_api_live_clients") && l.endsWith(" 1.0")), metrics);
         response.body().close();
     }
 
