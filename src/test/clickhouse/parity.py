@@ -49,7 +49,8 @@ def bound(sql_text, base, overrides):
     params = dict(base)
     for k, v in overrides.items():
         params[k] = base[v] if isinstance(v, str) and v.startswith("<") else v
-    return {n: params[n] for n in set(sqlparams.names(sql_text))}
+    # a parameter the base does not know is an optional filter (the API convention: NULL disables it)
+    return {n: params.get(n) for n in set(sqlparams.names(sql_text))}
 
 
 # Answers that are properties of the engine, not of the data: only checked to be present.
