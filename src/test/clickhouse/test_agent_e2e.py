@@ -31,6 +31,9 @@ def get(base, path):
         return json.loads(r.read())
 
 
+AGENT_LOG = []  # the running agent's log file, quoted when a wait times out
+
+
 def wait_for(what, check, timeout=45):
     deadline = time.time() + timeout
     last = None
@@ -42,7 +45,8 @@ def wait_for(what, check, timeout=45):
         except Exception as e:  # the agent is still starting
             last = e
         time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}; last: {last!r}")
+    tail = AGENT_LOG[0].read_text()[-4000:] if AGENT_LOG and AGENT_LOG[0].exists() else ""
+    pytest.fail(f"timed out waiting for {what}; last: {last!r}\n--- agent log (tail) ---\n{tail}")
 
 
 def trace_lines(n, service, start_ms, prefix):
@@ -91,6 +95,7 @@ def agent(chdb_session):
                OPA_STORE_BREAKER_WAIT_OPEN_SECONDS="1", OPA_SPOOL_REPLAY_INTERVAL_MS="300")
     server = ChdbHttpServer(chdb_session, user="agent", password="p4ss", port=ch_port).__enter__()
     log = open(work / "agent.log", "w")
+    AGENT_LOG[:] = [work / "agent.log"]
     proc = subprocess.Popen(["java", "-cp", classpath(), "dev.opa.agent.Main"], cwd=REPO, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
