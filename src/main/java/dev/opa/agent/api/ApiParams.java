@@ -13,6 +13,8 @@ import java.util.Set;
 public final class ApiParams {
 
     static final long DEFAULT_RANGE_MS = 3_600_000L;
+    /** 9999-12-31T23:59:59.999Z: beyond it the stores' timestamp types overflow. */
+    static final long MAX_EPOCH_MS = 253_402_300_799_999L;
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 1000;
     static final int MAX_OFFSET = 1_000_000;
@@ -37,8 +39,8 @@ public final class ApiParams {
         Map<String, Object> p = tenant();
         long to = longValue("to", nowMs);
         long from = longValue("from", to - DEFAULT_RANGE_MS);
-        if (from < 0 || to < 0) {
-            throw new BadRequestException("from and to must be epoch milliseconds >= 0");
+        if (from < 0 || to < 0 || from > MAX_EPOCH_MS || to > MAX_EPOCH_MS) {
+            throw new BadRequestException("from and to must be epoch milliseconds from 0 to " + MAX_EPOCH_MS);
         }
         if (from >= to) {
             throw new BadRequestException("from must be before to");

@@ -152,6 +152,7 @@ class ApiHttpTest {
         assertEquals(List.of(hostileTrace), ids(drop));
         assertEquals(0, AGENT.json("/api/traces?q=" + enc("%") + "&service=" + enc("x' OR 1=1 --")).get("total").asInt());
         assertEquals(0, AGENT.json("/api/logs?q=" + enc("_%")).get("total").asInt(), "LIKE wildcards are literal");
+        assertEquals(0, AGENT.json("/api/traces?q=%00%FF" + enc("\u2028")).get("total").asInt(), "odd bytes are text too");
         assertEquals(22, AGENT.json("/api/traces?service=" + SHOP).get("total").asInt(), "store intact");
     }
 
@@ -209,6 +210,7 @@ class ApiHttpTest {
     @Test
     void badParametersAnswer400WithAReason() {
         for (String url : List.of("/api/services?from=yesterday", "/api/services?from=10&to=5",
+                "/api/services?from=0&to=" + Long.MAX_VALUE, "/api/logs?to=99999999999999999999",
                 "/api/services/" + SHOP + "/timeseries?interval=0", "/api/services/" + SHOP + "/endpoints?sort=evil",
                 "/api/traces?limit=100000", "/api/traces?offset=-3", "/api/traces?sort=" + enc("duration; DROP TABLE x"),
                 "/api/traces?order=up", "/api/traces?min_ms=abc", "/api/traces?status=weird", "/api/traces?tag=" + enc("a b:c"),
