@@ -89,7 +89,7 @@ public class LoadGen {
             if (stored >= expected) {
                 break;
             }
-            Thread.sleep(20);
+            Thread.sleep(100);
         }
         for (Thread t : senders) {
             t.join();

@@ -36,14 +36,14 @@ public class IngestMetrics {
                 .description("frames read from the listeners").tag("transport", t).register(registry)).increment();
     }
 
-    /** A frame that could not be read (garbage, oversize, corrupt or truncated LZ4...). */
+    /** A frame that could not be read (garbage, oversize, lz4_corrupt, truncated, invalid_json). */
     public void frameRejected(String reason, String detail) {
         framesRejected.computeIfAbsent(reason, r -> Counter.builder("opa.frames.rejected")
                 .description("frames discarded, by reason").tag("reason", r).register(registry)).increment();
         log.warn("frame", reason, detail);
     }
 
-    /** A decoded message that failed parsing or validation (invalid JSON, missing field, wrong type...). */
+    /** A JSON message that failed validation (missing_field, wrong_type, bad_id). */
     public void messageRejected(String reason, String detail) {
         messagesRejected.computeIfAbsent(reason, r -> Counter.builder("opa.messages.rejected")
                 .description("messages rejected by the parser, by reason").tag("reason", r).register(registry)).increment();

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * Parses JSON lines with Jackson into typed messages by {@code type} (missing or unknown: span, legacy).
- * Bad lines are counted by reason and skipped; the rest of the frame is still accepted.
+ * A line that is not a JSON object counts as a rejected frame ({@code invalid_json}); a message that fails
+ * validation counts as a rejected message by reason. Either way the rest of the frame is still accepted.
  */
 public class MessageParser {
 
@@ -39,7 +40,8 @@ public class MessageParser {
             try {
                 JsonNode msg = mapper.readTree(line);
                 if (msg == null || !msg.isObject()) {
-                    throw new InvalidMessageException("invalid_json", "not a JSON object");
+                    metrics.frameRejected("invalid_json", "not a JSON object");
+                    continue;
                 }
                 JsonNode type = msg.get("type");
                 String kind = type != null && type.isTextual() ? type.textValue() : "span";
@@ -51,9 +53,9 @@ public class MessageParser {
             } catch (InvalidMessageException e) {
                 metrics.messageRejected(e.reason(), e.getMessage());
             } catch (JsonProcessingException e) {
-                metrics.messageRejected("invalid_json", e.getOriginalMessage());
+                metrics.frameRejected("invalid_json", e.getOriginalMessage());
             } catch (IOException e) {
-                metrics.messageRejected("invalid_json", e.getMessage());
+                metrics.frameRejected("invalid_json", e.getMessage());
             }
         }
         metrics.spansReceived(spanList.size());

@@ -1,8 +1,8 @@
 package dev.opa.agent.trace;
 
 import dev.opa.agent.model.ErrorEvent;
+import dev.opa.agent.parse.Parsed;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,8 +35,8 @@ public class KeepMarks {
     }
 
     /** Keeps the traces of error events (protocol §3.2 messages carrying a trace id). */
-    public void keepErrorTraces(List<ErrorEvent> errors) {
-        for (ErrorEvent e : errors) {
+    public void keepErrorTraces(Parsed parsed) {
+        for (ErrorEvent e : parsed.errors()) {
             keep(e.traceId());
         }
     }

@@ -1,6 +1,7 @@
 package dev.opa.agent.trace;
 
 import dev.opa.agent.model.Span;
+import dev.opa.agent.parse.Parsed;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -82,6 +83,11 @@ public class TraceAssembler {
 
     public synchronized int bufferedSpans() {
         return bufferedSpans;
+    }
+
+    /** Adds the spans of a parsed frame. */
+    public void addSpans(Parsed parsed) {
+        add(parsed.spans());
     }
 
     /** Adds spans; completes the oldest traces early when a limit is passed. */

@@ -116,7 +116,7 @@ class IngestTest {
         double garbage = Http.metric(HTTP, "opa_frames_rejected_total{reason=\"garbage\"}");
         double corrupt = Http.metric(HTTP, "opa_frames_rejected_total{reason=\"lz4_corrupt\"}");
         double oversize = Http.metric(HTTP, "opa_frames_rejected_total{reason=\"oversize\"}");
-        double invalidJson = Http.metric(HTTP, "opa_messages_rejected_total{reason=\"invalid_json\"}");
+        double invalidJson = Http.metric(HTTP, "opa_frames_rejected_total{reason=\"invalid_json\"}");
         double missing = Http.metric(HTTP, "opa_messages_rejected_total{reason=\"missing_field\"}");
 
         byte[] corruptFrame = Wire.lz4Frame(root(traceId(99), spanId(1), "x", now, 1, "ok") + "\n");
@@ -137,7 +137,7 @@ class IngestTest {
         assertEquals(garbage + 1, Http.metric(HTTP, "opa_frames_rejected_total{reason=\"garbage\"}"));
         assertEquals(corrupt + 1, Http.metric(HTTP, "opa_frames_rejected_total{reason=\"lz4_corrupt\"}"));
         assertEquals(oversize + 1, Http.metric(HTTP, "opa_frames_rejected_total{reason=\"oversize\"}"));
-        assertEquals(invalidJson + 1, Http.metric(HTTP, "opa_messages_rejected_total{reason=\"invalid_json\"}"));
+        assertEquals(invalidJson + 1, Http.metric(HTTP, "opa_frames_rejected_total{reason=\"invalid_json\"}"));
         assertEquals(missing + 1, Http.metric(HTTP, "opa_messages_rejected_total{reason=\"missing_field\"}"));
         assertEquals(0, stored(traceId(99)));
     }

@@ -111,7 +111,7 @@ class MessageParserTest {
                 span("\"start_ts\":" + now),
                 span("\"start_ts\":" + now + ",\"duration_ms\":1"));
         assertEquals(1, p.spans().size());
-        assertEquals(3.0, rejected("invalid_json"));
+        assertEquals(3.0, meters.find("opa.frames.rejected").tag("reason", "invalid_json").counter().count());
         assertEquals(2.0, rejected("missing_field"));
         assertEquals(2.0, rejected("wrong_type"));
         assertEquals(1.0, rejected("bad_id"));
