@@ -7,9 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== python deps (chdb embeds the ClickHouse engine)"
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-  "chdb>=4.4,<5" "duckdb>=1.4" "pytest>=8" "lz4>=4" "clickhouse-cityhash>=1.0.2"
+echo "== python deps in target/ch-venv (chdb embeds the ClickHouse engine; duckdb = the agent's DuckDB version)"
+[ -x target/ch-venv/bin/python ] || python3 -m venv target/ch-venv
+PY=target/ch-venv/bin/python
+$PY -m pip install --quiet --disable-pip-version-check \
+  chdb==4.4.0 duckdb==1.4.1 pytest==9.2.0 lz4==4.4.5 clickhouse-cityhash==1.0.2.6
 
 echo "== docker-compose config"
 if ! command -v docker-compose >/dev/null; then
@@ -30,4 +32,4 @@ java -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.opa.agent.store
   --out target/ch-dataset --spans "${OPA_CH_SPANS:-20000}"
 
 echo "== chDB verification"
-OPA_CH_DATASET=target/ch-dataset python3 -m pytest -q -p no:cacheprovider src/test/clickhouse
+OPA_CH_DATASET=target/ch-dataset $PY -m pytest -q -p no:cacheprovider src/test/clickhouse

@@ -1,7 +1,7 @@
 """Latency and rows read of every ClickHouse API query (sql/clickhouse/api/) on a generated data set in
 chDB: evidence that the keys, partitions and indexes of clickhouse-init/ fit the dashboard's access paths.
 
-    python3 bench/clickhouse/api_queries.py <dataset dir from ClickHouseDatasetExport> [runs=5] [window_min]
+    target/ch-venv/bin/python bench/clickhouse/api_queries.py <dataset dir from ClickHouseDatasetExport> [runs=5] [window_min]
 
 Each query runs with the parity suite's base parameters over the whole data set's range (one service for
 the per-service queries, the largest trace for the per-trace ones), after OPTIMIZE FINAL. Reports the

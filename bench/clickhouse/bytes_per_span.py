@@ -4,7 +4,7 @@ Loads the payload files written by ClickHouseDatasetExport (the writer's exact J
 the clickhouse-init/ schema, merges the parts (OPTIMIZE FINAL: the steady state of a table after the
 background merges) and reads system.parts. See docs/benchmarks.md for the command and results.
 
-    python3 bench/clickhouse/bytes_per_span.py target/ch-bench
+    target/ch-venv/bin/python bench/clickhouse/bytes_per_span.py target/ch-bench
 """
 import json
 import shutil
