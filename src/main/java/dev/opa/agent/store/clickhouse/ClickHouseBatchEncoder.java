@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns a {@link Batch} into the JSONEachRow body of one INSERT per table (clickhouse-init/ schema).
@@ -26,7 +28,7 @@ import java.util.List;
 public final class ClickHouseBatchEncoder {
 
     /** Input settings every insert of these payloads needs (the writer sends them; so does the harness). */
-    public static final java.util.Map<String, String> INSERT_SETTINGS = java.util.Map.of(
+    public static final Map<String, String> INSERT_SETTINGS = Map.of(
             "input_format_json_read_objects_as_strings", "1",
             "input_format_json_read_arrays_as_strings", "1");
 
@@ -55,7 +57,7 @@ public final class ClickHouseBatchEncoder {
     record Derived<R>(Span span, R row) {
     }
 
-    private static <R> List<Derived<R>> derived(Batch batch, java.util.function.Function<Span, List<R>> rows) {
+    private static <R> List<Derived<R>> derived(Batch batch, Function<Span, List<R>> rows) {
         List<Derived<R>> out = new ArrayList<>();
         for (Span span : batch.spans()) {
             for (R row : rows.apply(span)) {
@@ -81,8 +83,7 @@ public final class ClickHouseBatchEncoder {
                 g.writeStartObject();
                 writer.write(g, row);
                 g.writeEndObject();
-                g.flush();
-                buf.write('\n');
+                g.writeRaw('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException("encoding " + table, e);
