@@ -12,6 +12,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends liblz4-1 && rm 
     && docker-php-ext-install mysqli
 COPY --from=build /opa.so /tmp/opa.so
 RUN mv /tmp/opa.so "$(php-config --extension-dir)/opa.so"
+# read by docker/php/opa.ini; override per deployment
+ENV OPA_SERVICE_NAME=php-app \
+    OPA_SAMPLING_RATE=1.0
 COPY docker/php/opa.ini /usr/local/etc/php/conf.d/zz-opa.ini
 COPY docker/php/zz-opa-pool.conf /usr/local/etc/php-fpm.d/zz-opa-pool.conf
 COPY examples/demo/ /var/www/demo/
