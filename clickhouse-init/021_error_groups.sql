@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS error_groups
     first_seen       SimpleAggregateFunction(min, DateTime64(3, 'UTC'))          CODEC(ZSTD(1)),
     last_seen        SimpleAggregateFunction(max, DateTime64(3, 'UTC'))          CODEC(ZSTD(1)),
     services         SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(3)),
-    sample_trace_ids AggregateFunction(groupUniqArray(5), String)                CODEC(ZSTD(3))
+    sample_trace_ids AggregateFunction(groupUniqArray(5), Nullable(String))      CODEC(ZSTD(3))  -- NULLs skipped
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toDate(hour)
@@ -33,6 +33,6 @@ SELECT
     min(occurred_at)                               AS first_seen,
     max(occurred_at)                               AS last_seen,
     groupUniqArray(toString(service))              AS services,
-    groupUniqArrayState(5)(assumeNotNull(trace_id)) AS sample_trace_ids
+    groupUniqArrayState(5)(trace_id)               AS sample_trace_ids
 FROM errors
 GROUP BY organization_id, project_id, fingerprint, hour;
