@@ -31,6 +31,14 @@ def get(base, path):
         return json.loads(r.read())
 
 
+def metric(base, name):
+    """Sum of a Prometheus sample family from /metrics (0 when absent)."""
+    with urllib.request.urlopen(base + "/metrics", timeout=10) as r:
+        text = r.read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith(name) and not line.startswith("#") and line[len(name)] in " {")
+
+
 AGENT_LOG = []  # the running agent's log file, quoted when a wait times out
 
 
@@ -134,6 +142,7 @@ def test_traces_sent_over_tcp_are_stored_in_clickhouse_and_served_by_the_api(age
     errors = get(base, f"/api/errors?{api_range(start)}")["items"]
     assert sum(e["count"] for e in errors) == 4
     assert ch_scalar(chdb_session, f"SELECT count() FROM {DB}.spans_min WHERE service = 'shop'") == 20
+    assert metric(base, "opa_spans_stored_total") >= 40, "the store-neutral metrics count ClickHouse writes"
 
 
 def test_batches_wait_in_the_spool_while_clickhouse_is_down_and_are_replayed(agent, chdb_session):
@@ -142,6 +151,8 @@ def test_batches_wait_in_the_spool_while_clickhouse_is_down_and_are_replayed(age
     start = int(time.time() * 1000) - 4_000
     send(tcp_port, trace_lines(15, "spooled", start, "d2"))
     wait_for("a spooled batch", lambda: any((work / "spool").rglob("*")) if (work / "spool").exists() else False)
+    assert metric(base, "opa_store_write_failures_total") >= 1
+    assert metric(base, "opa_spool_batches_written_total") >= 1
     state["server"] = ChdbHttpServer(chdb_session, user="agent", password="p4ss", port=state["port"]).__enter__()
     wait_for("the spooled traces after replay",
              lambda: get(base, f"/api/traces?service=spooled&limit=100&{api_range(start)}")["total"] == 15)
