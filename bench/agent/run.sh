@@ -16,7 +16,7 @@ JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx320m -XX:+UseParallelGC}
 OPA_DATA_DIR=$WORK OPA_SOCKET_PATH=$SOCK OPA_TCP_LISTEN=$TCP OPA_HTTP_PORT=$HTTP_PORT \
   java $JAVA_OPTS -jar target/opa-agent.jar > "$WORK/agent.log" 2>&1 &
 AGENT=$!
-trap 'kill $AGENT 2>/dev/null; wait $AGENT 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $AGENT 2>/dev/null; wait $AGENT 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 120); do
   curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break
   sleep 0.5

@@ -95,23 +95,26 @@ public class DuckDbSpanStore implements SpanStore {
         // opens one lazily on the next statement, so setAutoCommit(false) alone leaves appends auto-committed
         try (Statement st = writer.createStatement()) {
             st.execute("BEGIN TRANSACTION");
+            boolean committed = false;
             try {
                 appendSpans(batch);
                 appendErrors(batch);
                 appendLogs(batch);
                 st.execute("COMMIT");
-            } catch (Exception e) {
-                rollbackQuietly(st, e);
-                throw e;
+                committed = true;
+            } finally {
+                if (!committed) {
+                    rollbackQuietly(st); // also after an Error (e.g. OutOfMemoryError): never leave it open
+                }
             }
         }
     }
 
-    private static void rollbackQuietly(Statement st, Exception cause) {
+    private static void rollbackQuietly(Statement st) {
         try {
             st.execute("ROLLBACK");
-        } catch (SQLException r) {
-            cause.addSuppressed(r);
+        } catch (SQLException ignored) {
+            // the write already failed; its own exception is the one that matters
         }
     }
 
