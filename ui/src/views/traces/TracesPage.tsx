@@ -145,7 +145,7 @@ export function TracesPage() {
                 testId="traces-table"
                 columns={columns}
                 rows={page.items}
-                rowKey={(r) => r.trace_id}
+                rowKey={(r) => `${r.trace_id}:${r.span_id}`}
                 rowClassName={(r) => (r.status === 'error' ? 'row-error' : undefined)}
                 empty="No trace matches these filters in this time range."
               />

@@ -1,4 +1,4 @@
--- RED figures per endpoint (root span name) of one service.
+-- RED figures per endpoint (entry span name, see services.sql) of one service.
 -- Parameters: :org, :project, :from_ms, :to_ms, :service,
 --   :sort ('requests' | 'p95' | 'errors' | 'name'; validated by the caller; ties broken by name).
 -- Weighted percentiles as defined in services.sql.
@@ -11,7 +11,7 @@ WITH buckets AS (
            coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
-      AND parent_id IS NULL AND service = :service
+      AND (parent_id IS NULL OR coalesce(http_method, '') <> '') AND service = :service
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
     GROUP BY name, bucket
 ),

@@ -1,4 +1,4 @@
--- RED time series of one service's root spans, one row per non-empty bucket.
+-- RED time series of one service's entry spans (see services.sql), one row per non-empty bucket.
 -- Parameters: :org, :project, :from_ms, :to_ms, :service, :interval_ms (bucket width, ms).
 -- ts = bucket start (epoch ms, aligned to multiples of :interval_ms). Weighted percentiles as defined
 -- in services.sql.
@@ -11,7 +11,7 @@ WITH buckets AS (
            coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
-      AND parent_id IS NULL AND service = :service
+      AND (parent_id IS NULL OR coalesce(http_method, '') <> '') AND service = :service
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
     GROUP BY ts, bucket
 ),

@@ -1,4 +1,6 @@
--- RED figures per service over root spans (one row per request).
+-- RED figures per service over its entry spans (one row per request). An entry span is a trace's root
+-- (parent_id NULL) or a span that served an incoming HTTP request of a continued trace (W3C traceparent:
+-- its parent is the caller's span in another service), so every service of a distributed trace counts.
 -- Parameters: :org, :project, :from_ms, :to_ms (epoch ms, half-open range).
 -- Weighted: a span kept with sample_weight w counts as w requests. Percentiles are weighted and read from
 -- 1%-wide logarithmic duration buckets (bucket = floor(ln(max(duration_ms, 0.001)) / ln(1.01)), weight =
@@ -15,7 +17,7 @@ WITH buckets AS (
            coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
-      AND parent_id IS NULL
+      AND (parent_id IS NULL OR coalesce(http_method, '') <> '')  -- entry spans (see header)
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
     GROUP BY service, bucket
 ),

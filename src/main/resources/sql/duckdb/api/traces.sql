@@ -1,4 +1,5 @@
--- Trace search: one row per trace (its root span), a page of the matches plus the total match count.
+-- Trace search: one row per request (entry span: the trace root, or a span serving an incoming HTTP request
+-- of a continued trace; see services.sql), a page of the matches plus the total match count.
 -- Parameters: :org, :project, :from_ms, :to_ms (root start, half-open), paging :limit, :offset.
 -- Optional filters (NULL disables): :service, :name, :status ('ok' | 'error'), :min_ms, :max_ms
 --   (root duration, inclusive), :tags (JSON array [{"k": key, "v": value}]: some span of the trace has
@@ -12,7 +13,7 @@ WITH matches AS MATERIALIZED (
     SELECT trace_id, span_id, start_ts, duration_ms
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
-      AND parent_id IS NULL
+      AND (parent_id IS NULL OR coalesce(http_method, '') <> '')  -- entry spans (see header)
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
       AND (CAST(:service AS VARCHAR) IS NULL OR service = :service)
       AND (CAST(:name AS VARCHAR) IS NULL OR name = :name)

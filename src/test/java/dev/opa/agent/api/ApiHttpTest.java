@@ -123,8 +123,12 @@ class ApiHttpTest {
         assertEquals(1, AGENT.json("/api/traces?status=error&service=" + SHOP).get("total").asInt());
         assertEquals(10, AGENT.json("/api/traces?service=" + SHOP + "&tag=env:prod").get("total").asInt());
         assertEquals(0, AGENT.json("/api/traces?tag=env:prod&tag=env:dev").get("total").asInt());
-        assertEquals(20, AGENT.json("/api/traces?q=" + enc("products where ID")).get("total").asInt(),
-                "free text reaches the SQL of child spans");
+        assertEquals(40, AGENT.json("/api/traces?q=" + enc("products where ID")).get("total").asInt(),
+                "free text reaches the SQL of child spans; each service's request of the trace is a row");
+        assertEquals(20, AGENT.json("/api/traces?service=http-catalog").get("total").asInt(),
+                "a downstream service's requests (entry spans of continued traces) are listed");
+        assertEquals(20, AGENT.json("/api/traces?service=" + SHOP + "&q=" + enc("products where ID")).get("total")
+                .asInt());
         assertEquals(1, AGENT.json("/api/traces?q=" + enc("gateway TIMEOUT")).get("total").asInt(),
                 "free text reaches error messages");
         JsonNode slowest = AGENT.json("/api/traces?service=" + SHOP + "&sort=duration&order=desc&limit=2").get("items");
