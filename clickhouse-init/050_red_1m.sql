@@ -1,4 +1,5 @@
--- red_1m: per-minute RED rollup of root spans (requests, errors, duration) per service and endpoint,
+-- red_1m: per-minute RED rollup of entry spans (a trace's root, or a span serving an incoming HTTP
+-- request of a continued W3C trace): requests, errors, duration per service and endpoint,
 -- maintained at insert time. Counts are sample-weighted (a span kept at 10% counts 10 requests);
 -- the quantile state is weighted by the rounded sample weight. Kept longer than raw spans.
 -- Read with: sum(requests), sum(errors), quantilesTDigestWeightedMerge(0.5, 0.95, 0.99)(duration_quantiles).

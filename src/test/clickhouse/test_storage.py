@@ -4,6 +4,10 @@ import chschema
 import dataset as ds
 from conftest import ch_query, ch_scalar
 
+# entry spans, as red_1m and the RED queries count them: a trace's root, or a span serving an incoming
+# HTTP request of a continued (W3C) trace
+ENTRY = "(parent_id IS NULL OR ifNull(http_method, '') != '')"
+
 
 def test_every_payload_row_is_stored_and_matches_the_duckdb_store(chdb_session, manifest, duck):
     for table, rows in manifest["rows"].items():
@@ -43,10 +47,10 @@ def test_trace_fetch_by_id_reads_few_granules(chdb_session):
 
 
 def test_red_rollup_equals_the_raw_entry_spans(chdb_session):
-    raw = ch_query(chdb_session, """
+    raw = ch_query(chdb_session, f"""
         SELECT service, name, toStartOfMinute(start_ts) AS minute, sum(sample_weight),
                sumIf(sample_weight, status = 'error')
-        FROM spans_min WHERE (parent_id IS NULL OR ifNull(http_method, '') != '') GROUP BY service, name, minute ORDER BY service, name, minute""")[1]
+        FROM spans_min WHERE {ENTRY} GROUP BY service, name, minute ORDER BY service, name, minute""")[1]
     rolled = ch_query(chdb_session, """
         SELECT service, name, minute, sum(requests), sum(errors)
         FROM red_1m GROUP BY service, name, minute ORDER BY service, name, minute""")[1]
@@ -55,9 +59,9 @@ def test_red_rollup_equals_the_raw_entry_spans(chdb_session):
     q = ch_query(chdb_session, """
         SELECT quantilesTDigestWeightedMerge(0.5, 0.95, 0.99)(duration_quantiles) FROM red_1m
         WHERE service = 'shop-web'""")[1][0][0]
-    exact = ch_query(chdb_session, """
+    exact = ch_query(chdb_session, f"""
         SELECT quantilesExactWeighted(0.5, 0.95, 0.99)(duration_ms, toUInt64(round(sample_weight)))
-        FROM spans_min WHERE (parent_id IS NULL OR ifNull(http_method, '') != '') AND service = 'shop-web'""")[1][0][0]
+        FROM spans_min WHERE {ENTRY} AND service = 'shop-web'""")[1][0][0]
     for approx, real in zip(q, exact):
         assert abs(approx - real) / real < 0.05, (q, exact)
 
@@ -87,9 +91,9 @@ def test_replayed_payload_is_deduplicated_in_the_table_and_its_views(chdb_sessio
         ds.insert_payload(chdb_session, "spans_min", body, manifest["insert_settings"], dedup_token="spans_min-abc")
         assert ch_scalar(chdb_session, "SELECT count() FROM opa_replay.spans_min") == rows
         assert ch_scalar(chdb_session, "SELECT sum(span_count) FROM opa_replay.trace_index") == rows
-        roots = ch_scalar(chdb_session, "SELECT count() FROM opa_replay.spans_min WHERE parent_id IS NULL OR ifNull(http_method, '') != ''")
+        entries = ch_scalar(chdb_session, f"SELECT count() FROM opa_replay.spans_min WHERE {ENTRY}")
         assert ch_scalar(chdb_session, "SELECT sum(requests) FROM opa_replay.red_1m") == ch_scalar(
-            chdb_session, "SELECT sum(sample_weight) FROM opa_replay.spans_min WHERE parent_id IS NULL OR ifNull(http_method, '') != ''") and roots
+            chdb_session, f"SELECT sum(sample_weight) FROM opa_replay.spans_min WHERE {ENTRY}") and entries
         ds.insert_payload(chdb_session, "spans_min", body, manifest["insert_settings"], dedup_token="spans_min-other")
         assert ch_scalar(chdb_session, "SELECT count() FROM opa_replay.spans_min") == 2 * rows
         assert ch_scalar(chdb_session, "SELECT sum(span_count) FROM opa_replay.trace_index") == 2 * rows
