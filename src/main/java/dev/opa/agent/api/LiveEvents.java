@@ -26,7 +26,7 @@ public final class LiveEvents {
         Map<String, Integer> spansPerTrace = new HashMap<>();
         batch.spans().forEach(s -> spansPerTrace.merge(s.traceId(), 1, Integer::sum));
         for (Span span : batch.spans()) {
-            if (span.isRoot()) {
+            if (span.isEntry()) { // one event per request, as the trace list shows them
                 events.add(event("trace", trace(span, spansPerTrace.get(span.traceId()))));
             }
             for (DerivedRows.DumpRow dump : DerivedRows.dumps(span)) {

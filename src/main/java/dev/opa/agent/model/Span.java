@@ -43,6 +43,15 @@ public record Span(
         return parentId == null;
     }
 
+    /**
+     * A request of its service: the trace's root, or a span that served an incoming HTTP request of a continued
+     * (W3C traceparent) trace, whose parent is the caller's span in another service. RED figures, the trace list
+     * and the tail buffer's completion treat these as requests (docs/api.md).
+     */
+    public boolean isEntry() {
+        return parentId == null || (httpMethod != null && !httpMethod.isEmpty());
+    }
+
     public boolean isError() {
         return "error".equals(status);
     }

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The tail buffer: groups spans by trace id. A trace completes {@code graceMs} after its root span arrived,
- * or {@code ttlMs} after its first span when no root comes. Bounded by open traces, buffered spans and
+ * The tail buffer: groups spans by trace id. A trace completes {@code graceMs} after its first entry span
+ * arrived (its root, or the span that served a continued trace's incoming request: {@link Span#isEntry()}),
+ * or {@code ttlMs} after its first span when no entry span comes. Bounded by open traces, buffered spans and
  * buffered JSON nodes (spans plus their call nodes and records, a proxy for heap use): at a limit the oldest
  * traces complete early (counted as {@code opa_traces_completed_total{reason="limit"}}). Spans of an already completed trace pass straight
  * through, marked late.
@@ -109,7 +110,7 @@ public class TraceAssembler {
             trace.nodes += nodes;
             bufferedSpans++;
             bufferedNodes += nodes;
-            if (span.isRoot() && !trace.rootSeen) {
+            if (span.isEntry() && !trace.rootSeen) {
                 trace.rootSeen = true;
                 rootDeadlines.add(new Deadline(id, nowMs + limits.graceMs()));
             }

@@ -17,6 +17,15 @@ final class Spans {
                 f.arrayNode(), 1.0);
     }
 
+    /** The span a downstream service records for a request that continued the caller's trace (W3C). */
+    static Span continuedEntry(String traceId) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        return new Span("default-org", "default-project", traceId, "00000000000000aa", "00000000000000ff", "backend",
+                "GET /api/ping", 1_700_000_000_000L, 1_700_000_000_005L, 5, 0, "ok", "GET", "/api/ping", 200, null, null,
+                null, null, f.objectNode(), f.objectNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(),
+                f.arrayNode(), f.arrayNode(), 1.0);
+    }
+
     static Span root(String traceId) {
         return span(traceId, "0000000000000001", null, 10, "ok");
     }

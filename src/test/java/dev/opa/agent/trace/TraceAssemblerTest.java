@@ -1,5 +1,6 @@
 package dev.opa.agent.trace;
 
+import static dev.opa.agent.trace.Spans.continuedEntry;
 import static dev.opa.agent.trace.Spans.child;
 import static dev.opa.agent.trace.Spans.id;
 import static dev.opa.agent.trace.Spans.root;
@@ -37,6 +38,18 @@ class TraceAssemblerTest {
         assertFalse(done.get(0).late());
         assertEquals(0, a.openTraces());
         assertEquals(0, a.bufferedSpans());
+        assertEquals(1.0, completed("root"));
+    }
+
+    @Test
+    void aContinuedTraceCompletesGraceAfterItsEntrySpanNotAtTtl() {
+        TraceAssembler a = assembler(100, 1000);
+        a.addAt(List.of(continuedEntry(id(3))), 0);
+        a.addAt(List.of(child(id(3), 7)), 500);
+        assertTrue(a.drainCompletedAt(1_999).isEmpty(), "still within grace");
+        List<CompletedTrace> done = a.drainCompletedAt(2_000);
+        assertEquals(1, done.size());
+        assertEquals(2, done.get(0).spans().size());
         assertEquals(1.0, completed("root"));
     }
 
