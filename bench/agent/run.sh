@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Agent ingest benchmark: builds the agent, starts it on a fresh data dir, and drives it with LoadGen (a
 # separate JVM) over the Unix socket and TCP, plain and LZ4. Results go to stdout; copy them to
-# docs/benchmarks.md. Usage: bench/agent/run.sh [traces-per-run]   (default 20000 traces = 100000 spans)
+# docs/benchmarks.md. LOADGEN_ARGS adds LoadGen options (e.g. "--stack 0 --sql 1" for small spans),
+# JAVA_OPTS replaces the agent JVM options.
+# Usage: bench/agent/run.sh [traces-per-run]   (default 20000 traces = 100000 spans)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TRACES=${1:-20000}
@@ -11,7 +13,7 @@ TCP=127.0.0.1:${OPA_BENCH_TCP_PORT:-27491}
 SOCK=$WORK/opa.sock
 [ -f target/opa-agent.jar ] || mvn -q -DskipTests -Dskip.ui package
 LZ4_JAR=$(find ~/.m2/repository/at/yawk/lz4/lz4-java -name 'lz4-java-*.jar' | head -1)
-JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx320m -XX:+UseParallelGC}
+JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 
 OPA_DATA_DIR=$WORK OPA_SOCKET_PATH=$SOCK OPA_TCP_LISTEN=$TCP OPA_HTTP_PORT=$HTTP_PORT \
   java $JAVA_OPTS -jar target/opa-agent.jar > "$WORK/agent.log" 2>&1 &
@@ -26,6 +28,6 @@ for target in "$SOCK false" "$SOCK true" "$TCP false" "$TCP true"; do
   set -- $target
   echo "--- $1 lz4=$2"
   java -Xmx512m -cp "$LZ4_JAR" bench/agent/LoadGen.java --address "$1" --lz4 "$2" --traces "$TRACES" \
-    --connections 2 --metrics "http://127.0.0.1:$HTTP_PORT/metrics" --agent-pid "$AGENT"
+    --connections 2 --metrics "http://127.0.0.1:$HTTP_PORT/metrics" --agent-pid "$AGENT" ${LOADGEN_ARGS:-}
 done
-grep -c "rejected" "$WORK/agent.log" | xargs echo "reject log lines:"
+echo "reject log lines: $(grep -c rejected "$WORK/agent.log" || true)"
