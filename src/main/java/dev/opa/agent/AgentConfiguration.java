@@ -80,9 +80,6 @@ public class AgentConfiguration implements CamelConfiguration {
         TailSampler sampler = new TailSampler(cfg.doubleValue("opa.sampling.rate"),
                 cfg.doubleValue("opa.sampling.slow-threshold-ms"), keepMarks, meters);
         registry.bind("tailSampler", sampler);
-        BatchAccumulator accumulator = new BatchAccumulator(cfg.intValue("opa.batch.max-size"),
-                cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"), meters);
-        registry.bind("batchAccumulator", accumulator);
 
         SpanStore store = SpanStoreFactory.create(cfg.section("opa.store"));
         store.init();
@@ -92,6 +89,9 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("storeWriter", writer);
         Spool spool = new Spool(Path.of(cfg.string("opa.spool.dir")), cfg.longValue("opa.spool.max-bytes"), meters);
         registry.bind("spool", spool);
+        BatchAccumulator accumulator = new BatchAccumulator(cfg.intValue("opa.batch.max-size"),
+                cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"), spool, meters);
+        registry.bind("batchAccumulator", accumulator);
 
         CircuitBreaker breaker = StoreBreaker.create((float) cfg.doubleValue("opa.store.breaker.failure-rate-threshold"),
                 cfg.intValue("opa.store.breaker.minimum-calls"), cfg.intValue("opa.store.breaker.sliding-window-size"),

@@ -5,6 +5,7 @@ import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.parse.Parsed;
+import dev.opa.agent.store.Spool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,25 +15,28 @@ import java.util.List;
 /**
  * Collects kept spans, errors and logs into store batches: a batch is ready when it holds {@code maxSize}
  * items, or when the oldest pending item has waited {@code intervalMs}. Above {@code maxPending} items new
- * input is dropped and counted (the store cannot keep up and the spool is the place for backlog).
+ * input goes straight to the spool as its own batch (the store cannot keep up; the spool is the place for
+ * backlog and replays it in order), counted as {@code opa_batch_overflow_items_total}.
  */
 public class BatchAccumulator {
 
     private final int maxSize;
     private final long intervalMs;
     private final int maxPending;
-    private final Counter dropped;
+    private final Counter overflow;
+    private final Spool spool;
     private List<Span> spans = new ArrayList<>();
     private List<ErrorEvent> errors = new ArrayList<>();
     private List<LogEvent> logs = new ArrayList<>();
     private long oldestPendingMs = -1;
 
-    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, MeterRegistry meters) {
+    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, Spool spool, MeterRegistry meters) {
         this.maxSize = maxSize;
         this.intervalMs = intervalMs;
         this.maxPending = maxPending;
-        this.dropped = Counter.builder("opa.items.dropped").tag("reason", "backpressure")
-                .description("spans/errors/logs dropped because the batcher was full").register(meters);
+        this.spool = spool;
+        this.overflow = Counter.builder("opa.batch.overflow.items")
+                .description("spans/errors/logs sent to the spool because the batcher was full").register(meters);
         Gauge.builder("opa.batch.pending", this, BatchAccumulator::pending).register(meters);
     }
 
@@ -40,26 +44,41 @@ public class BatchAccumulator {
         return spans.size() + errors.size() + logs.size();
     }
 
-    public synchronized void addSpans(List<Span> kept) {
-        if (admit(kept.size())) {
+    public void addSpans(List<Span> kept) {
+        if (!admit(kept.size())) {
+            overflow(new Batch(kept, List.of(), List.of()));
+            return;
+        }
+        synchronized (this) {
             spans.addAll(kept);
         }
     }
 
     /** Errors and logs of a parsed frame (they are not sampled). */
-    public synchronized void addEvents(Parsed parsed) {
-        if (admit(parsed.errors().size() + parsed.logs().size())) {
+    public void addEvents(Parsed parsed) {
+        if (!admit(parsed.errors().size() + parsed.logs().size())) {
+            overflow(new Batch(List.of(), parsed.errors(), parsed.logs()));
+            return;
+        }
+        synchronized (this) {
             errors.addAll(parsed.errors());
             logs.addAll(parsed.logs());
         }
     }
 
-    private boolean admit(int n) {
+    private void overflow(Batch batch) {
+        if (batch.size() > 0) {
+            overflow.increment(batch.size());
+            spool.append(batch);
+        }
+    }
+
+    /** True when n more items fit (0 items: nothing to do, also true). */
+    private synchronized boolean admit(int n) {
         if (n == 0) {
-            return false;
+            return true;
         }
         if (pending() + n > maxPending) {
-            dropped.increment(n);
             return false;
         }
         if (oldestPendingMs < 0) {

@@ -8,7 +8,10 @@ import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.parse.Parsed;
+import dev.opa.agent.store.Spool;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class BatchAccumulatorTest {
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    @TempDir
+    Path dir;
 
     private static List<Span> spans(int n) {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -31,7 +36,7 @@ class BatchAccumulatorTest {
 
     @Test
     void fullBatchesGoAtOnceTheRestAfterTheInterval() throws Exception {
-        BatchAccumulator acc = new BatchAccumulator(10, 200, 1000, meters);
+        BatchAccumulator acc = new BatchAccumulator(10, 200, 1000, new Spool(dir, 1_000_000, meters), meters);
         acc.addSpans(spans(25));
         acc.addEvents(new Parsed(List.of(), List.of(), List.of(new LogEvent("o", "p", null, null, "s", 0, "INFO", "m", null))));
         List<Batch> ready = acc.takeReady();
@@ -48,12 +53,14 @@ class BatchAccumulatorTest {
     }
 
     @Test
-    void overTheLimitInputIsDroppedAndCounted() {
-        BatchAccumulator acc = new BatchAccumulator(10, 200, 30, meters);
+    void overTheLimitInputGoesToTheSpoolNotLost() {
+        Spool spool = new Spool(dir, 10_000_000, meters);
+        BatchAccumulator acc = new BatchAccumulator(10, 200, 30, spool, meters);
         acc.addSpans(spans(25));
         acc.addSpans(spans(10));
         assertEquals(25, acc.pending());
-        assertEquals(10.0, meters.find("opa.items.dropped").counter().count());
+        assertEquals(10.0, meters.find("opa.batch.overflow.items").counter().count());
+        assertEquals(10, spool.peekOldest().spans().size());
         assertEquals(25, acc.takeAll().stream().mapToInt(Batch::size).sum());
     }
 }
