@@ -162,6 +162,18 @@ class IngestTest {
     }
 
     @Test
+    void aSpanArrivingAfterItsTraceCompletedIsStillStored() throws IOException {
+        long now = System.currentTimeMillis();
+        String t = traceId(30);
+        Wire.sendOnce(Wire.tcp(TCP), utf8(root(t, spanId(1), "late", now, 20, "ok") + "\n"));
+        awaitStored(t, 1);
+        double late = Http.metric(HTTP, "opa_spans_late_total");
+        Wire.sendOnce(Wire.unix(SOCKET), utf8(child(t, spanId(7), spanId(1), "late", now + 1, 3) + "\n"));
+        awaitStored(t, 2);
+        assertEquals(late + 1, Http.metric(HTTP, "opa_spans_late_total"));
+    }
+
+    @Test
     void socketFileHasTheConfiguredMode() throws IOException {
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(SOCKET)));
     }
