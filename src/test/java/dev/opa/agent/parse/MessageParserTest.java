@@ -101,6 +101,35 @@ class MessageParserTest {
     }
 
     @Test
+    void detailTextIsKeptAsReceivedUnlessRepairedOrOfTheWrongKind() {
+        String stack = "[ {\"call_id\":\"0000000000000001\",\"function\":\"caf\u00e9\",\"duration_ms\":1.50,"
+                + "\"sql_queries\":[{\"query\":\"SELECT 1\"}]} ]";
+        String http = "[{\"url\":\"https://x/\u00fc\",\"duration_ms\":2.0E0}]";
+        Parsed p = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,\"stack\": " + stack
+                + " ,\"http\":" + http + ",\"net\":[1],\"tags\":{\"k\":\"0123456789abcdef\"},"
+                + "\"sql\":[{\"query\":\"SELECT 1 FROM a_very_long_table_name\"}],\"cache\":null"));
+        Span s = p.spans().get(0);
+        assertEquals(stack, s.stackJson()); // byte for byte, including spacing, escapes and number forms
+        assertEquals(http, s.httpJson());
+        assertEquals("{}", s.netJson()); // not an object: the empty default, not the received array
+        assertEquals("{\"k\":\"01234567\"}", s.tagsJson()); // truncated: the repaired tree
+        assertEquals("[{\"query\":\"SELECT 1 FROM a_very\"}]", s.sqlJson());
+        assertEquals("[]", s.cacheJson());
+        assertEquals("[]", s.redisJson());
+        assertEquals(1, s.stack().size());
+        assertEquals("caf\u00e9", s.stack().get(0).get("function").textValue());
+    }
+
+    @Test
+    void duplicateDetailFieldKeepsTheLastValueAndItsText() {
+        Parsed p = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,"
+                + "\"stack\":[{\"call_id\":\"a\"}],\"stack\":[{\"call_id\":\"b\"}]"));
+        Span s = p.spans().get(0);
+        assertEquals("[{\"call_id\":\"b\"}]", s.stackJson());
+        assertEquals("b", s.stack().get(0).get("call_id").textValue());
+    }
+
+    @Test
     void invalidMessagesAreCountedByReasonAndTheRestAccepted() {
         long now = System.currentTimeMillis();
         Parsed p = parse("{not json", "[1,2]", "{\"a\":1} trailing",

@@ -176,14 +176,15 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.languageVersion());
         str(a, s.framework());
         str(a, s.frameworkVersion());
-        json(a, s.tags());
-        json(a, s.net());
-        json(a, s.sql());
-        json(a, s.http());
-        json(a, s.cache());
-        json(a, s.redis());
-        json(a, s.dumps());
-        json(a, s.stack()).endRow();
+        // the text as received when the parser kept it: serialising the trees again cost more than the append
+        str(a, s.tagsJson());
+        str(a, s.netJson());
+        str(a, s.sqlJson());
+        str(a, s.httpJson());
+        str(a, s.cacheJson());
+        str(a, s.redisJson());
+        str(a, s.dumpsJson());
+        str(a, s.stackJson()).endRow();
     }
 
     private void appendErrors(Batch batch) throws SQLException {
