@@ -24,6 +24,7 @@ for _ in $(seq 1 120); do
   curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break
   sleep 0.5
 done
+CPU_READY=$(awk '{print $14 + $15}' /proc/$AGENT/stat)
 echo "agent $JAR pid $AGENT, java opts: $JAVA_OPTS, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for target in "$SOCK false" "$SOCK true" "$TCP false" "$TCP true"; do
   set -- $target
@@ -31,4 +32,10 @@ for target in "$SOCK false" "$SOCK true" "$TCP false" "$TCP true"; do
   java -Xmx512m -cp "$LZ4_JAR" bench/agent/LoadGen.java --address "$1" --lz4 "$2" --traces "$TRACES" \
     --connections 2 --metrics "http://127.0.0.1:$HTTP_PORT/metrics" --agent-pid "$AGENT" ${LOADGEN_ARGS:-}
 done
+# agent CPU per stored span: a capacity figure that holds on a shared machine (wall-clock rates here are
+# bounded by the offered rate and the 2 s tail grace of a short run, not by the agent)
+CPU_TICKS=$(( $(awk '{print $14 + $15}' /proc/$AGENT/stat) - CPU_READY ))
+STORED=$(curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^opa_spans_stored_total/ {s += $2} END {printf "%d", s}')
+awk -v t="$CPU_TICKS" -v hz="$(getconf CLK_TCK)" -v n="$STORED" 'BEGIN {
+  printf "agent CPU %.1f s for %d stored spans (after startup): %.0f us/span = %.0f spans/s per core\n", t / hz, n, t / hz / n * 1e6, n / (t / hz) }'
 echo "reject log lines: $(grep -c rejected "$WORK/agent.log" || true)"

@@ -90,7 +90,8 @@ public class AgentConfiguration implements CamelConfiguration {
         Spool spool = new Spool(Path.of(cfg.string("opa.spool.dir")), cfg.longValue("opa.spool.max-bytes"), meters);
         registry.bind("spool", spool);
         BatchAccumulator accumulator = new BatchAccumulator(cfg.intValue("opa.batch.max-size"),
-                cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"), spool, meters);
+                cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"),
+                cfg.longValue("opa.batch.max-pending-nodes"), spool, meters);
         registry.bind("batchAccumulator", accumulator);
 
         CircuitBreaker breaker = StoreBreaker.create((float) cfg.doubleValue("opa.store.breaker.failure-rate-threshold"),

@@ -6,6 +6,7 @@ import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.parse.Parsed;
 import dev.opa.agent.store.Spool;
+import dev.opa.agent.trace.TraceAssembler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,15 +15,20 @@ import java.util.List;
 
 /**
  * Collects kept spans, errors and logs into store batches: a batch is ready when it holds {@code maxSize}
- * items, or when the oldest pending item has waited {@code intervalMs}. Above {@code maxPending} items new
- * input goes straight to the spool as its own batch (the store cannot keep up; the spool is the place for
- * backlog and replays it in order), counted as {@code opa_batch_overflow_items_total}.
+ * items, or when the oldest pending item has waited {@code intervalMs}. Above {@code maxPending} items, or
+ * {@code maxPendingNodes} JSON objects held by pending spans (the tail buffer's heap proxy: one realistic root
+ * with a 50-node stack is ~65 of them), new input goes straight to the spool as its own batch (the store cannot
+ * keep up; the spool is the place for backlog and replays it in order), counted as
+ * {@code opa_batch_overflow_items_total}. Without the node bound, 200k pending realistic spans exhausted a
+ * 512 MB heap.
  */
 public class BatchAccumulator {
 
     private final int maxSize;
     private final long intervalMs;
     private final int maxPending;
+    private final long maxPendingNodes;
+    private long pendingNodes;
     private final Counter overflow;
     private final Spool spool;
     private List<Span> spans = new ArrayList<>();
@@ -31,6 +37,12 @@ public class BatchAccumulator {
     private long oldestPendingMs = -1;
 
     public BatchAccumulator(int maxSize, long intervalMs, int maxPending, Spool spool, MeterRegistry meters) {
+        this(maxSize, intervalMs, maxPending, Long.MAX_VALUE, spool, meters);
+    }
+
+    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, long maxPendingNodes, Spool spool,
+            MeterRegistry meters) {
+        this.maxPendingNodes = maxPendingNodes;
         this.maxSize = maxSize;
         this.intervalMs = intervalMs;
         this.maxPending = maxPending;
@@ -38,20 +50,36 @@ public class BatchAccumulator {
         this.overflow = Counter.builder("opa.batch.overflow.items")
                 .description("spans/errors/logs sent to the spool because the batcher was full").register(meters);
         Gauge.builder("opa.batch.pending", this, BatchAccumulator::pending).register(meters);
+        Gauge.builder("opa.batch.pending.nodes", this, BatchAccumulator::pendingNodes)
+                .description("JSON objects held by pending spans (heap proxy)").register(meters);
     }
 
     public synchronized int pending() {
         return spans.size() + errors.size() + logs.size();
     }
 
+    public synchronized long pendingNodes() {
+        return pendingNodes;
+    }
+
     public void addSpans(List<Span> kept) {
-        if (!admit(kept.size())) {
-            overflow(new Batch(kept, List.of(), List.of()));
-            return;
-        }
+        long nodes = nodes(kept);
         synchronized (this) {
-            spans.addAll(kept);
+            if (admit(kept.size()) && (kept.isEmpty() || pendingNodes + nodes <= maxPendingNodes)) {
+                spans.addAll(kept);
+                pendingNodes += nodes;
+                return;
+            }
         }
+        overflow(new Batch(kept, List.of(), List.of()));
+    }
+
+    private static long nodes(List<Span> spans) {
+        long n = 0;
+        for (Span s : spans) {
+            n += TraceAssembler.nodes(s);
+        }
+        return n;
     }
 
     /** Errors and logs of a parsed frame (they are not sampled). */
@@ -105,6 +133,7 @@ public class BatchAccumulator {
         }
         if (pending() == 0) {
             oldestPendingMs = -1;
+            pendingNodes = 0;
         } else if (due) {
             oldestPendingMs = System.currentTimeMillis();
         }
@@ -116,6 +145,7 @@ public class BatchAccumulator {
         int room = maxSize;
         List<Span> s = head(spans, room);
         spans = spans.subList(s.size(), spans.size());
+        pendingNodes -= nodes(s);
         room -= s.size();
         List<ErrorEvent> e = head(errors, room);
         errors = errors.subList(e.size(), errors.size());

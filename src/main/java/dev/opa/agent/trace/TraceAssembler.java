@@ -169,7 +169,7 @@ public class TraceAssembler {
     }
 
     /** Memory proxy: a span plus its call nodes and records (each a JSON object held in memory). */
-    static long nodes(Span span) {
+    public static long nodes(Span span) {
         return 1L + span.stack().size() + span.sql().size() + span.http().size() + span.cache().size()
                 + span.redis().size() + span.dumps().size();
     }

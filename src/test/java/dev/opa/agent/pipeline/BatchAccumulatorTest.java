@@ -63,4 +63,22 @@ class BatchAccumulatorTest {
         assertEquals(10, spool.peekOldest().spans().size());
         assertEquals(25, acc.takeAll().stream().mapToInt(Batch::size).sum());
     }
+
+    @Test
+    void heldNodesBoundTheBacklogAndAreReleasedWhenBatchesLeave() {
+        Spool spool = new Spool(dir, 10_000_000, meters);
+        BatchAccumulator acc = new BatchAccumulator(10, 60_000, 1000, 30, spool, meters);
+        acc.addSpans(spans(25)); // one node each (no detail records)
+        assertEquals(25, acc.pendingNodes());
+        acc.addSpans(spans(10)); // 35 nodes > 30: spooled whole
+        assertEquals(25, acc.pending());
+        assertEquals(10.0, meters.find("opa.batch.overflow.items").counter().count());
+        assertEquals(2, acc.takeReady().size()); // two full batches leave, 5 spans stay
+        assertEquals(5, acc.pendingNodes());
+        acc.addSpans(spans(10)); // fits again
+        assertEquals(15, acc.pending());
+        assertEquals(15, acc.pendingNodes());
+        assertEquals(15, acc.takeAll().stream().mapToInt(Batch::size).sum());
+        assertEquals(0, acc.pendingNodes());
+    }
 }
