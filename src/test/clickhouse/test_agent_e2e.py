@@ -134,6 +134,9 @@ def test_traces_sent_over_tcp_are_stored_in_clickhouse_and_served_by_the_api(age
     trace_id = traces["items"][0]["trace_id"]
     detail = get(base, f"/api/traces/{trace_id}")
     assert {s["service"] for s in detail["spans"]} == {"shop", "billing"}
+    root = next(s for s in detail["spans"] if s["service"] == "shop")
+    assert root["tags"]["http_request"]["uri"].startswith("/orders/"), root["tags"]  # detail JSON as received
+    assert root["sql"][0]["db_system"] == "mysql"
     assert detail["logs"] and detail["logs"][0]["message"].startswith("order ")
     services = {s["service"]: s for s in get(base, f"/api/services?{api_range(start)}")["items"]}
     assert services["shop"]["requests"] == 20 and services["shop"]["errors"] == 4

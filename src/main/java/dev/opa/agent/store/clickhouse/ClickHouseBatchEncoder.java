@@ -122,14 +122,15 @@ public final class ClickHouseBatchEncoder {
         g.writeStringField("language_version", s.languageVersion());
         g.writeStringField("framework", s.framework());
         g.writeStringField("framework_version", s.frameworkVersion());
-        json(g, "tags", s.tags(), "{}");
-        json(g, "net", s.net(), "{}");
-        json(g, "sql", s.sql(), "[]");
-        json(g, "http", s.http(), "[]");
-        json(g, "cache", s.cache(), "[]");
-        json(g, "redis", s.redis(), "[]");
-        json(g, "dumps", s.dumps(), "[]");
-        json(g, "stack", s.stack(), "[]");
+        // the text as received when the parser kept it (no second serialisation), else the tree
+        jsonText(g, "tags", s.tagsJson(), "{}");
+        jsonText(g, "net", s.netJson(), "{}");
+        jsonText(g, "sql", s.sqlJson(), "[]");
+        jsonText(g, "http", s.httpJson(), "[]");
+        jsonText(g, "cache", s.cacheJson(), "[]");
+        jsonText(g, "redis", s.redisJson(), "[]");
+        jsonText(g, "dumps", s.dumpsJson(), "[]");
+        jsonText(g, "stack", s.stackJson(), "[]");
     }
 
     private void sqlRow(JsonGenerator g, Derived<DerivedRows.SqlRow> d) throws IOException {
@@ -240,6 +241,20 @@ public final class ClickHouseBatchEncoder {
     /** Milliseconds to whole microseconds, never negative. */
     static long micros(double ms) {
         return Double.isFinite(ms) && ms > 0 ? Math.round(ms * 1000.0) : 0L;
+    }
+
+    /**
+     * JSON text of a detail field: an object or array goes in raw (stored verbatim, see
+     * {@link #INSERT_SETTINGS}); anything else as a JSON string holding the text.
+     */
+    private static void jsonText(JsonGenerator g, String field, String text, String whenMissing) throws IOException {
+        g.writeFieldName(field);
+        String t = text == null ? whenMissing : text.strip();
+        if (t.startsWith("{") || t.startsWith("[")) {
+            g.writeRawValue(t);
+        } else {
+            g.writeString(t);
+        }
     }
 
     /**

@@ -127,6 +127,22 @@ class ClickHouseBatchEncoderTest {
     }
 
     @Test
+    void detailTextAsReceivedIsSentAsIsAndTheTreeOtherwise() {
+        Span tree = span("b7ad6b7169203331", null, 1793606400000L, 5, twoStatements());
+        String receivedTags = "{\"env\": \"prod\",  \"n\": 1.50}";
+        Span received = new Span(tree.organizationId(), tree.projectId(), tree.traceId(), tree.spanId(), null,
+                tree.service(), tree.name(), tree.startMs(), tree.endMs(), tree.durationMs(), tree.cpuMs(), tree.status(),
+                tree.httpMethod(), tree.httpRoute(), tree.httpStatus(), null, null, null, null, tree.tags(), tree.net(),
+                tree.sql(), tree.http(), tree.cache(), tree.redis(), tree.dumps(), tree.stack(), 1.0,
+                new Span.ReceivedJson(receivedTags, null, null, null, null, null, null, "\"not a tree\""));
+        String body = new String(encoder.encode(new Batch(List.of(received), List.of(), List.of())).stream()
+                .filter(p -> p.table().equals("spans_full")).findFirst().orElseThrow().body(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("\"tags\":" + receivedTags + ","), "received text is written verbatim: " + body);
+        assertTrue(body.contains("\"net\":{\"bytes_sent\":10}"), "no received text: the tree: " + body);
+        assertTrue(body.contains("\"stack\":\"\\\"not a tree\\\"\""), "a non-container as a string: " + body);
+    }
+
+    @Test
     void sameBatchGivesSameBytes() {
         Batch batch = new Batch(List.of(span("b7ad6b7169203331", null, 1793606400000L, 5, twoStatements()),
                 span("c7ad6b7169203331", "b7ad6b7169203331", 1793606400001L, 2, J.arrayNode())), List.of(), List.of());
