@@ -1,5 +1,6 @@
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -63,12 +64,26 @@ public class LoadGen {
         List<long[]> sentSamples = Collections.synchronizedList(new ArrayList<>());
         List<long[]> storedSamples = new ArrayList<>();
 
-        long start = System.nanoTime();
-        List<Thread> senders = new ArrayList<>();
+        List<List<byte[]>> perConnection = new ArrayList<>();
+        int[] lastFrame = new int[connections];
+        long bytes = 0;
         for (int c = 0; c < connections; c++) {
             int from = (int) ((long) traces * c / connections);
             int to = (int) ((long) traces * (c + 1) / connections);
-            Thread t = new Thread(() -> send(address, lz4, runId, from, to, children, sql, stack, perFrame, sent, spansPerTrace));
+            List<byte[]> f = frames(lz4, runId, from, to, children, sql, stack, perFrame);
+            perConnection.add(f);
+            lastFrame[c] = (to - from) % perFrame == 0 ? perFrame : (to - from) % perFrame;
+            bytes += f.stream().mapToLong(b -> b.length).sum();
+        }
+        System.out.printf("prepared %d bytes (%s) in %d frames per connection%n", bytes, lz4 ? "LZ4" : "JSON lines",
+                perConnection.get(0).size());
+
+        long start = System.nanoTime();
+        List<Thread> senders = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            List<byte[]> f = perConnection.get(c);
+            int last = lastFrame[c];
+            Thread t = new Thread(() -> send(address, f, perFrame, last, sent, spansPerTrace));
             t.start();
             senders.add(t);
         }
@@ -138,23 +153,40 @@ public class LoadGen {
         return -1;
     }
 
-    static void send(String address, boolean lz4, String runId, int from, int to, int children, int sql, int stack,
-            int perFrame, AtomicLong sent, int spansPerTrace) {
-        try (SocketChannel ch = open(address)) {
-            StringBuilder lines = new StringBuilder(1 << 20);
-            int inFrame = 0;
-            for (int t = from; t < to; t++) {
-                appendTrace(lines, runId, t, children, sql, stack);
-                if (++inFrame == perFrame || t == to - 1) {
-                    byte[] raw = lines.toString().getBytes(StandardCharsets.UTF_8);
-                    write(ch, lz4 ? compress(raw) : raw);
-                    sent.addAndGet((long) inFrame * spansPerTrace);
-                    lines.setLength(0);
-                    inFrame = 0;
+    /**
+     * The frames of one connection, built before the clock starts so the generator's own CPU does not limit the
+     * offered rate (building JSON costs about as much as parsing it).
+     */
+    static List<byte[]> frames(boolean lz4, String runId, int from, int to, int children, int sql, int stack,
+            int perFrame) {
+        List<byte[]> frames = new ArrayList<>();
+        StringBuilder lines = new StringBuilder(1 << 20);
+        int inFrame = 0;
+        for (int t = from; t < to; t++) {
+            appendTrace(lines, runId, t, children, sql, stack);
+            if (++inFrame == perFrame || t == to - 1) {
+                byte[] raw = lines.toString().getBytes(StandardCharsets.UTF_8);
+                try {
+                    frames.add(lz4 ? compress(raw) : raw);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
+                lines.setLength(0);
+                inFrame = 0;
+            }
+        }
+        return frames;
+    }
+
+    static void send(String address, List<byte[]> frames, int tracesPerFrame, int lastFrameTraces, AtomicLong sent,
+            int spansPerTrace) {
+        try (SocketChannel ch = open(address)) {
+            for (int i = 0; i < frames.size(); i++) {
+                write(ch, frames.get(i));
+                sent.addAndGet((long) (i == frames.size() - 1 ? lastFrameTraces : tracesPerFrame) * spansPerTrace);
             }
         } catch (IOException e) {
-            throw new RuntimeException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -185,7 +217,7 @@ public class LoadGen {
 
     static void appendTrace(StringBuilder b, String runId, int t, int children, int sql, int stack) {
         long now = System.currentTimeMillis();
-        String trace = String.format("%08x%024x", Long.parseLong(runId, 16), t);
+        String trace = hex(Long.parseLong(runId, 16), 8) + hex(t, 24);
         String root = "a000000000000001";
         b.append("{\"type\":\"span\",\"trace_id\":\"").append(trace).append("\",\"span_id\":\"").append(root)
                 .append("\",\"parent_id\":null,\"service\":\"shop\",\"name\":\"GET /products/{id}\",\"start_ts\":").append(now - 120)
@@ -205,8 +237,8 @@ public class LoadGen {
         b.append("\"cache\":[{\"operation\":\"get\",\"key\":\"product:").append(t).append("\",\"hit\":true,\"duration_ms\":0.2}],");
         b.append("\"stack\":[");
         for (int i = 0; i < stack; i++) {
-            b.append(i == 0 ? "" : ",").append("{\"call_id\":\"").append(String.format("%016x", i + 1)).append("\",\"parent_id\":")
-                    .append(i == 0 ? "null" : "\"" + String.format("%016x", (i + 1) / 2) + "\"")
+            b.append(i == 0 ? "" : ",").append("{\"call_id\":\"").append(hex(i + 1, 16)).append("\",\"parent_id\":")
+                    .append(i == 0 ? "null" : "\"" + hex((i + 1) / 2, 16) + "\"")
                     .append(",\"function\":\"handle").append(i).append("\",\"class\":\"App\\\\Http\\\\Controllers\\\\ProductController\",")
                     .append("\"file\":\"/var/www/app/Http/Controllers/ProductController.php\",\"line\":").append(40 + i)
                     .append(",\"start_ts\":").append(now - 120 + i).append(",\"duration_ms\":").append(120.0 / (i + 1))
@@ -216,7 +248,7 @@ public class LoadGen {
         b.append("]}\n");
         for (int c = 0; c < children; c++) {
             b.append("{\"type\":\"span\",\"trace_id\":\"").append(trace).append("\",\"span_id\":\"")
-                    .append(String.format("b%015x", c + 1)).append("\",\"parent_id\":\"").append(root)
+                    .append("b" + hex(c + 1, 15)).append("\",\"parent_id\":\"").append(root)
                     .append("\",\"service\":\"inventory\",\"name\":\"GET /stock\",\"start_ts\":").append(now - 90 + c)
                     .append(",\"duration_ms\":12.5,\"cpu_ms\":4.1,\"language\":\"php\",\"tags\":{\"http_request\":{\"method\":\"GET\"},")
                     .append("\"http_response\":{\"status_code\":200}},\"sql\":[{\"query\":\"SELECT qty FROM stock WHERE product_id = ")
@@ -250,5 +282,15 @@ public class LoadGen {
             return 0;
         }
         return 0;
+    }
+
+    /** Zero-padded lowercase hex of {@code v} in {@code digits} digits. */
+    static String hex(long v, int digits) {
+        char[] out = new char[digits];
+        for (int i = digits - 1; i >= 0; i--) {
+            out[i] = Character.forDigit((int) (v & 0xf), 16);
+            v >>>= 4;
+        }
+        return new String(out);
     }
 }

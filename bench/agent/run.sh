@@ -29,7 +29,7 @@ echo "agent $JAR pid $AGENT, java opts: $JAVA_OPTS, $(nproc) cores, load $(cut -
 for target in "$SOCK false" "$SOCK true" "$TCP false" "$TCP true"; do
   set -- $target
   echo "--- $1 lz4=$2"
-  java -Xmx512m -cp "$LZ4_JAR" bench/agent/LoadGen.java --address "$1" --lz4 "$2" --traces "$TRACES" \
+  java -Xmx1g -cp "$LZ4_JAR" bench/agent/LoadGen.java --address "$1" --lz4 "$2" --traces "$TRACES" \
     --connections 2 --metrics "http://127.0.0.1:$HTTP_PORT/metrics" --agent-pid "$AGENT" ${LOADGEN_ARGS:-}
 done
 # agent CPU per stored span: a capacity figure that holds on a shared machine (wall-clock rates here are

@@ -8,6 +8,7 @@ import dev.opa.agent.ops.StoreReadinessCheck;
 import dev.opa.agent.parse.Limits;
 import dev.opa.agent.parse.MessageParser;
 import dev.opa.agent.pipeline.BatchAccumulator;
+import dev.opa.agent.pipeline.IngestGate;
 import dev.opa.agent.pipeline.ShutdownFlusher;
 import dev.opa.agent.store.SpanStore;
 import dev.opa.agent.store.SpanStoreFactory;
@@ -75,7 +76,7 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("keepMarks", keepMarks);
         TraceAssembler assembler = new TraceAssembler(new TraceAssembler.Limits(cfg.longValue("opa.tail.grace-ms"),
                 cfg.longValue("opa.tail.ttl-ms"), cfg.intValue("opa.tail.max-traces"), cfg.intValue("opa.tail.max-spans"),
-                cfg.longValue("opa.tail.max-nodes"), cfg.intValue("opa.tail.remember-completed")), meters);
+                cfg.longValue("opa.tail.max-bytes"), cfg.intValue("opa.tail.remember-completed")), meters);
         registry.bind("traceAssembler", assembler);
         TailSampler sampler = new TailSampler(cfg.doubleValue("opa.sampling.rate"),
                 cfg.doubleValue("opa.sampling.slow-threshold-ms"), keepMarks, meters);
@@ -91,8 +92,10 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("spool", spool);
         BatchAccumulator accumulator = new BatchAccumulator(cfg.intValue("opa.batch.max-size"),
                 cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"),
-                cfg.longValue("opa.batch.max-pending-nodes"), spool, meters);
+                cfg.longValue("opa.batch.max-pending-bytes"), spool, meters);
         registry.bind("batchAccumulator", accumulator);
+        registry.bind("ingestGate", new IngestGate(assembler, accumulator, cfg.longValue("opa.ingest.max-buffered-bytes"),
+                cfg.longValue("opa.ingest.max-wait-ms"), meters));
 
         CircuitBreaker breaker = StoreBreaker.create((float) cfg.doubleValue("opa.store.breaker.failure-rate-threshold"),
                 cfg.intValue("opa.store.breaker.minimum-calls"), cfg.intValue("opa.store.breaker.sliding-window-size"),

@@ -1,15 +1,11 @@
 package dev.opa.agent.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
- * One validated, repaired span (protocol §3.1). Detail fields keep the JSON as received
- * (objects/arrays, never null: an absent field is an empty object/array node).
+ * One validated, repaired span (protocol §3.1). The detail fields (tags, net, sql, http, cache, redis, dumps,
+ * stack) are held as JSON text with the values derived from them ({@link SpanDetail}), never as trees.
  *
- * @param startMs       epoch ms (repaired per protocol §4)
- * @param sampleWeight  1 / probability of the sampling decision that kept it (1.0 before sampling)
- * @param received      the detail fields' JSON text exactly as received, so stores need not serialise the
- *                      trees again; {@code null} (or a null entry) means "serialise the node" (e.g. repaired)
+ * @param startMs      epoch ms (repaired per protocol §4)
+ * @param sampleWeight 1 / probability of the sampling decision that kept it (1.0 before sampling)
  */
 public record Span(
         String organizationId,
@@ -31,71 +27,47 @@ public record Span(
         String languageVersion,
         String framework,
         String frameworkVersion,
-        JsonNode tags,
-        JsonNode net,
-        JsonNode sql,
-        JsonNode http,
-        JsonNode cache,
-        JsonNode redis,
-        JsonNode dumps,
-        JsonNode stack,
-        double sampleWeight,
-        ReceivedJson received) {
+        SpanDetail detail,
+        double sampleWeight) {
 
-    /** A span without received JSON text: stores serialise the detail nodes. */
-    public Span(String organizationId, String projectId, String traceId, String spanId, String parentId,
-            String service, String name, long startMs, long endMs, double durationMs, double cpuMs, String status,
-            String httpMethod, String httpRoute, Integer httpStatus, String language, String languageVersion,
-            String framework, String frameworkVersion, JsonNode tags, JsonNode net, JsonNode sql, JsonNode http,
-            JsonNode cache, JsonNode redis, JsonNode dumps, JsonNode stack, double sampleWeight) {
-        this(organizationId, projectId, traceId, spanId, parentId, service, name, startMs, endMs, durationMs, cpuMs,
-                status, httpMethod, httpRoute, httpStatus, language, languageVersion, framework, frameworkVersion, tags,
-                net, sql, http, cache, redis, dumps, stack, sampleWeight, null);
-    }
-
-    /** The detail fields' JSON text as received (a null entry: not available, serialise the node). */
-    public record ReceivedJson(String tags, String net, String sql, String http, String cache, String redis,
-            String dumps, String stack) {
-    }
+    /** Heap of a span without its detail: the record, ids and names (an estimate, see {@link #heapBytes()}). */
+    private static final int BASE_BYTES = 400;
 
     public String tagsJson() {
-        return json(received == null ? null : received.tags(), tags);
+        return detail.tags();
     }
 
     public String netJson() {
-        return json(received == null ? null : received.net(), net);
+        return detail.net();
     }
 
     public String sqlJson() {
-        return json(received == null ? null : received.sql(), sql);
+        return detail.sql();
     }
 
     public String httpJson() {
-        return json(received == null ? null : received.http(), http);
+        return detail.http();
     }
 
     public String cacheJson() {
-        return json(received == null ? null : received.cache(), cache);
+        return detail.cache();
     }
 
     public String redisJson() {
-        return json(received == null ? null : received.redis(), redis);
+        return detail.redis();
     }
 
     public String dumpsJson() {
-        return json(received == null ? null : received.dumps(), dumps);
+        return detail.dumps();
     }
 
     public String stackJson() {
-        return json(received == null ? null : received.stack(), stack);
+        return detail.stack();
     }
 
-    /** The received text, else the node serialised; null for an absent/null node. */
-    private static String json(String asReceived, JsonNode node) {
-        if (asReceived != null) {
-            return asReceived;
-        }
-        return node == null || node.isNull() || node.isMissingNode() ? null : node.toString();
+    /** Estimated heap held by this span (bytes): what the tail buffer and the batcher are bounded by. */
+    public long heapBytes() {
+        return BASE_BYTES + name.length() + detail.heapBytes();
     }
 
     public boolean isRoot() {
@@ -118,6 +90,6 @@ public record Span(
     public Span withSampleWeight(double weight) {
         return new Span(organizationId, projectId, traceId, spanId, parentId, service, name, startMs, endMs,
                 durationMs, cpuMs, status, httpMethod, httpRoute, httpStatus, language, languageVersion, framework,
-                frameworkVersion, tags, net, sql, http, cache, redis, dumps, stack, weight, received);
+                frameworkVersion, detail, weight);
     }
 }

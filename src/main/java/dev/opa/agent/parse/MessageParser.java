@@ -15,19 +15,14 @@ import dev.opa.agent.model.Span;
 import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.wire.Frames;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Parses JSON lines with Jackson into typed messages by {@code type} (missing or unknown: span, legacy).
  * A line that is not a JSON object counts as a rejected frame ({@code invalid_json}); a message that fails
  * validation counts as a rejected message by reason. Either way the rest of the frame is still accepted.
- * The text of a message's detail fields ({@link #DETAIL_FIELDS}) is kept as received next to the tree, so the
- * store writes it without serialising the tree again.
+ * A span's detail fields are never built as trees: {@link DetailScanner} keeps their text as received.
  */
 public class MessageParser {
 
@@ -35,14 +30,13 @@ public class MessageParser {
     /** Reads one value out of a parser that goes on (FAIL_ON_TRAILING_TOKENS would reject the next field). */
     private final ObjectMapper valueMapper = new ObjectMapper();
     private final SpanReader spans;
+    private final DetailScanner scanner;
     private final EventReader events;
     private final IngestMetrics metrics;
 
-    /** Top-level fields whose JSON text is kept as received (objects/arrays; see {@link Span.ReceivedJson}). */
-    static final Set<String> DETAIL_FIELDS = Set.of("tags", "net", "sql", "http", "cache", "redis", "dumps", "stack");
-
     public MessageParser(Limits limits, IngestMetrics metrics) {
-        this.spans = new SpanReader(limits, metrics);
+        this.spans = new SpanReader(metrics);
+        this.scanner = new DetailScanner(limits, metrics);
         this.events = new EventReader(limits);
         this.metrics = metrics;
     }
@@ -54,18 +48,15 @@ public class MessageParser {
         List<LogEvent> logs = new ArrayList<>(0);
         for (byte[] line : frames.lines()) {
             try {
-                Map<String, String> received = new HashMap<>(8);
-                JsonNode msg = readObject(line, received);
-                if (msg == null || !msg.isObject()) {
+                Message m = readObject(line);
+                if (m == null) {
                     metrics.frameRejected("invalid_json", "not a JSON object");
                     continue;
                 }
-                JsonNode type = msg.get("type");
-                String kind = type != null && type.isTextual() ? type.textValue() : "span";
-                switch (kind) {
-                    case "error" -> errors.add(events.error(msg, arrival));
-                    case "log" -> logs.add(events.log(msg, arrival));
-                    default -> spanList.add(spans.read(msg, received, arrival));
+                switch (m.kind()) {
+                    case "error" -> errors.add(events.error(m.fields(), arrival));
+                    case "log" -> logs.add(events.log(m.fields(), arrival));
+                    default -> spanList.add(spans.read(m.fields(), m.detail(), arrival));
                 }
             } catch (InvalidMessageException e) {
                 metrics.messageRejected(e.reason(), e.getMessage());
@@ -81,28 +72,39 @@ public class MessageParser {
         return new Parsed(spanList, errors, logs);
     }
 
+    /** A message: its kind, its other fields as a (small) tree, and a span's detail fields as text. */
+    private record Message(String kind, ObjectNode fields, DetailScanner.Collector detail) {
+    }
+
     /**
-     * The line as a tree; for an object, also the exact text of its container-valued detail fields (byte
-     * offsets of a UTF-8 parse). Anything but an object is read as before (and then rejected by the caller).
+     * One streaming pass over the line. A span's detail fields go to the {@link DetailScanner} (text plus the few
+     * values stores need, no trees); everything else becomes a small tree for validation. The kind is known only
+     * once {@code type} is read (missing or unknown: span, so detail fields before it are scanned as a span's; an
+     * error or log message gets them back as trees). Null when the line is valid JSON but not an object.
      */
-    private JsonNode readObject(byte[] line, Map<String, String> received) throws IOException {
-        try (JsonParser p = valueMapper.createParser(line)) {
+    private Message readObject(byte[] line) throws IOException {
+        try (JsonParser p = mapper.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return mapper.readTree(line);
+                mapper.readTree(line); // the JSON error, if any, is the reason; else the caller rejects a non-object
+                return null;
             }
             ObjectNode msg = mapper.getNodeFactory().objectNode();
+            DetailScanner.Collector detail = scanner.collector();
+            boolean scanned = false;
+            String kind = null;
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                JsonToken value = p.nextToken();
-                long start = p.getTokenLocation().getByteOffset();
+                p.nextToken();
+                if (DetailScanner.FIELDS.contains(name) && !isEvent(kind)) {
+                    detail.field(name, p, line);
+                    scanned = true;
+                    continue;
+                }
                 JsonNode node = valueMapper.readTree(p);
                 msg.set(name, node == null ? NullNode.getInstance() : node);
-                if (DETAIL_FIELDS.contains(name)) {
-                    long end = p.getCurrentLocation().getByteOffset();
-                    boolean container = value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY;
-                    received.put(name, container && start >= 0 && end > start && end <= line.length
-                            ? new String(line, (int) start, (int) (end - start), StandardCharsets.UTF_8) : null);
+                if ("type".equals(name)) {
+                    kind = node != null && node.isTextual() ? node.textValue() : null;
                 }
             }
             if (t != JsonToken.END_OBJECT) {
@@ -111,7 +113,18 @@ public class MessageParser {
             if (p.nextToken() != null) {
                 throw new JsonParseException(p, "trailing token after the JSON object");
             }
-            return msg;
+            if (isEvent(kind) && scanned) {
+                for (String name : DetailScanner.FIELDS) {
+                    if (!msg.has(name)) {
+                        msg.set(name, mapper.readTree(detail.fieldText(name)));
+                    }
+                }
+            }
+            return new Message(isEvent(kind) ? kind : "span", msg, detail);
         }
+    }
+
+    private static boolean isEvent(String kind) {
+        return "error".equals(kind) || "log".equals(kind);
     }
 }

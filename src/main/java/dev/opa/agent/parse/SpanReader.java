@@ -1,29 +1,20 @@
 package dev.opa.agent.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.ops.IngestMetrics;
-import java.util.Map;
 
 /** Validates and repairs a {@code span} message (protocol §3.1, §4) into a {@link Span}. */
 final class SpanReader {
 
-    private final Limits limits;
     private final IngestMetrics metrics;
 
-    SpanReader(Limits limits, IngestMetrics metrics) {
-        this.limits = limits;
+    SpanReader(IngestMetrics metrics) {
         this.metrics = metrics;
     }
 
-    Span read(JsonNode msg, long arrivalMs) throws InvalidMessageException {
-        return read(msg, Map.of(), arrivalMs);
-    }
-
-    /** @param received the detail fields' text as received (MessageParser); a repaired field's entry is dropped */
-    Span read(JsonNode msg, Map<String, String> received, long arrivalMs) throws InvalidMessageException {
+    /** @param detail the message's detail fields, read by the {@link DetailScanner} */
+    Span read(JsonNode msg, DetailScanner.Collector detail, long arrivalMs) throws InvalidMessageException {
         String traceId = Fields.traceId(Fields.requiredString(msg, "trace_id"));
         String spanId = Fields.spanId(Fields.requiredString(msg, "span_id"), "span_id");
         String parentRaw = Fields.optionalString(msg, "parent_id");
@@ -50,36 +41,7 @@ final class SpanReader {
         }
         Double cpu = Fields.optionalNumber(msg, "cpu_ms");
         String status = "error".equalsIgnoreCase(Fields.optionalString(msg, "status")) ? "error" : "ok";
-
-        ObjectNode tags = Fields.object(msg, "tags");
-        boolean tagsCut = limits.truncateTagValues(tags);
-        if (tagsCut) {
-            metrics.repaired("tag_value");
-        }
-        ArrayNode sql = Fields.array(msg, "sql");
-        ArrayNode dumps = Fields.array(msg, "dumps");
-        ArrayNode stack = Fields.array(msg, "stack");
-        boolean sqlCut = truncateRecords(sql, "query", limits.maxQueryChars(), "query");
-        boolean dumpsCut = truncateRecords(dumps, "data", limits.maxDumpChars(), "dump");
-        dumpsCut |= truncateRecords(dumps, "text", limits.maxDumpChars(), "dump");
-        boolean stackCut = false;
-        for (JsonNode node : stack) {
-            JsonNode nested = node.get("sql_queries");
-            if (nested instanceof ArrayNode nestedSql) {
-                stackCut |= truncateRecords(nestedSql, "query", limits.maxQueryChars(), "query");
-            }
-        }
-        JsonNode net = Fields.object(msg, "net");
-        JsonNode http = Fields.array(msg, "http");
-        JsonNode cache = Fields.array(msg, "cache");
-        JsonNode redis = Fields.array(msg, "redis");
-        // text as received only where the tree is exactly that value (right kind, nothing truncated)
-        Span.ReceivedJson text = new Span.ReceivedJson(
-                asReceived(msg, received, "tags", tags, tagsCut), asReceived(msg, received, "net", net, false),
-                asReceived(msg, received, "sql", sql, sqlCut), asReceived(msg, received, "http", http, false),
-                asReceived(msg, received, "cache", cache, false), asReceived(msg, received, "redis", redis, false),
-                asReceived(msg, received, "dumps", dumps, dumpsCut), asReceived(msg, received, "stack", stack, stackCut));
-
+        JsonNode tags = detail.tagsTree();
         JsonNode request = tags.get("http_request");
         JsonNode response = tags.get("http_response");
         String httpMethod = request != null ? Fields.optionalString(request, "method") : null;
@@ -92,25 +54,7 @@ final class SpanReader {
                 startMs, endMs, durationMs, cpu == null ? 0.0 : Math.max(0, cpu), status, httpMethod,
                 httpRoute(name, httpMethod), httpStatus, Fields.optionalString(msg, "language"),
                 Fields.optionalString(msg, "language_version"), Fields.optionalString(msg, "framework"),
-                Fields.optionalString(msg, "framework_version"), tags, net, sql, http, cache, redis, dumps, stack, 1.0,
-                text);
-    }
-
-    /** The received text of a field when the node is that field's value unchanged, else null (serialise it). */
-    private static String asReceived(JsonNode msg, Map<String, String> received, String field, JsonNode node,
-            boolean repaired) {
-        return repaired || msg.get(field) != node ? null : received.get(field);
-    }
-
-    private boolean truncateRecords(ArrayNode records, String field, int max, String repairTag) {
-        boolean cut = false;
-        for (JsonNode r : records) {
-            if (limits.truncateField(r, field, max)) {
-                metrics.repaired(repairTag);
-                cut = true;
-            }
-        }
-        return cut;
+                Fields.optionalString(msg, "framework_version"), detail.detail(), 1.0);
     }
 
     /** "GET /users/{id}" gives "/users/{id}" when the name starts with the request method. */

@@ -6,113 +6,107 @@ import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.parse.Parsed;
 import dev.opa.agent.store.Spool;
-import dev.opa.agent.trace.TraceAssembler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Collects kept spans, errors and logs into store batches: a batch is ready when it holds {@code maxSize}
- * items, or when the oldest pending item has waited {@code intervalMs}. Above {@code maxPending} items, or
- * {@code maxPendingNodes} JSON objects held by pending spans (the tail buffer's heap proxy: one realistic root
- * with a 50-node stack is ~65 of them), new input goes straight to the spool as its own batch (the store cannot
- * keep up; the spool is the place for backlog and replays it in order), counted as
- * {@code opa_batch_overflow_items_total}. Without the node bound, 200k pending realistic spans exhausted a
- * 512 MB heap.
+ * items, or when the oldest pending item has waited {@code intervalMs}.
+ *
+ * <p>Bounded: above {@code maxPending} items or {@code maxPendingBytes} (estimated heap of the pending spans,
+ * {@link Span#heapBytes()}), new input goes straight to the spool as its own batch, counted as
+ * {@code opa_batch_overflow_items_total} (the spool replays it in order). Under mere overload that does not
+ * happen: the {@link IngestGate} stops the listeners first.
  */
 public class BatchAccumulator {
 
     private final int maxSize;
     private final long intervalMs;
     private final int maxPending;
-    private final long maxPendingNodes;
-    private long pendingNodes;
+    private final long maxPendingBytes;
     private final Counter overflow;
     private final Spool spool;
-    private List<Span> spans = new ArrayList<>();
-    private List<ErrorEvent> errors = new ArrayList<>();
-    private List<LogEvent> logs = new ArrayList<>();
+    private final ArrayDeque<Span> spans = new ArrayDeque<>();
+    private final ArrayDeque<ErrorEvent> errors = new ArrayDeque<>();
+    private final ArrayDeque<LogEvent> logs = new ArrayDeque<>();
+    private long pendingBytes;
     private long oldestPendingMs = -1;
 
     public BatchAccumulator(int maxSize, long intervalMs, int maxPending, Spool spool, MeterRegistry meters) {
         this(maxSize, intervalMs, maxPending, Long.MAX_VALUE, spool, meters);
     }
 
-    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, long maxPendingNodes, Spool spool,
+    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, long maxPendingBytes, Spool spool,
             MeterRegistry meters) {
-        this.maxPendingNodes = maxPendingNodes;
         this.maxSize = maxSize;
         this.intervalMs = intervalMs;
         this.maxPending = maxPending;
+        this.maxPendingBytes = maxPendingBytes;
         this.spool = spool;
         this.overflow = Counter.builder("opa.batch.overflow.items")
                 .description("spans/errors/logs sent to the spool because the batcher was full").register(meters);
         Gauge.builder("opa.batch.pending", this, BatchAccumulator::pending).register(meters);
-        Gauge.builder("opa.batch.pending.nodes", this, BatchAccumulator::pendingNodes)
-                .description("JSON objects held by pending spans (heap proxy)").register(meters);
+        Gauge.builder("opa.batch.pending.bytes", this, BatchAccumulator::pendingBytes)
+                .description("estimated heap held by spans waiting for the store").register(meters);
     }
 
     public synchronized int pending() {
         return spans.size() + errors.size() + logs.size();
     }
 
-    public synchronized long pendingNodes() {
-        return pendingNodes;
+    public synchronized long pendingBytes() {
+        return pendingBytes;
     }
 
     public void addSpans(List<Span> kept) {
-        long nodes = nodes(kept);
+        if (kept.isEmpty()) {
+            return;
+        }
+        long bytes = 0;
+        for (Span s : kept) {
+            bytes += s.heapBytes();
+        }
         synchronized (this) {
-            if (admit(kept.size()) && (kept.isEmpty() || pendingNodes + nodes <= maxPendingNodes)) {
+            if (pending() + kept.size() <= maxPending && pendingBytes + bytes <= maxPendingBytes) {
+                started();
                 spans.addAll(kept);
-                pendingNodes += nodes;
+                pendingBytes += bytes;
                 return;
             }
         }
         overflow(new Batch(kept, List.of(), List.of()));
     }
 
-    private static long nodes(List<Span> spans) {
-        long n = 0;
-        for (Span s : spans) {
-            n += TraceAssembler.nodes(s);
-        }
-        return n;
-    }
-
     /** Errors and logs of a parsed frame (they are not sampled). */
     public void addEvents(Parsed parsed) {
-        if (!admit(parsed.errors().size() + parsed.logs().size())) {
-            overflow(new Batch(List.of(), parsed.errors(), parsed.logs()));
+        int n = parsed.errors().size() + parsed.logs().size();
+        if (n == 0) {
             return;
         }
         synchronized (this) {
-            errors.addAll(parsed.errors());
-            logs.addAll(parsed.logs());
+            if (pending() + n <= maxPending) {
+                started();
+                errors.addAll(parsed.errors());
+                logs.addAll(parsed.logs());
+                return;
+            }
+        }
+        overflow(new Batch(List.of(), parsed.errors(), parsed.logs()));
+    }
+
+    private void started() {
+        if (oldestPendingMs < 0) {
+            oldestPendingMs = System.currentTimeMillis();
         }
     }
 
     private void overflow(Batch batch) {
-        if (batch.size() > 0) {
-            overflow.increment(batch.size());
-            spool.append(batch);
-        }
-    }
-
-    /** True when n more items fit (0 items: nothing to do, also true). */
-    private synchronized boolean admit(int n) {
-        if (n == 0) {
-            return true;
-        }
-        if (pending() + n > maxPending) {
-            return false;
-        }
-        if (oldestPendingMs < 0) {
-            oldestPendingMs = System.currentTimeMillis();
-        }
-        return true;
+        overflow.increment(batch.size());
+        spool.append(batch);
     }
 
     /** Full batches, plus the remainder once it has waited the interval. */
@@ -133,7 +127,7 @@ public class BatchAccumulator {
         }
         if (pending() == 0) {
             oldestPendingMs = -1;
-            pendingNodes = 0;
+            pendingBytes = 0;
         } else if (due) {
             oldestPendingMs = System.currentTimeMillis();
         }
@@ -142,23 +136,22 @@ public class BatchAccumulator {
 
     /** Removes up to maxSize items, spans first. */
     private Batch cut() {
-        int room = maxSize;
-        List<Span> s = head(spans, room);
-        spans = spans.subList(s.size(), spans.size());
-        pendingNodes -= nodes(s);
-        room -= s.size();
-        List<ErrorEvent> e = head(errors, room);
-        errors = errors.subList(e.size(), errors.size());
+        List<Span> s = new ArrayList<>(Math.min(maxSize, spans.size()));
+        while (s.size() < maxSize && !spans.isEmpty()) {
+            Span span = spans.poll();
+            pendingBytes -= span.heapBytes();
+            s.add(span);
+        }
+        int room = maxSize - s.size();
+        List<ErrorEvent> e = new ArrayList<>();
+        while (e.size() < room && !errors.isEmpty()) {
+            e.add(errors.poll());
+        }
         room -= e.size();
-        List<LogEvent> l = head(logs, room);
-        logs = logs.subList(l.size(), logs.size());
-        spans = new ArrayList<>(spans);
-        errors = new ArrayList<>(errors);
-        logs = new ArrayList<>(logs);
+        List<LogEvent> l = new ArrayList<>();
+        while (l.size() < room && !logs.isEmpty()) {
+            l.add(logs.poll());
+        }
         return new Batch(s, e, l);
-    }
-
-    private static <T> List<T> head(List<T> list, int n) {
-        return new ArrayList<>(list.subList(0, Math.min(n, list.size())));
     }
 }

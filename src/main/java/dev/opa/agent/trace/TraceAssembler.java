@@ -16,20 +16,20 @@ import java.util.Map;
  * The tail buffer: groups spans by trace id. A trace completes {@code graceMs} after its first entry span
  * arrived (its root, or the span that served a continued trace's incoming request: {@link Span#isEntry()}),
  * or {@code ttlMs} after its first span when no entry span comes. Bounded by open traces, buffered spans and
- * buffered JSON nodes (spans plus their call nodes and records, a proxy for heap use): at a limit the oldest
+ * the estimated heap of the buffered spans ({@link Span#heapBytes()}: mostly their detail JSON text): at a limit the oldest
  * traces complete early (counted as {@code opa_traces_completed_total{reason="limit"}}). Spans of an already completed trace pass straight
  * through, marked late.
  */
 public class TraceAssembler {
 
     /** Tail buffer limits and timings. */
-    public record Limits(long graceMs, long ttlMs, int maxTraces, int maxSpans, long maxNodes, int rememberCompleted) {
+    public record Limits(long graceMs, long ttlMs, int maxTraces, int maxSpans, long maxBytes, int rememberCompleted) {
     }
 
     private static final class OpenTrace {
         final long firstSeenMs;
         final List<Span> spans = new ArrayList<>(4);
-        long nodes;
+        long bytes;
         boolean rootSeen;
 
         OpenTrace(long firstSeenMs) {
@@ -46,7 +46,7 @@ public class TraceAssembler {
     private final Map<String, Boolean> recentlyCompleted;
     private List<CompletedTrace> ready = new ArrayList<>();
     private int bufferedSpans;
-    private long bufferedNodes;
+    private long bufferedBytes;
     private final Counter completedRoot;
     private final Counter completedTtl;
     private final Counter completedEarly;
@@ -65,6 +65,8 @@ public class TraceAssembler {
                 .description("traces waiting in the tail buffer").register(meters);
         Gauge.builder("opa.tailbuffer.spans", this, TraceAssembler::bufferedSpans)
                 .description("spans waiting in the tail buffer").register(meters);
+        Gauge.builder("opa.tailbuffer.bytes", this, TraceAssembler::bufferedBytes)
+                .description("estimated heap held by the spans in the tail buffer").register(meters);
         completedRoot = completed(meters, "root");
         completedTtl = completed(meters, "ttl");
         completedEarly = completed(meters, "limit");
@@ -84,6 +86,10 @@ public class TraceAssembler {
 
     public synchronized int bufferedSpans() {
         return bufferedSpans;
+    }
+
+    public synchronized long bufferedBytes() {
+        return bufferedBytes;
     }
 
     /** Adds the spans of a parsed frame. */
@@ -106,16 +112,16 @@ public class TraceAssembler {
             }
             OpenTrace trace = open.computeIfAbsent(id, k -> new OpenTrace(nowMs));
             trace.spans.add(span);
-            long nodes = nodes(span);
-            trace.nodes += nodes;
+            long bytes = span.heapBytes();
+            trace.bytes += bytes;
             bufferedSpans++;
-            bufferedNodes += nodes;
+            bufferedBytes += bytes;
             if (span.isEntry() && !trace.rootSeen) {
                 trace.rootSeen = true;
                 rootDeadlines.add(new Deadline(id, nowMs + limits.graceMs()));
             }
         }
-        while (open.size() > limits.maxTraces() || bufferedSpans > limits.maxSpans() || bufferedNodes > limits.maxNodes()) {
+        while (open.size() > limits.maxTraces() || bufferedSpans > limits.maxSpans() || bufferedBytes > limits.maxBytes()) {
             Iterator<Map.Entry<String, OpenTrace>> eldest = open.entrySet().iterator();
             Map.Entry<String, OpenTrace> e = eldest.next();
             eldest.remove();
@@ -164,19 +170,13 @@ public class TraceAssembler {
         open.clear();
         rootDeadlines.clear();
         bufferedSpans = 0;
-        bufferedNodes = 0;
+        bufferedBytes = 0;
         return out;
-    }
-
-    /** Memory proxy: a span plus its call nodes and records (each a JSON object held in memory). */
-    public static long nodes(Span span) {
-        return 1L + span.stack().size() + span.sql().size() + span.http().size() + span.cache().size()
-                + span.redis().size() + span.dumps().size();
     }
 
     private CompletedTrace complete(String id, OpenTrace trace) {
         bufferedSpans -= trace.spans.size();
-        bufferedNodes -= trace.nodes;
+        bufferedBytes -= trace.bytes;
         recentlyCompleted.put(id, Boolean.TRUE);
         return new CompletedTrace(id, trace.spans, false);
     }

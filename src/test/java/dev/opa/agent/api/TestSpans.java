@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.SpanTrees;
 
 /** Builds model records for store-level API tests (the pipeline's output, as the store receives it). */
 final class TestSpans {
@@ -35,7 +36,7 @@ final class TestSpans {
     static Span span(String traceId, String spanId, String parentId, String service, String name, long startMs,
             double durationMs, String status, ObjectNode tags, ArrayNode sql, ArrayNode dumps, double weight) {
         String method = name.contains(" ") ? name.substring(0, name.indexOf(' ')) : null;
-        return new Span(ORG, PROJECT, traceId, spanId, parentId, service, name, startMs, startMs + (long) durationMs,
+        return SpanTrees.span(ORG, PROJECT, traceId, spanId, parentId, service, name, startMs, startMs + (long) durationMs,
                 durationMs, durationMs / 2, status, method, null, "error".equals(status) ? 500 : 200, "php", "8.3",
                 null, null, tags, JSON.objectNode(), sql, JSON.arrayNode(), JSON.arrayNode(), JSON.arrayNode(), dumps,
                 JSON.arrayNode(), weight);

@@ -60,7 +60,9 @@ class MessageParserTest {
         assertEquals("/orders", s.httpRoute());
         assertEquals(500, s.httpStatus());
         assertEquals(1.0, s.sampleWeight());
-        assertTrue(s.sql().isArray() && s.stack().isArray() && s.net().isObject());
+        assertEquals("[]", s.sqlJson()); // absent lists and objects are empty, not null
+        assertEquals("[]", s.stackJson());
+        assertEquals("{}", s.netJson());
     }
 
     @Test
@@ -94,9 +96,11 @@ class MessageParserTest {
                 + "\"tags\":{\"k\":\"0123456789abcdef\"},\"sql\":[{\"query\":\"SELECT 1 FROM a_very_long_table_name\"}],"
                 + "\"dumps\":[{\"data\":\"0123456789ABCDEF\",\"text\":\"short\"}]"));
         Span s = p.spans().get(0);
-        assertEquals("01234567", s.tags().get("k").textValue());
-        assertEquals("SELECT 1 FROM a_very", s.sql().get(0).get("query").textValue());
-        assertEquals("0123456789", s.dumps().get(0).get("data").textValue());
+        assertEquals("{\"k\":\"01234567\"}", s.tagsJson());
+        assertEquals("SELECT 1 FROM a_very", s.detail().sqlRecords().get(0).query());
+        assertEquals("[{\"query\":\"SELECT 1 FROM a_very\"}]", s.sqlJson());
+        assertEquals("0123456789", s.detail().dumpRecords().get(0).data());
+        assertTrue(s.dumpsJson().contains("\"data\":\"0123456789\""), s.dumpsJson());
         assertEquals(1.0, repaired("query"));
     }
 
@@ -116,8 +120,10 @@ class MessageParserTest {
         assertEquals("[{\"query\":\"SELECT 1 FROM a_very\"}]", s.sqlJson());
         assertEquals("[]", s.cacheJson());
         assertEquals("[]", s.redisJson());
-        assertEquals(1, s.stack().size());
-        assertEquals("caf\u00e9", s.stack().get(0).get("function").textValue());
+        assertEquals(1, s.detail().sqlCount(), "listed statements win over nested ones");
+        assertEquals("SELECT 1 FROM a_very", s.detail().sqlRecords().get(0).query());
+        assertEquals(1, s.detail().httpCount());
+        assertEquals("https://x/\u00fc", s.detail().httpRecords().get(0).url());
     }
 
     @Test
@@ -126,7 +132,7 @@ class MessageParserTest {
                 + "\"stack\":[{\"call_id\":\"a\"}],\"stack\":[{\"call_id\":\"b\"}]"));
         Span s = p.spans().get(0);
         assertEquals("[{\"call_id\":\"b\"}]", s.stackJson());
-        assertEquals("b", s.stack().get(0).get("call_id").textValue());
+        assertEquals(0, s.detail().sqlCount());
     }
 
     @Test
@@ -167,5 +173,68 @@ class MessageParserTest {
         assertEquals("WARNING", p.logs().get(0).level());
         assertTrue(Math.abs(p.logs().get(0).timestampMs() - System.currentTimeMillis()) < 5_000);
         assertEquals(1, p.logs().get(0).fields().get("a").intValue());
+    }
+
+    @Test
+    void recordsNestedInTheCallStackAreReadWithoutTheRestOfTheStack() {
+        long now = System.currentTimeMillis();
+        String stack = "[{\"call_id\":\"1\",\"function\":\"main\",\"children\":[{\"deep\":[1,{\"sql_queries\":[]}]}]},"
+                + "{\"call_id\":\"2\",\"sql_queries\":[{\"query\":\"SELECT * FROM t\",\"db_system\":\"mysql\","
+                + "\"duration_ms\":1.5,\"rows\":3,\"timestamp\":" + (now / 1000) + "},{\"no_query\":1}],"
+                + "\"http_requests\":[{\"url\":\"http://api.local/users/42\",\"method\":\"GET\",\"status_code\":404,"
+                + "\"error\":false}],\"cache_operations\":[{},{}],\"redis_operations\":[{}]},"
+                + "7,{\"call_id\":\"3\",\"sql_queries\":[{\"query\":\"SELECT 1 FROM a_very_long_table_name\"}]}]";
+        Span s = parse(span("\"stack\":" + stack + ",\"start_ts\":" + now + ",\"duration_ms\":1")).spans().get(0);
+        assertEquals(3, s.detail().sqlCount(), "nested statements count when none are listed");
+        assertEquals(2, s.detail().sqlRecords().size(), "records without a query are counted, not stored");
+        var first = s.detail().sqlRecords().get(0);
+        assertEquals("SELECT * FROM t", first.query());
+        assertEquals("mysql", first.dbSystem());
+        assertEquals(3L, first.rows());
+        assertEquals(now / 1000 * 1000, first.startMs(), "legacy epoch-seconds timestamp");
+        assertEquals(dev.opa.agent.model.SpanDetail.NO_TIME, s.detail().sqlRecords().get(1).startMs());
+        assertEquals("SELECT 1 FROM a_very", s.detail().sqlRecords().get(1).query());
+        assertEquals(1, s.detail().httpCount());
+        assertEquals(404, s.detail().httpRecords().get(0).statusCode());
+        assertNull(s.detail().httpRecords().get(0).error());
+        assertEquals(3, s.detail().cacheCount());
+        // a nested query was cut: the stack is rebuilt with it truncated, everything else unchanged
+        assertTrue(s.stackJson().contains("\"query\":\"SELECT 1 FROM a_very\"}"), s.stackJson());
+        assertTrue(s.stackJson().contains("\"children\":[{\"deep\":[1,{\"sql_queries\":[]}]}]"), s.stackJson());
+        assertEquals(1.0, repaired("query"));
+    }
+
+    @Test
+    void detailFieldsOfTheWrongKindAreEmpty() {
+        Span s = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,\"tags\":\"x\","
+                + "\"sql\":{\"query\":\"SELECT 1\"},\"http\":5,\"cache\":{},\"redis\":\"r\",\"dumps\":{},"
+                + "\"stack\":{\"sql_queries\":[{\"query\":\"SELECT 2\"}]}")).spans().get(0);
+        assertEquals("{}", s.tagsJson());
+        assertEquals("[]", s.sqlJson());
+        assertEquals("[]", s.httpJson());
+        assertEquals("[]", s.cacheJson());
+        assertEquals("[]", s.redisJson());
+        assertEquals("[]", s.dumpsJson());
+        assertEquals("[]", s.stackJson());
+        assertEquals(0, s.detail().sqlCount() + s.detail().httpCount() + s.detail().cacheCount());
+    }
+
+    @Test
+    void detailFieldsBeforeTheTypeOfAnErrorStillReachTheError() {
+        Parsed p = parse("{\"tags\":{\"organization_id\":\"acme\",\"k\":\"v\"},\"stack\":[1],\"type\":\"error\","
+                + "\"service\":\"shop\",\"error_type\":\"E\",\"error_message\":\"boom\"}");
+        assertEquals(0, p.spans().size());
+        ErrorEvent e = p.errors().get(0);
+        assertEquals("acme", e.organizationId());
+        assertEquals("v", e.tags().get("k").textValue());
+    }
+
+    @Test
+    void heapEstimateFollowsTheText() {
+        long now = System.currentTimeMillis();
+        Span small = parse(span("\"start_ts\":" + now + ",\"duration_ms\":1")).spans().get(0);
+        Span big = parse(span("\"start_ts\":" + now + ",\"duration_ms\":1,\"stack\":[{\"function\":\""
+                + "f".repeat(10_000) + "\"}]")).spans().get(0);
+        assertTrue(big.heapBytes() - small.heapBytes() >= 10_000, big.heapBytes() + " vs " + small.heapBytes());
     }
 }

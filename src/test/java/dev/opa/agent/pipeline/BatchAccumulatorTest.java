@@ -1,5 +1,11 @@
 package dev.opa.agent.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.concurrent.TimeUnit;
+
+import java.util.concurrent.CountDownLatch;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +13,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.SpanTrees;
 import dev.opa.agent.parse.Parsed;
 import dev.opa.agent.store.Spool;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +34,7 @@ class BatchAccumulatorTest {
         JsonNodeFactory f = JsonNodeFactory.instance;
         List<Span> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new Span("o", "p", String.format("%032x", i), "0000000000000001", null, "s", "n", 0, 1, 1, 0, "ok",
+            out.add(SpanTrees.span("o", "p", String.format("%032x", i), "0000000000000001", null, "s", "n", 0, 1, 1, 0, "ok",
                     null, null, null, null, null, null, null, f.objectNode(), f.objectNode(), f.arrayNode(), f.arrayNode(),
                     f.arrayNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(), 1.0));
         }
@@ -65,20 +72,21 @@ class BatchAccumulatorTest {
     }
 
     @Test
-    void heldNodesBoundTheBacklogAndAreReleasedWhenBatchesLeave() {
+    void heldBytesBoundTheBacklogAndAreReleasedWhenBatchesLeave() {
         Spool spool = new Spool(dir, 10_000_000, meters);
-        BatchAccumulator acc = new BatchAccumulator(10, 60_000, 1000, 30, spool, meters);
-        acc.addSpans(spans(25)); // one node each (no detail records)
-        assertEquals(25, acc.pendingNodes());
-        acc.addSpans(spans(10)); // 35 nodes > 30: spooled whole
+        long each = spans(1).get(0).heapBytes();
+        BatchAccumulator acc = new BatchAccumulator(10, 60_000, 1000, 30 * each, spool, meters);
+        acc.addSpans(spans(25));
+        assertEquals(25 * each, acc.pendingBytes());
+        acc.addSpans(spans(10)); // 35 spans' bytes > 30: spooled whole
         assertEquals(25, acc.pending());
         assertEquals(10.0, meters.find("opa.batch.overflow.items").counter().count());
         assertEquals(2, acc.takeReady().size()); // two full batches leave, 5 spans stay
-        assertEquals(5, acc.pendingNodes());
+        assertEquals(5 * each, acc.pendingBytes());
         acc.addSpans(spans(10)); // fits again
         assertEquals(15, acc.pending());
-        assertEquals(15, acc.pendingNodes());
+        assertEquals(15 * each, acc.pendingBytes());
         assertEquals(15, acc.takeAll().stream().mapToInt(Batch::size).sum());
-        assertEquals(0, acc.pendingNodes());
+        assertEquals(0, acc.pendingBytes());
     }
 }

@@ -6,6 +6,7 @@ import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.SpanTrees;
 import java.util.List;
 
 /** Spans with detail JSON for store tests. */
@@ -26,7 +27,7 @@ final class TestBatches {
     }
 
     static Span span(int n, String service, JsonNode sql, JsonNode http, JsonNode stack, double weight) {
-        return new Span("default-org", "default-project", String.format("%032x", n), String.format("%016x", n), null,
+        return SpanTrees.span("default-org", "default-project", String.format("%032x", n), String.format("%016x", n), null,
                 service, "GET /x", T0 + n, T0 + n + 10, 10.0, 2.0, "ok", "GET", "/x", 200, "php", "8.2", null, null,
                 json("{\"env\":\"t\"}"), json("{}"), sql, http, json("[]"), json("[]"),
                 json("[{\"timestamp\":" + (T0 + n) + ",\"file\":\"a.php\",\"line\":3,\"data\":\"{\\\"k\\\":1}\",\"text\":\"k=1\"}]"),

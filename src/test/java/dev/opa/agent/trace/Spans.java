@@ -2,6 +2,7 @@ package dev.opa.agent.trace;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.SpanTrees;
 
 /** Minimal spans for tail buffer and sampler tests. */
 final class Spans {
@@ -11,7 +12,7 @@ final class Spans {
 
     static Span span(String traceId, String spanId, String parentId, double durationMs, String status) {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        return new Span("default-org", "default-project", traceId, spanId, parentId, "svc", "GET /", 1_700_000_000_000L,
+        return SpanTrees.span("default-org", "default-project", traceId, spanId, parentId, "svc", "GET /", 1_700_000_000_000L,
                 1_700_000_000_000L + (long) durationMs, durationMs, 0, status, null, null, null, null, null, null, null,
                 f.objectNode(), f.objectNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(),
                 f.arrayNode(), 1.0);
@@ -20,7 +21,7 @@ final class Spans {
     /** The span a downstream service records for a request that continued the caller's trace (W3C). */
     static Span continuedEntry(String traceId) {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        return new Span("default-org", "default-project", traceId, "00000000000000aa", "00000000000000ff", "backend",
+        return SpanTrees.span("default-org", "default-project", traceId, "00000000000000aa", "00000000000000ff", "backend",
                 "GET /api/ping", 1_700_000_000_000L, 1_700_000_000_005L, 5, 0, "ok", "GET", "/api/ping", 200, null, null,
                 null, null, f.objectNode(), f.objectNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(),
                 f.arrayNode(), f.arrayNode(), 1.0);

@@ -84,11 +84,14 @@ class TraceAssemblerTest {
     }
 
     @Test
-    void oldestTracesCompleteEarlyAtTheNodeLimit() {
-        TraceAssembler a = new TraceAssembler(new TraceAssembler.Limits(2_000, 30_000, 100, 100, 5, 1000), meters);
+    void oldestTracesCompleteEarlyAtTheByteLimit() {
+        long each = child(id(50), 1).heapBytes();
+        TraceAssembler a = new TraceAssembler(new TraceAssembler.Limits(2_000, 30_000, 100, 100, 5 * each, 1000), meters);
         a.addAt(List.of(child(id(50), 1), child(id(50), 2), child(id(50), 3)), 0);
+        assertEquals(3 * each, a.bufferedBytes());
         a.addAt(List.of(child(id(51), 1), child(id(51), 2), child(id(51), 3)), 1);
         assertEquals(1, a.openTraces());
+        assertEquals(3 * each, a.bufferedBytes());
         assertEquals(id(50), a.drainCompletedAt(2).get(0).traceId());
         assertEquals(1.0, completed("limit"));
     }

@@ -9,6 +9,8 @@ import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.SpanDetail;
+import dev.opa.agent.model.SpanTrees;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -36,7 +38,7 @@ class ClickHouseBatchEncoderTest {
         ArrayNode dumps = J.arrayNode();
         dumps.addObject().put("timestamp", startMs + 1).put("file", "a.php").put("line", 3)
                 .put("data", "{\"x\":1}").put("text", "x = 1");
-        return new Span("default-org", "default-project", "0af7651916cd43dd8448eb211c80319c", spanId, parentId,
+        return SpanTrees.span("default-org", "default-project", "0af7651916cd43dd8448eb211c80319c", spanId, parentId,
                 "shop", "GET /cart", startMs, startMs + Math.round(durationMs), durationMs, 1.25, "error", "GET",
                 "/cart", parentId == null ? 500 : null, "php", "8.2.1", null, null,
                 J.objectNode().put("env", "prod"), J.objectNode().put("bytes_sent", 10), sql, http, J.arrayNode(),
@@ -127,18 +129,20 @@ class ClickHouseBatchEncoderTest {
     }
 
     @Test
-    void detailTextAsReceivedIsSentAsIsAndTheTreeOtherwise() {
+    void detailTextIsSentVerbatim() {
         Span tree = span("b7ad6b7169203331", null, 1793606400000L, 5, twoStatements());
         String receivedTags = "{\"env\": \"prod\",  \"n\": 1.50}";
+        SpanDetail d = tree.detail();
         Span received = new Span(tree.organizationId(), tree.projectId(), tree.traceId(), tree.spanId(), null,
                 tree.service(), tree.name(), tree.startMs(), tree.endMs(), tree.durationMs(), tree.cpuMs(), tree.status(),
-                tree.httpMethod(), tree.httpRoute(), tree.httpStatus(), null, null, null, null, tree.tags(), tree.net(),
-                tree.sql(), tree.http(), tree.cache(), tree.redis(), tree.dumps(), tree.stack(), 1.0,
-                new Span.ReceivedJson(receivedTags, null, null, null, null, null, null, "\"not a tree\""));
+                tree.httpMethod(), tree.httpRoute(), tree.httpStatus(), null, null, null, null,
+                new SpanDetail(receivedTags, d.net(), d.sql(), d.http(), d.cache(), d.redis(), d.dumps(), "\"not a tree\"",
+                        d.sqlRecords(), d.httpRecords(), d.dumpRecords(), d.sqlCount(), d.httpCount(), d.cacheCount()),
+                1.0);
         String body = new String(encoder.encode(new Batch(List.of(received), List.of(), List.of())).stream()
                 .filter(p -> p.table().equals("spans_full")).findFirst().orElseThrow().body(), StandardCharsets.UTF_8);
-        assertTrue(body.contains("\"tags\":" + receivedTags + ","), "received text is written verbatim: " + body);
-        assertTrue(body.contains("\"net\":{\"bytes_sent\":10}"), "no received text: the tree: " + body);
+        assertTrue(body.contains("\"tags\":" + receivedTags + ","), "text is written verbatim: " + body);
+        assertTrue(body.contains("\"net\":{\"bytes_sent\":10}"), body);
         assertTrue(body.contains("\"stack\":\"\\\"not a tree\\\"\""), "a non-container as a string: " + body);
     }
 

@@ -7,6 +7,7 @@ import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.SpanTrees;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -161,7 +162,7 @@ final class RealisticTraces {
         }
 
         long endMs = startMs + Math.round(durationMs);
-        Span span = new Span(org, project, traceId, spanId, parentId, service[0], name, startMs, endMs, durationMs,
+        Span span = SpanTrees.span(org, project, traceId, spanId, parentId, service[0], name, startMs, endMs, durationMs,
                 round3(durationMs * (0.2 + 0.6 * random.nextDouble())), error ? "error" : "ok", method, route, status,
                 "php", "8.2." + random.nextInt(20), random.nextBoolean() ? "laravel" : "symfony", "10.4", tags, net,
                 sql, http, cache, redis, dumps, stack(startMs, durationMs, sql), weight);

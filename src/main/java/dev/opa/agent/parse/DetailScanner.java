@@ -1,0 +1,395 @@
+package dev.opa.agent.parse;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opa.agent.model.SpanDetail;
+import dev.opa.agent.model.SpanDetail.DumpRecord;
+import dev.opa.agent.model.SpanDetail.HttpRecord;
+import dev.opa.agent.model.SpanDetail.SqlRecord;
+import dev.opa.agent.ops.IngestMetrics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the detail fields of a span message (tags, net, sql, http, cache, redis, dumps, stack) in the same
+ * streaming pass as the rest of the message and keeps them as the JSON text they arrived in, extracting only
+ * what the stores derive rows from. The call stack — most of a realistic span — is never built as a tree: its
+ * call nodes are skipped token by token, and only their nested {@code sql_queries} / {@code http_requests}
+ * records are read. Over-long values are truncated per protocol §4 (then, and only then, the field is
+ * serialised again from a tree).
+ */
+public final class DetailScanner {
+
+    /** The fields this class reads. */
+    public static final Set<String> FIELDS = Set.of("tags", "net", "sql", "http", "cache", "redis", "dumps", "stack");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final Limits limits;
+    private final IngestMetrics metrics;
+
+    public DetailScanner(Limits limits, IngestMetrics metrics) {
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    /** A collector for one message. */
+    public Collector collector() {
+        return new Collector();
+    }
+
+    /**
+     * The detail of JSON trees (tests and tools build spans this way): each tree is serialised and read back
+     * through the same path as received text. No limits apply.
+     */
+    public static SpanDetail fromTrees(JsonNode tags, JsonNode net, JsonNode sql, JsonNode http, JsonNode cache,
+            JsonNode redis, JsonNode dumps, JsonNode stack) {
+        DetailScanner scanner = new DetailScanner(new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE), null);
+        Collector c = scanner.collector();
+        try {
+            String[] names = {"tags", "net", "sql", "http", "cache", "redis", "dumps", "stack"};
+            JsonNode[] values = {tags, net, sql, http, cache, redis, dumps, stack};
+            for (int i = 0; i < names.length; i++) {
+                if (values[i] == null || values[i].isMissingNode()) {
+                    continue;
+                }
+                byte[] text = values[i].toString().getBytes(StandardCharsets.UTF_8);
+                try (JsonParser p = MAPPER.createParser(text)) {
+                    p.nextToken();
+                    c.field(names[i], p, text);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+        return c.detail();
+    }
+
+    /** Collects the detail fields of one message, in any order. */
+    public final class Collector {
+        private ObjectNode tagsTree;
+        private String tags = "{}";
+        private String net = "{}";
+        private String sql = "[]";
+        private String http = "[]";
+        private String cache = "[]";
+        private String redis = "[]";
+        private String dumps = "[]";
+        private String stack = "[]";
+        private final List<SqlRecord> sqlDirect = new ArrayList<>(0);
+        private final List<SqlRecord> sqlNested = new ArrayList<>(0);
+        private final List<HttpRecord> httpDirect = new ArrayList<>(0);
+        private final List<HttpRecord> httpNested = new ArrayList<>(0);
+        private final List<DumpRecord> dumpList = new ArrayList<>(0);
+        private int sqlDirectCount;
+        private int sqlNestedCount;
+        private int httpDirectCount;
+        private int httpNestedCount;
+        private int cacheDirectCount;
+        private int cacheNestedCount;
+        private int redisDirectCount;
+        private int redisNestedCount;
+
+        private Collector() {
+        }
+
+        /**
+         * Reads the value of detail field {@code name}; the parser is on the value's first token and is left on
+         * its last. {@code line} is the parser's input (the value's text is cut out of it by byte offsets).
+         */
+        public void field(String name, JsonParser p, byte[] line) throws IOException {
+            JsonToken first = p.currentToken();
+            long start = p.currentTokenLocation().getByteOffset();
+            switch (name) {
+                case "tags" -> tags(p, line, start);
+                case "net" -> net = first == JsonToken.START_OBJECT ? skip(p, line, start) : skipWrongKind(p, "{}");
+                case "sql" -> sql(p, line, start);
+                case "http" -> http(p, line, start);
+                case "cache" -> {
+                    cacheDirectCount = countElements(p);
+                    cache = cacheDirectCount < 0 ? "[]" : cut(p, line, start);
+                    cacheDirectCount = Math.max(0, cacheDirectCount);
+                }
+                case "redis" -> {
+                    redisDirectCount = countElements(p);
+                    redis = redisDirectCount < 0 ? "[]" : cut(p, line, start);
+                    redisDirectCount = Math.max(0, redisDirectCount);
+                }
+                case "dumps" -> dumps(p, line, start);
+                case "stack" -> stack(p, line, start);
+                default -> throw new IllegalArgumentException("not a detail field: " + name);
+            }
+        }
+
+        /** The tags as a tree (small; the span's HTTP method, status and tenant come from them). */
+        public ObjectNode tagsTree() {
+            return tagsTree != null ? tagsTree : NODES.objectNode();
+        }
+
+        /** The text of a field read so far (for a message that turns out not to be a span). */
+        public String fieldText(String name) {
+            return switch (name) {
+                case "tags" -> tags;
+                case "net" -> net;
+                case "sql" -> sql;
+                case "http" -> http;
+                case "cache" -> cache;
+                case "redis" -> redis;
+                case "dumps" -> dumps;
+                case "stack" -> stack;
+                default -> throw new IllegalArgumentException("not a detail field: " + name);
+            };
+        }
+
+        public SpanDetail detail() {
+            boolean sqlListed = sqlDirectCount > 0;
+            boolean httpListed = httpDirectCount > 0;
+            int cacheCount = (cacheDirectCount > 0 ? cacheDirectCount : cacheNestedCount)
+                    + (redisDirectCount > 0 ? redisDirectCount : redisNestedCount);
+            return new SpanDetail(tags, net, sql, http, cache, redis, dumps, stack,
+                    List.copyOf(sqlListed ? sqlDirect : sqlNested), List.copyOf(httpListed ? httpDirect : httpNested),
+                    List.copyOf(dumpList), sqlListed ? sqlDirectCount : sqlNestedCount,
+                    httpListed ? httpDirectCount : httpNestedCount, cacheCount);
+        }
+
+        private void tags(JsonParser p, byte[] line, long start) throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                tags = skipWrongKind(p, "{}");
+                tagsTree = null;
+                return;
+            }
+            ObjectNode tree = (ObjectNode) MAPPER.readTree(p);
+            if (limits.truncateTagValues(tree)) {
+                repaired("tag_value");
+                tags = tree.toString();
+            } else {
+                tags = cut(p, line, start);
+            }
+            tagsTree = tree;
+        }
+
+        private void sql(JsonParser p, byte[] line, long start) throws IOException {
+            sqlDirect.clear();
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                sql = skipWrongKind(p, "[]");
+                sqlDirectCount = 0;
+                return;
+            }
+            ArrayNode records = (ArrayNode) MAPPER.readTree(p);
+            sqlDirectCount = records.size();
+            sql = sqlRecords(records, sqlDirect) ? records.toString() : cut(p, line, start);
+        }
+
+        private void http(JsonParser p, byte[] line, long start) throws IOException {
+            httpDirect.clear();
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                http = skipWrongKind(p, "[]");
+                httpDirectCount = 0;
+                return;
+            }
+            ArrayNode records = (ArrayNode) MAPPER.readTree(p);
+            httpDirectCount = records.size();
+            httpRecords(records, httpDirect);
+            http = cut(p, line, start);
+        }
+
+        private void dumps(JsonParser p, byte[] line, long start) throws IOException {
+            dumpList.clear();
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                dumps = skipWrongKind(p, "[]");
+                return;
+            }
+            ArrayNode records = (ArrayNode) MAPPER.readTree(p);
+            boolean cut = false;
+            for (JsonNode d : records) {
+                cut |= truncate(d, "data", limits.maxDumpChars(), "dump");
+                cut |= truncate(d, "text", limits.maxDumpChars(), "dump");
+                if (d.isObject()) {
+                    JsonNode data = d.get("data");
+                    JsonNode lineNo = d.get("line");
+                    dumpList.add(new DumpRecord(recordStart(d), str(d, "file"),
+                            lineNo != null && lineNo.canConvertToInt() ? lineNo.intValue() : null,
+                            data == null || data.isNull() ? null : data.isTextual() ? data.textValue() : data.toString(),
+                            str(d, "text")));
+                }
+            }
+            dumps = cut ? records.toString() : cut(p, line, start);
+        }
+
+        /** The call stack, token by token: only nested SQL/HTTP records are read, everything else skipped. */
+        private void stack(JsonParser p, byte[] line, long start) throws IOException {
+            sqlNested.clear();
+            httpNested.clear();
+            sqlNestedCount = httpNestedCount = cacheNestedCount = redisNestedCount = 0;
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                stack = skipWrongKind(p, "[]");
+                return;
+            }
+            boolean cut = false;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (value != JsonToken.START_ARRAY) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    switch (field) {
+                        case "sql_queries" -> {
+                            ArrayNode records = (ArrayNode) MAPPER.readTree(p);
+                            sqlNestedCount += records.size();
+                            cut |= sqlRecords(records, sqlNested);
+                        }
+                        case "http_requests" -> {
+                            ArrayNode records = (ArrayNode) MAPPER.readTree(p);
+                            httpNestedCount += records.size();
+                            httpRecords(records, httpNested);
+                        }
+                        case "cache_operations" -> cacheNestedCount += countElements(p);
+                        case "redis_operations" -> redisNestedCount += countElements(p);
+                        default -> p.skipChildren();
+                    }
+                }
+            }
+            String received = cut(p, line, start);
+            stack = cut ? truncateNestedQueries(received) : received;
+        }
+
+        /** Rare path: a nested query was too long, so the stack is rebuilt as a tree with it cut. */
+        private String truncateNestedQueries(String received) throws IOException {
+            JsonNode tree = MAPPER.readTree(received);
+            for (JsonNode node : tree) {
+                JsonNode nested = node.get("sql_queries");
+                if (nested instanceof ArrayNode records) {
+                    for (JsonNode r : records) {
+                        limits.truncateField(r, "query", limits.maxQueryChars());
+                    }
+                }
+            }
+            return tree.toString();
+        }
+
+        /** Adds the statements of {@code records} (truncating long queries); true when one was cut. */
+        private boolean sqlRecords(ArrayNode records, List<SqlRecord> out) {
+            boolean cut = false;
+            for (JsonNode r : records) {
+                cut |= truncate(r, "query", limits.maxQueryChars(), "query");
+                String query = r.isObject() ? str(r, "query") : null;
+                if (query != null) {
+                    out.add(new SqlRecord(recordStart(r), query, str(r, "db_system"), number(r, "duration_ms"),
+                            longOrNull(r, "rows")));
+                }
+            }
+            return cut;
+        }
+
+        private void httpRecords(ArrayNode records, List<HttpRecord> out) {
+            for (JsonNode r : records) {
+                String url = r.isObject() ? str(r, "url") : null;
+                if (url != null) {
+                    JsonNode status = r.get("status_code");
+                    out.add(new HttpRecord(recordStart(r), str(r, "method"), url,
+                            status != null && status.isNumber() ? status.intValue() : null, number(r, "duration_ms"),
+                            longOrNull(r, "bytes_sent"), longOrNull(r, "bytes_received"), errorText(r.get("error"))));
+                }
+            }
+        }
+
+        private boolean truncate(JsonNode record, String field, int max, String repairTag) {
+            if (limits.truncateField(record, field, max)) {
+                repaired(repairTag);
+                return true;
+            }
+            return false;
+        }
+
+        private void repaired(String what) {
+            if (metrics != null) {
+                metrics.repaired(what);
+            }
+        }
+    }
+
+    /** Elements of the array the parser is on (left on its end), or -1 when it is not an array (skipped). */
+    private static int countElements(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return -1;
+        }
+        int n = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            n++;
+            p.skipChildren();
+        }
+        return n;
+    }
+
+    private static String skip(JsonParser p, byte[] line, long start) throws IOException {
+        p.skipChildren();
+        return cut(p, line, start);
+    }
+
+    /** A value of the wrong JSON kind is treated as absent. */
+    private static String skipWrongKind(JsonParser p, String empty) throws IOException {
+        p.skipChildren();
+        return empty;
+    }
+
+    /** The text from {@code start} to the end of the token the parser is on. */
+    private static String cut(JsonParser p, byte[] line, long start) {
+        long end = p.currentLocation().getByteOffset();
+        if (start < 0 || end <= start || end > line.length) {
+            throw new IllegalStateException("no byte offsets from the JSON parser");
+        }
+        return new String(line, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+    }
+
+    /** {@code start_ts} (epoch ms) or the legacy {@code timestamp} (epoch seconds, or ms when large). */
+    static long recordStart(JsonNode r) {
+        JsonNode start = r.get("start_ts");
+        if (start != null && start.isNumber()) {
+            return (long) start.doubleValue();
+        }
+        JsonNode ts = r.get("timestamp");
+        if (ts != null && ts.isNumber()) {
+            double v = ts.doubleValue();
+            return (long) (v < 1e11 ? v * 1000 : v);
+        }
+        return SpanDetail.NO_TIME;
+    }
+
+    private static String str(JsonNode r, String field) {
+        JsonNode v = r.get(field);
+        return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString();
+    }
+
+    private static double number(JsonNode r, String field) {
+        JsonNode v = r.get(field);
+        return v != null && v.isNumber() ? v.doubleValue() : 0.0;
+    }
+
+    private static Long longOrNull(JsonNode r, String field) {
+        JsonNode v = r.get(field);
+        return v != null && v.isNumber() ? v.longValue() : null;
+    }
+
+    private static String errorText(JsonNode error) {
+        if (error == null || error.isNull() || (error.isBoolean() && !error.booleanValue())) {
+            return null;
+        }
+        return error.isTextual() ? error.textValue() : error.toString();
+    }
+}
