@@ -4,8 +4,19 @@
 #include "json.h"
 #include "../php_opa.h"
 #include "zend_observer.h"
+#include "zend_extensions.h"
 
 static const uint32_t fiber_search_limit = 64;
+
+#if PHP_VERSION_ID >= 80200
+# define OPA_CAN_ELIDE 1
+/* Per function and request (a slot of the run-time cache, zeroed by the engine at every request):
+ * how many of its calls were dropped as short, or OPA_FN_NEVER once one was kept (or for functions
+ * that are never elided). See count_dropped(). */
+static int fn_slot = -1;
+# define OPA_FN_NEVER ((uintptr_t) 1 << 62)
+# define OPA_FN_SLOT(fn) (*(uintptr_t *) &ZEND_OP_ARRAY_EXTENSION(&(fn)->op_array, fn_slot))
+#endif
 
 /* Thread CPU time at tick `now`: the last reading plus the wall time since, i.e. assuming the thread
  * stayed on CPU since then; re-read when that reading is older than cpu_refresh_ticks. The error is the
@@ -19,6 +30,9 @@ static zend_always_inline uint64_t cached_cpu(opa_request *req, uint64_t now)
 	}
 	return req->cpu_cache_ns + (uint64_t) ((double) (now - req->cpu_cache_at) * opa_ns_per_tick);
 }
+
+static void observer_begin(zend_execute_data *ex);
+static void observer_end(zend_execute_data *ex, zval *retval);
 
 static zend_never_inline bool grow_frames(opa_request *req)
 {
@@ -41,6 +55,7 @@ static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_d
 	opa_frame *f = &req->frames[req->depth++];
 	uint64_t now = opa_ticks();
 	f->ex = ex;
+	f->func = ex->func;
 	f->call_id = req->id_base + (++req->id_seq);
 	f->start_t = now;
 	f->cpu_start_ns = cached_cpu(req, now);
@@ -166,13 +181,55 @@ static zend_never_inline void finish_recorded(opa_request *req, opa_frame *f, zv
 	emit_node(req, f, depth, now_t, now, f->kept_child);
 }
 
+#ifdef OPA_CAN_ELIDE
+/* A user function whose first opa.hot_function_limit calls in this request were all dropped (short, no
+ * I/O, no kept descendant) stops being observed for the rest of the request: each observed call costs two
+ * time-stamp reads (~10 ns each on a VM) plus the handlers, and call-dense code (WordPress: ~150,000 user
+ * calls per page, 99% of them dropped) spends most of its recording time on such calls. Its later calls
+ * are then accounted in their caller, like any dropped call. The handlers are removed at the next begin
+ * of another function, never from inside the function's own handler loop (which the engine is iterating)
+ * and never while a call of it is on the stack (its end handler must still pop that frame). */
+static zend_always_inline void count_dropped(opa_request *req, zend_function *fn)
+{
+	uintptr_t *slot = &OPA_FN_SLOT(fn);
+	uintptr_t n = *slot;
+	if (n < OPA_FN_NEVER) {
+		*slot = ++n;
+		if (UNEXPECTED(n >= req->hot_limit)) req->elide_fn = fn;
+	}
+}
+
+static zend_never_inline void elide_pending(opa_request *req, zend_execute_data *ex)
+{
+	zend_function *fn = req->elide_fn;
+	if (ex->func == fn || req->overflow_depth > 0) return; /* retried at the next begin */
+	req->elide_fn = NULL;
+	for (uint32_t i = 0; i < req->depth; i++) {
+		if (req->frames[i].func == fn) return; /* on the stack: re-queued by its next dropped call */
+	}
+	OPA_FN_SLOT(fn) = OPA_FN_NEVER;
+	bool removed = zend_observer_remove_begin_handler(fn, observer_begin);
+	removed = zend_observer_remove_end_handler(fn, observer_end) && removed;
+	if (removed) req->functions_elided++;
+}
+#endif
+
 static zend_always_inline void finish_frame(opa_request *req, opa_frame *f, zval *retval)
 {
-	uint64_t now_t = opa_ticks();
-	if (EXPECTED(!f->hook && !f->keep) && now_t - f->start_t < req->threshold_ticks) {
+	uint64_t now_t = opa_ticks(), dur_t = now_t - f->start_t;
+	if (EXPECTED(!f->hook && !f->keep) && dur_t < req->threshold_ticks) {
 		req->dropped_threshold++; /* the common case: a short call without I/O, nothing more to do */
+#ifdef OPA_CAN_ELIDE
+		if (req->hot_limit) {
+			if (EXPECTED(dur_t < req->tiny_ticks)) count_dropped(req, f->func);
+			else OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* not always tiny: may well cross the threshold */
+		}
+#endif
 		return;
 	}
+#ifdef OPA_CAN_ELIDE
+	if (!f->hook && req->hot_limit) OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* kept once: always observed */
+#endif
 	finish_recorded(req, f, retval, now_t);
 }
 
@@ -183,6 +240,9 @@ static void observer_begin(zend_execute_data *ex)
 	if (UNEXPECTED(!req->recording || req->in_hook)) {
 		return;
 	}
+#ifdef OPA_CAN_ELIDE
+	if (UNEXPECTED(req->elide_fn != NULL)) elide_pending(req, ex);
+#endif
 	push_frame(req, ex, 0);
 }
 
@@ -222,6 +282,14 @@ static zend_observer_fcall_handlers observer_init(zend_execute_data *ex)
 	if (!req) return none;
 	if (ZEND_USER_CODE(fn->type)) {
 		if (!req->recording) return none;
+#ifdef OPA_CAN_ELIDE
+		/* file top-level code, closures (their zend_function is per object) and generators (suspended
+		 * calls are not on the stack) are always observed */
+		if (fn_slot >= 0 && (!fn->common.function_name
+				|| (fn->common.fn_flags & (ZEND_ACC_CLOSURE | ZEND_ACC_FAKE_CLOSURE | ZEND_ACC_GENERATOR)))) {
+			OPA_FN_SLOT(fn) = OPA_FN_NEVER;
+		}
+#endif
 		return (zend_observer_fcall_handlers) {observer_begin, observer_end};
 	}
 	uint8_t hook = opa_hook_of(fn);
@@ -232,10 +300,14 @@ static zend_observer_fcall_handlers observer_init(zend_execute_data *ex)
 void opa_calltree_register(void)
 {
 	zend_observer_fcall_register(observer_init);
+#ifdef OPA_CAN_ELIDE
+	fn_slot = zend_get_op_array_extension_handle(PHP_OPA_EXTNAME);
+#endif
 }
 
 void opa_calltree_unwind(opa_request *req)
 {
+	req->hot_limit = 0; /* frames left open may belong to freed fibers and closures: no per-function state */
 	while (req->depth > 0) {
 		opa_frame *f = &req->frames[--req->depth];
 		finish_frame(req, f, NULL);

@@ -77,8 +77,10 @@ opa_request *opa_request_start(void)
 	req->cpu_cache_at = req->start_ticks;
 	uint64_t threshold_ns = (uint64_t) MAX(OPA_G(call_threshold_us), 0) * 1000ULL;
 	req->threshold_ticks = (uint64_t) ((double) threshold_ns / opa_ns_per_tick);
+	req->tiny_ticks = req->threshold_ticks / 8;
 	req->cpu_refresh_ticks = (uint64_t) ((double) MAX(threshold_ns / 2, 20000) / opa_ns_per_tick);
 	req->file_threshold_ns = (uint64_t) MAX(OPA_G(file_io_threshold_us), 0) * 1000ULL;
+	req->hot_limit = (uint64_t) MAX(OPA_G(hot_function_limit), 0);
 	req->id_base = opa_random_u64() & ~0xffffffffULL;
 	req->sample_rate = OPA_G(sampling_rate);
 	zend_hash_init(&req->tags, 8, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);

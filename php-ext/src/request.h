@@ -26,6 +26,7 @@ typedef struct {
 /* A call in progress. */
 typedef struct {
 	zend_execute_data *ex;
+	zend_function *func;     /* ex->func at the call's start */
 	uint64_t call_id;
 	uint64_t start_t;        /* ticks (clock.h) */
 	uint64_t start_ns;       /* monotonic ns, filled in when the call ends and is recorded */
@@ -79,9 +80,13 @@ typedef struct opa_request {
 	uint64_t cpu_cache_ns, cpu_cache_at; /* thread CPU clock, re-read at most every cpu_refresh_ticks */
 	uint64_t cpu_refresh_ticks;
 	uint64_t threshold_ticks, file_threshold_ns;
+	uint64_t tiny_ticks;     /* threshold / 8: calls this short count towards opa.hot_function_limit */
 
 	opa_frame *frames;
 	uint32_t depth, frames_cap, overflow_depth;
+	uint64_t hot_limit;      /* opa.hot_function_limit; 0 = every call of every user function observed */
+	zend_function *elide_fn; /* a function to stop observing at the next begin (calltree.c) */
+	uint32_t functions_elided;
 
 	opa_node *nodes;
 	uint32_t nodes_len, nodes_cap;

@@ -349,6 +349,7 @@ void opa_serialize_root(opa_request *req, uint64_t end_ns)
 		tag_long(b, "opa.nodes_dropped_threshold", req->dropped_threshold, &tf);
 		tag_long(b, "opa.nodes_dropped_cap", req->dropped_cap, &tf);
 		tag_long(b, "opa.records_dropped", req->records_dropped, &tf);
+		tag_long(b, "opa.functions_elided", req->functions_elided, &tf);
 	}
 	if (req->errors_repeated) tag_long(b, "opa.errors_repeated", req->errors_repeated, &tf);
 	if (req->errors_dropped) tag_long(b, "opa.errors_dropped", req->errors_dropped, &tf);

@@ -1,0 +1,77 @@
+--TEST--
+Hot functions: a user function whose first opa.hot_function_limit calls in a request were all tiny stops being observed (counted in opa.functions_elided); functions that were kept once, closures, recursion on the stack and limit 0 keep every call observed; the tree stays connected
+--EXTENSIONS--
+opa
+--FILE--
+<?php
+require __DIR__ . '/support/harness.inc';
+$code = <<<'PHP'
+function tiny($i) { return $i + 1; }
+function sometimes($i) { if ($i === 150) { usleep(3000); } return $i; }
+function leaf() { usleep(300); }
+function parent_of_kept() { leaf(); }
+function rec($n) { return $n ? rec($n - 1) : tiny(0); }
+function kept_once($i) { if ($i === 0) { usleep(300); } return $i; }
+$closure = function ($i) { if ($i === 150) { usleep(3000); } return $i; };
+$s = 0;
+for ($i = 0; $i < 200; $i++) {
+    $s += tiny($i) + sometimes($i) + $closure($i) + rec(3) + kept_once($i);
+}
+for ($i = 0; $i < 3; $i++) { parent_of_kept(); }
+echo $s, "\n";
+PHP;
+$fn = fn($root, $name) => count(opa_nodes($root, $name));
+foreach (['64' => true, '0' => false] as $limit => $elides) {
+    $r = opa_run($code, ['opa.hot_function_limit' => (string) $limit]);
+    opa_check_clean($r);
+    opa_check("limit $limit: output unchanged", $r['stdout'] === "80000\n", $r['stdout']);
+    $root = opa_root($r);
+    $elided = (int) $root['tags']['opa.functions_elided'];
+    if ($elides) {
+        opa_check("limit $limit: tiny, sometimes and rec elided", $elided >= 3, $root['tags']);
+        opa_check("limit $limit: the slow 151st call of an elided function is not a node", $fn($root, 'sometimes') === 0, $fn($root, 'sometimes'));
+    } else {
+        opa_check("limit $limit: nothing elided", $elided === 0, $root['tags']);
+        opa_check("limit $limit: the slow 151st call is a node", $fn($root, 'sometimes') === 1, $fn($root, 'sometimes'));
+    }
+    opa_check("limit $limit: a slow call of a closure is always a node", $fn($root, '{closure}') === 1, $fn($root, '{closure}'));
+    opa_check("limit $limit: functions with kept calls keep them", $fn($root, 'parent_of_kept') === 3 && $fn($root, 'leaf') === 3 && $fn($root, 'kept_once') === 1, null);
+    $ids = array_flip(array_column($root['stack'], 'call_id'));
+    $orphans = array_filter($root['stack'], fn($n) => $n['parent_id'] !== null && !isset($ids[$n['parent_id']]));
+    opa_check("limit $limit: no kept node lost its parent", !$orphans, array_slice($orphans, 0, 3));
+    $dropped[$limit] = (int) $root['tags']['opa.nodes_dropped_threshold'];
+}
+opa_check('elided calls are no longer seen at all (fewer dropped calls counted)', $dropped['64'] < $dropped['0'] - 300, $dropped);
+
+// elision lasts for one request only: the next request observes the function again (web SAPI)
+$server = opa_server_start(<<<'PHP'
+function maybe_slow($slow) { if ($slow) { usleep(2000); } return 1; }
+function other() { return 0; } // the removal happens at the next call of another function
+$n = isset($_GET['slow_first']) ? maybe_slow(true) : 0;
+for ($i = 0; $i < 100; $i++) { $n += maybe_slow(false) + other(); }
+echo $n;
+PHP);
+opa_http($server, 'GET', '/');
+opa_http($server, 'GET', '/?slow_first=1');
+$roots = opa_roots(opa_server_stop($server));
+$counts = array_map(fn($root) => $fn($root, 'maybe_slow'), $roots);
+$elided = array_map(fn($root) => (int) $root['tags']['opa.functions_elided'], $roots);
+opa_check('elided in the first request, observed again (slow first call kept) in the next', $counts === [0, 1] && $elided[0] >= 1, [$counts, $elided]);
+?>
+--EXPECT--
+clean: ok
+limit 64: output unchanged: ok
+limit 64: tiny, sometimes and rec elided: ok
+limit 64: the slow 151st call of an elided function is not a node: ok
+limit 64: a slow call of a closure is always a node: ok
+limit 64: functions with kept calls keep them: ok
+limit 64: no kept node lost its parent: ok
+clean: ok
+limit 0: output unchanged: ok
+limit 0: nothing elided: ok
+limit 0: the slow 151st call is a node: ok
+limit 0: a slow call of a closure is always a node: ok
+limit 0: functions with kept calls keep them: ok
+limit 0: no kept node lost its parent: ok
+elided calls are no longer seen at all (fewer dropped calls counted): ok
+elided in the first request, observed again (slow first call kept) in the next: ok
