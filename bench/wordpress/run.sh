@@ -1,47 +1,92 @@
 #!/usr/bin/env bash
-# WordPress overhead benchmark: Debian's wordpress package on MariaDB under nginx + php-fpm (opcache on),
-# driven by wrk, alternating modes in one run so the machine's noise hits every mode alike:
-#   none      no extension loaded
-#   disabled  extension loaded with opa.enabled=0
-#   sampled   opa.sampling_rate=0.1 (10% full capture, 90% root summary only)
-#   full      opa.sampling_rate=1.0 (every request fully captured)
-#   full_sink full capture sent to a discarding socket (bench/php-ext/sink.py) instead of the agent: separates
-#             the extension's own cost from the co-located agent's CPU on this 2-core machine
-# Reports requests/s and p50/p99 latency per mode and page (median over rounds), the throughput loss
-# against `none`, and checks that WordPress traces with their mysqli queries reached the agent.
+# WordPress overhead benchmark: Debian's wordpress package (with its default theme, twentytwentythree) on
+# MariaDB under nginx + php-fpm (opcache on), driven by wrk, alternating modes in one run so the machine's
+# noise hits every mode alike:
+#   none, none2     no extension loaded (twice: the spread between these identical modes is the noise floor)
+#   disabled        extension loaded with opa.enabled=0
+#   sampled         opa.sampling_rate=0.1 (10% full capture, 90% root summary only), sent to the agent
+#   full            opa.sampling_rate=1.0 (every request fully captured), sent to the agent
+#   unsampled_sink  opa.sampling_rate=0 (root summary only), sampled_sink 0.1, full_sink 1.0: the same, sent to
+#                   a discarding socket (bench/php-ext/sink.py) instead of the agent, to separate the
+#                   extension's own cost from the receiver's CPU
+# Reports per mode and page (median over rounds): requests/s, p50/p99 latency, throughput against `none`,
+# and the CPU time per request of the php-fpm workers (/proc/<pid>/schedstat: the extension's cost shows
+# here even when the receiver competes for the same cores) and of the receiver (agent or sink). When a
+# mode sends to the agent, checks that WordPress traces with their mysqli queries reached it.
 #
-# Usage: bash bench/wordpress/run.sh [--rounds 3] [--duration 10] [--connections 4]
+# Usage: bash bench/wordpress/run.sh [--rounds 3] [--duration 10] [--connections 4] [--modes a,b,...] [--pin]
+#   --pin   receiver (agent, sink) on CPU 1; nginx, php-fpm, wrk and MariaDB on CPU 0 (needs 2 CPUs), so
+#           the receiver's CPU does not come out of PHP's throughput
+#   --agent-jar PATH   run this agent jar instead of building target/opa-agent.jar
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROUNDS=3 DURATION=10 CONNECTIONS=4
+ROUNDS=3 DURATION=10 CONNECTIONS=4 PIN=0 AGENT_JAR=""
+MODES_CSV=none,none2,disabled,sampled,full,full_sink
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
+    --modes) MODES_CSV=$2; shift 2 ;;
+    --pin) PIN=1; shift ;;
+    --agent-jar) AGENT_JAR=$(realpath "$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+IFS=, read -r -a MODES <<<"$MODES_CSV"
+NEEDS_AGENT=0
+for m in "${MODES[@]}"; do
+  case "$m" in
+    none|none2|disabled|unsampled_sink|sampled_sink|full_sink) ;;
+    sampled|full) NEEDS_AGENT=1 ;;
+    *) echo "unknown mode $m" >&2; exit 2 ;;
+  esac
+done
+[ "$PIN" = 0 ] || [ "$(nproc)" -ge 2 ] || { echo "--pin needs 2 CPUs" >&2; exit 2; }
 
 RUN=$(mktemp -d /tmp/opa-wpbench.XXXXXX)
 source examples/lib/stack.sh
 trap stack_stop_all EXIT
-stack_install nginx php8.2-fpm php8.2-cli php8.2-dev php8.2-mysql php8.2-opcache mariadb-server wordpress wrk \
-  liblz4-dev curl
+stack_install nginx php8.2-fpm php8.2-cli php8.2-dev php8.2-mysql php8.2-opcache mariadb-server wordpress \
+  wordpress-theme-twentytwentythree wrk liblz4-dev curl
 
 PORT=$(stack_free_port); API_PORT=$(stack_free_port)
 stack_build_extension
-stack_build_agent
+if [ "$NEEDS_AGENT" = 1 ] && [ -z "$AGENT_JAR" ]; then stack_build_agent; fi
 stack_start_mariadb
+MYSQL_PID=${STACK_PIDS[-1]}
 mariadb -S "$STACK_MYSQL_SOCKET" -uroot -e "CREATE DATABASE IF NOT EXISTS wordpress;
   GRANT ALL ON wordpress.* TO 'opa_demo'@'localhost';"
-stack_start_agent "$API_PORT" "$RUN/data"
+STACK_SOCKET=$RUN/opa.sock AGENT_PID=""
+if [ "$NEEDS_AGENT" = 1 ]; then
+  if [ -n "$AGENT_JAR" ]; then # the same as stack_start_agent, with the given jar
+    echo "== start the agent $AGENT_JAR (data in $RUN/data)"
+    (OPA_DATA_DIR=$RUN/data OPA_HTTP_PORT=$API_PORT OPA_TCP_LISTEN=127.0.0.1:$(stack_free_port) \
+      OPA_SOCKET_PATH=$STACK_SOCKET exec java -jar "$AGENT_JAR" >"$RUN/agent.log" 2>&1) &
+    STACK_PIDS+=($!)
+    stack_wait "the agent" curl -sf "http://127.0.0.1:$API_PORT/health"
+  else
+    stack_start_agent "$API_PORT" "$RUN/data"
+  fi
+  AGENT_PID=${STACK_PIDS[-1]}
+fi
+python3 bench/php-ext/sink.py "$RUN/sink.sock" >"$RUN/sink.out" &
+SINK_PID=$!
+STACK_PIDS+=($SINK_PID)
+stack_wait "the sink" grep -q ready "$RUN/sink.out"
+if [ "$PIN" = 1 ]; then
+  echo "== pin: receiver on CPU 1; MariaDB, nginx, php-fpm, wrk (this shell's children) on CPU 0"
+  for pid in $AGENT_PID $SINK_PID; do taskset -a -p -c 1 "$pid" >/dev/null; done
+  taskset -a -p -c 0 "$MYSQL_PID" >/dev/null
+  taskset -p -c 0 $$ >/dev/null
+fi
 
 echo "== install WordPress $(dpkg-query -W -f='${Version}' wordpress) with 20 posts"
 cp -rL /usr/share/wordpress "$RUN/wordpress"
 rm -f "$RUN/wordpress/wp-config.php"
-mkdir -p "$RUN/wordpress/wp-content"
-cp -rL /usr/share/wordpress/wp-content/themes "$RUN/wordpress/wp-content/" 2>/dev/null || true
+mkdir -p "$RUN/wordpress/wp-content/themes"
+# WordPress 6.1's default theme (without a theme WordPress answers every page with an empty body)
+cp -rL /usr/share/wordpress/wp-content/themes/twentytwentythree "$RUN/wordpress/wp-content/themes/"
 stack_render bench/wordpress/wp-config.php.tmpl "$RUN/wordpress/wp-config.php" \
   MYSQL_SOCKET="$STACK_MYSQL_SOCKET" PORT="$PORT" SALT="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 php8.2 bench/wordpress/install.php "$RUN/wordpress" "$PORT" 20
@@ -50,21 +95,37 @@ stack_render bench/wordpress/nginx.conf.tmpl "$RUN/nginx.conf" PORT="$PORT"
 
 mode_flags() {
   case "$1" in
-    none) ;;
+    none|none2) ;;
     disabled) echo "-d extension=$STACK_EXT -d opa.enabled=0" ;;
     sampled) echo "-d extension=$STACK_EXT -d opa.socket_path=$STACK_SOCKET -d opa.sampling_rate=0.1" ;;
     full) echo "-d extension=$STACK_EXT -d opa.socket_path=$STACK_SOCKET -d opa.sampling_rate=1.0" ;;
+    unsampled_sink) echo "-d extension=$STACK_EXT -d opa.socket_path=$RUN/sink.sock -d opa.sampling_rate=0" ;;
+    sampled_sink) echo "-d extension=$STACK_EXT -d opa.socket_path=$RUN/sink.sock -d opa.sampling_rate=0.1" ;;
     full_sink) echo "-d extension=$STACK_EXT -d opa.socket_path=$RUN/sink.sock -d opa.sampling_rate=1.0" ;;
   esac
+}
+
+receiver_pid() { # the process that reads what the mode sends
+  case "$1" in
+    sampled|full) echo "$AGENT_PID" ;;
+    *_sink) echo "$SINK_PID" ;;
+  esac
+}
+
+cpu_ns() { # cpu_ns pid... : CPU time (ns) of the processes and all their threads
+  local total=0 t
+  for pid in "$@"; do
+    for t in /proc/"$pid"/task/*/schedstat; do
+      [ -r "$t" ] && total=$((total + $(cut -d' ' -f1 "$t" 2>/dev/null || echo 0)))
+    done
+  done
+  echo "$total"
 }
 
 to_ms() { # wrk latency value (e.g. 850.12us, 3.21ms, 1.02s) -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'
 }
 
-python3 bench/php-ext/sink.py "$RUN/sink.sock" >/dev/null &
-STACK_PIDS+=($!)
-MODES=(none disabled sampled full full_sink)
 PAGES=("home=/" "post=/benchmark-post-7/")
 RESULTS=$RUN/results.tsv
 : >"$RESULTS"
@@ -86,18 +147,30 @@ for round in $(seq 1 "$ROUNDS"); do
       code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$PORT$path")
       [ "${code%% *}" = 200 ] || { echo "$path answered $code in mode $mode" >&2; tail -5 "$RUN/php-fpm.log" >&2; exit 1; }
       wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PORT$path" >/dev/null # warm opcache and workers
+      workers=$(pgrep -P "$(cat "$RUN/php-fpm.pid")" | tr '\n' ' ')
+      receiver=$(receiver_pid "$mode")
+      # shellcheck disable=SC2086
+      w0=$(cpu_ns $workers) r0=$(cpu_ns $receiver)
       out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path")
+      [ -z "$receiver" ] || sleep 0.5 # let the receiver drain what the last requests sent
+      # shellcheck disable=SC2086
+      w1=$(cpu_ns $workers) r1=$(cpu_ns $receiver)
+      requests=$(awk '/requests in/ { print $1 }' <<<"$out")
       rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+      wcpu=$(awk -v a="$w0" -v b="$w1" -v n="$requests" 'BEGIN { printf "%.3f", (b - a) / n / 1e6 }')
+      rcpu=$(awk -v a="$r0" -v b="$r1" -v n="$requests" 'BEGIN { printf "%.3f", (b - a) / n / 1e6 }')
       p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
       p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
       errors=$(awk '/Non-2xx|Socket errors/ { print }' <<<"$out")
       [ -z "$errors" ] || echo "warning ($mode $name): $errors" >&2
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$mode" "$name" "$rps" "$p50" "$p99" | tee -a "$RESULTS"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$mode" "$name" "$rps" "$p50" "$p99" "$wcpu" "$rcpu" \
+        | tee -a "$RESULTS"
     done
   done
 done
 stack_stop_fpm
 
+if [ "$NEEDS_AGENT" = 1 ]; then
 echo "== WordPress traces in the agent"
 sleep 4 # the tail buffer's grace
 python3 - "$API_PORT" <<'PY'
@@ -113,23 +186,43 @@ nodes = sum(len(s["stack"]) for s in detail["spans"])
 print(f"{traces['total']} WordPress traces stored; slowest: {traces['items'][0]['name']} "
       f"{traces['items'][0]['duration_ms']:.1f} ms, {len(sql)} mysqli queries, {nodes} call nodes")
 PY
+fi
 
-echo "== results (median of $ROUNDS rounds, ${DURATION}s each, $CONNECTIONS connections)"
-python3 - "$RESULTS" <<'PY'
+echo "== results (median of $ROUNDS rounds, ${DURATION}s each, $CONNECTIONS connections$([ "$PIN" = 1 ] && echo ', receiver pinned to CPU 1, the rest to CPU 0'))"
+python3 - "$RESULTS" "$MODES_CSV" <<'PY'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-modes = ["none", "disabled", "sampled", "full", "full_sink"]
+modes = sys.argv[2].split(",")
 pages = sorted({r[2] for r in rows}, reverse=True)
-med = lambda vals: statistics.median(vals)
-print("| page | mode | req/s | p50 ms | p99 ms | throughput vs none |")
-print("|---|---|---:|---:|---:|---:|")
+med = statistics.median
+print("| page | mode | req/s | p50 ms | p99 ms | throughput vs none | worker CPU ms/req | worker CPU vs none | receiver CPU ms/req |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for page in pages:
-    base = med([float(r[3]) for r in rows if r[2] == page and r[1] == "none"])
+    sel = lambda m: [r for r in rows if r[2] == page and r[1] == m]
+    base_rps = med([float(r[3]) for r in sel("none")])
+    base_cpu = med([float(r[6]) for r in sel("none")])
     for mode in modes:
-        sel = [r for r in rows if r[2] == page and r[1] == mode]
-        rps = med([float(r[3]) for r in sel])
-        loss = (1 - rps / base) * 100
-        change = "baseline" if mode == "none" else f"{-loss:+.2f}%"
-        print(f"| {page} | {mode} | {rps:.1f} | {med([float(r[4]) for r in sel]):.2f} | "
-              f"{med([float(r[5]) for r in sel]):.2f} | {change} |")
+        s = sel(mode)
+        rps, cpu = med([float(r[3]) for r in s]), med([float(r[6]) for r in s])
+        recv = med([float(r[7]) for r in s])
+        base = mode == "none"
+        print(f"| {page} | {mode} | {rps:.1f} | {med([float(r[4]) for r in s]):.2f} | {med([float(r[5]) for r in s]):.2f} | "
+              f"{'baseline' if base else f'{(rps / base_rps - 1) * 100:+.2f}%'} | {cpu:.2f} | "
+              f"{'baseline' if base else f'{(cpu / base_cpu - 1) * 100:+.2f}%'} | {'' if recv == 0 else f'{recv:.3f}'} |")
+# noise floor: per round, the ratio of each mode to `none` in the same round; min..max over rounds
+print()
+print("Per-round spread against `none` of the same round (min .. max over rounds): throughput | worker CPU")
+for page in pages:
+    for mode in modes:
+        if mode == "none":
+            continue
+        tp, cp = [], []
+        for rnd in sorted({r[0] for r in rows}):
+            b = [r for r in rows if r[0] == rnd and r[2] == page and r[1] == "none"]
+            m = [r for r in rows if r[0] == rnd and r[2] == page and r[1] == mode]
+            if b and m:
+                tp.append((float(m[0][3]) / float(b[0][3]) - 1) * 100)
+                cp.append((float(m[0][6]) / float(b[0][6]) - 1) * 100)
+        if tp:
+            print(f"  {page:5} {mode:15} {min(tp):+6.2f}% .. {max(tp):+6.2f}%  |  {min(cp):+6.2f}% .. {max(cp):+6.2f}%")
 PY
