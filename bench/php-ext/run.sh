@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# PHP extension overhead benchmark. Modes: no extension / loaded but disabled / sampled out / full capture.
+# PHP extension overhead benchmark. Modes: no extension / loaded but disabled / sampled out / full capture /
+# full capture observing every call (opa.hot_function_limit=0: no hot-function elision, the cost of one observed call).
 # Usage: bench/php-ext/run.sh [calls] [requests] [repeats]   (build php-ext first: phpize && ./configure && make)
 # Prints a markdown table: CPU ns/call = lowest of [repeats] runs (getrusage of the PHP process);
 # worker CPU µs/request = median over [repeats] rounds of [requests] sequential FastCGI requests
@@ -29,6 +30,7 @@ mode_args() {
     disabled) echo "-d extension=$ext -d opa.enabled=0" ;;
     sampled_out) echo "-d extension=$ext -d opa.sampling_rate=0 -d opa.socket_path=$work/agent.sock" ;;
     full) echo "-d extension=$ext -d opa.sampling_rate=1 -d opa.socket_path=$work/agent.sock" ;;
+    full_every_call) echo "-d extension=$ext -d opa.sampling_rate=1 -d opa.hot_function_limit=0 -d opa.socket_path=$work/agent.sock" ;;
   esac
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -38,7 +40,7 @@ opcache_flags=(-d opcache.enable_cli=1 -d opcache.jit=off)
 jit_flags=(-d opcache.enable_cli=1 -d opcache.jit=tracing -d opcache.jit_buffer_size=64M)
 
 declare -A calls_opc calls_jit req_cpu
-modes=(none disabled sampled_out full)
+modes=(none disabled sampled_out full full_every_call)
 # modes interleaved in every round, so that drifting background load hits all of them alike
 for _ in $(seq "$repeats"); do
   for mode in "${modes[@]}"; do
