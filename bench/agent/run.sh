@@ -14,7 +14,7 @@ SOCK=$WORK/opa.sock
 JAR=${OPA_JAR:-target/opa-agent.jar}
 [ -f "$JAR" ] || mvn -q -DskipTests -Dskip.ui package
 LZ4_JAR=$(find ~/.m2/repository/at/yawk/lz4/lz4-java -name 'lz4-java-*.jar' | head -1)
-JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
+JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:+UseParallelGC}
 
 OPA_DATA_DIR=$WORK OPA_SOCKET_PATH=$SOCK OPA_TCP_LISTEN=$TCP OPA_HTTP_PORT=$HTTP_PORT \
   java $JAVA_OPTS -jar "$JAR" > "$WORK/agent.log" 2>&1 &

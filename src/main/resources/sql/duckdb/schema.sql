@@ -44,8 +44,10 @@ CREATE TABLE IF NOT EXISTS spans_full (
     cache           JSON,      -- array
     redis           JSON,      -- array
     dumps           JSON,      -- array
-    stack           JSON       -- array of call nodes (flat, linked by parent_id)
+    stack           JSON,      -- array of call nodes (flat, linked by parent_id); rows of older versions
+    stack_lz4       BLOB       -- the same JSON text LZ4-compressed (StackCodec); written instead of stack
 );
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_lz4 BLOB;  -- files of older versions
 
 -- One row per SQL statement of a stored span: the SQL page and N+1 detection read this.
 CREATE TABLE IF NOT EXISTS sql_queries (

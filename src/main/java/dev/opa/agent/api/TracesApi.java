@@ -2,6 +2,7 @@ package dev.opa.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.opa.agent.store.StackCodec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,12 @@ public final class TracesApi {
         List<Map<String, Object>> spans = queries.query("trace_spans", p);
         if (spans.isEmpty()) {
             throw new NotFoundException();
+        }
+        for (Map<String, Object> span : spans) {
+            Object packed = span.remove("stack_lz4"); // the embedded store keeps the stack LZ4-compressed
+            if (packed != null) {
+                span.put("stack", StackCodec.decode(packed));
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trace_id", traceId);

@@ -28,7 +28,9 @@ public final class SpanStoreFactory {
         if (type.equals("duckdb")) {
             return new DuckDbSpanStore(java.nio.file.Path.of(storeSettings.get("duckdb.file")),
                     Integer.parseInt(storeSettings.getOrDefault("duckdb.read-pool-size", "4")),
-                    storeSettings.getOrDefault("duckdb.memory-limit", ""));
+                    DuckDbSpanStore.settings(storeSettings.getOrDefault("duckdb.memory-limit", ""),
+                            storeSettings.getOrDefault("duckdb.checkpoint-threshold", ""),
+                            storeSettings.getOrDefault("duckdb.threads", "")));
         }
         String className = PLUGGED.get(type);
         if (className == null) {

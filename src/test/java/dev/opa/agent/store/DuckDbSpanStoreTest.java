@@ -102,12 +102,18 @@ class DuckDbSpanStoreTest {
     }
 
     @Test
-    void memoryLimitIsAppliedAndValidated() throws Exception {
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("m.duckdb"), 1, "64MB");
+    void settingsAreAppliedAndValidated() throws Exception {
+        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("m.duckdb"), 1,
+                DuckDbSpanStore.settings("64MB", "128MB", "1"));
         store.init();
         assertTrue(text(store, "SELECT current_setting('memory_limit')").startsWith("61"), "64MB is about 61 MiB");
+        assertTrue(text(store, "SELECT current_setting('checkpoint_threshold')").startsWith("122"), "128MB ~ 122 MiB");
+        assertEquals("1", text(store, "SELECT current_setting('threads')"));
         store.close();
-        assertThrows(IllegalArgumentException.class,
-                () -> new DuckDbSpanStore(dir.resolve("n.duckdb"), 1, "1GB'; DROP TABLE x; --").init());
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("1GB'; DROP TABLE x; --", "", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "1GB' --", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "", "0; DROP TABLE x"));
+        assertEquals(java.util.Map.of("threads", String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() - 1))),
+                DuckDbSpanStore.settings("", " ", null), "empty keeps DuckDB's defaults, but threads leave a core");
     }
 }

@@ -9,6 +9,7 @@ import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.store.DerivedRows;
 import dev.opa.agent.store.SpanStore;
+import dev.opa.agent.store.StackCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -30,19 +33,52 @@ public class DuckDbSpanStore implements SpanStore {
 
     private final Path file;
     private final int readPoolSize;
-    private final String memoryLimit;
+    private final Map<String, String> settings;
     private DuckDBConnection writer;
     private HikariDataSource readers;
 
     public DuckDbSpanStore(Path file, int readPoolSize) {
-        this(file, readPoolSize, "");
+        this(file, readPoolSize, Map.of());
     }
 
-    /** @param memoryLimit DuckDB's memory_limit (e.g. {@code 256MB}); empty keeps DuckDB's default (80% of RAM) */
-    public DuckDbSpanStore(Path file, int readPoolSize, String memoryLimit) {
+    /** @param settings DuckDB settings applied at start ({@link #settings}), validated there */
+    public DuckDbSpanStore(Path file, int readPoolSize, Map<String, String> settings) {
         this.file = file;
         this.readPoolSize = readPoolSize;
-        this.memoryLimit = memoryLimit == null ? "" : memoryLimit.trim();
+        this.settings = settings;
+    }
+
+    /**
+     * DuckDB settings from the agent's configuration; an empty value keeps DuckDB's default.
+     *
+     * @param memoryLimit         memory_limit, e.g. {@code 256MB} (DuckDB's default: 80% of RAM)
+     * @param checkpointThreshold checkpoint_threshold, the WAL size that triggers a checkpoint (default 16MB)
+     * @param threads             threads; empty: one per core but one, left to the agent's own threads (on 2 cores
+     *                            DuckDB's default of 2 halved the ingest rate, docs/benchmarks.md)
+     */
+    public static Map<String, String> settings(String memoryLimit, String checkpointThreshold, String threads) {
+        Map<String, String> out = new LinkedHashMap<>();
+        put(out, "memory_limit", "memory-limit", memoryLimit, SIZE, "256MB");
+        put(out, "checkpoint_threshold", "checkpoint-threshold", checkpointThreshold, SIZE, "128MB");
+        String t = threads == null || threads.isBlank()
+                ? String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() - 1)) : threads;
+        put(out, "threads", "threads", t, "[1-9]\\d{0,3}", "1");
+        return out;
+    }
+
+    private static final String SIZE = "\\d+(\\.\\d+)?\\s*[KMGT]?i?B";
+
+    /** Values are validated: SET takes no parameters, so only these shapes ever reach the SQL text. */
+    private static void put(Map<String, String> out, String setting, String key, String value, String shape,
+            String example) {
+        String v = value == null ? "" : value.trim();
+        if (v.isEmpty()) {
+            return;
+        }
+        if (!v.matches(shape)) {
+            throw new IllegalArgumentException("opa.store.duckdb." + key + " must look like " + example + ", got " + v);
+        }
+        out.put(setting, v);
     }
 
     @Override
@@ -56,11 +92,8 @@ public class DuckDbSpanStore implements SpanStore {
         }
         writer = (DuckDBConnection) connect();
         try (Statement st = writer.createStatement()) {
-            if (!memoryLimit.isEmpty()) {
-                if (!memoryLimit.matches("\\d+(\\.\\d+)?\\s*[KMGT]?i?B")) {
-                    throw new IllegalArgumentException("opa.store.duckdb.memory-limit must look like 256MB, got " + memoryLimit);
-                }
-                st.execute("SET memory_limit = '" + memoryLimit + "'"); // validated above: SET takes no parameters
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by settings()
             }
             st.execute(schema());
         }
@@ -184,7 +217,8 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.cacheJson());
         str(a, s.redisJson());
         str(a, s.dumpsJson());
-        str(a, s.stackJson()).endRow();
+        a.appendNull(); // stack: the JSON column of older versions
+        a.append(StackCodec.encode(s.stackJson())).endRow();
     }
 
     private void appendErrors(Batch batch) throws SQLException {
