@@ -34,8 +34,12 @@ public class ApiBench {
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
         long from = manifest.get("from_ms").asLong();
         long to = manifest.get("to_ms").asLong();
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("opa.duckdb"), 2);
+        // DuckDB threads as the agent sets them (opa.store.duckdb.threads; empty: cores - 1), or -Dthreads=N
+        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("opa.duckdb"), 2,
+                DuckDbSpanStore.settings("", "", System.getProperty("threads", "")));
         store.init();
+        System.out.println("DuckDB threads: " + DuckDbSpanStore.settings("", "", System.getProperty("threads", ""))
+                .get("threads"));
         QueryRunner q = new QueryRunner(store::readDataSource, new SqlCatalog("duckdb"));
         ServicesApi services = new ServicesApi(q);
         TracesApi traces = new TracesApi(q);

@@ -15,4 +15,4 @@ if [ ! -f "$OUT/opa.duckdb" ]; then
     java -cp "$CP" dev.opa.agent.store.clickhouse.ClickHouseDatasetExport \
         --out "$OUT" --spans "$SPANS" --tables none > /dev/null
 fi
-java -cp "$CP" bench/api/ApiBench.java "$OUT" "$RUNS"
+java ${API_BENCH_OPTS:-} -cp "$CP" bench/api/ApiBench.java "$OUT" "$RUNS"   # API_BENCH_OPTS=-Dthreads=2

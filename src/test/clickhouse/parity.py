@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import lz4.block
 import sqlparams
 from chschema import REPO
 from conftest import ch_query
@@ -64,7 +65,20 @@ def api_files():
 def run_duckdb(con, sql_text: str, params: dict):
     sql, values = sqlparams.bind_duckdb(sql_text, params)
     cur = con.execute(sql, values)
-    return [d[0] for d in cur.description], [list(r) for r in cur.fetchall()]
+    return api_view([d[0] for d in cur.description], [list(r) for r in cur.fetchall()])
+
+
+def api_view(columns, rows):
+    """What the API makes of a DuckDB answer (TracesApi.detail): the LZ4-compressed call stack
+    (stack_lz4, lz4-java's length-prefixed block = lz4.block's default format) replaces stack."""
+    if "stack_lz4" not in columns:
+        return columns, rows
+    packed, stack = columns.index("stack_lz4"), columns.index("stack")
+    for r in rows:
+        if r[packed] is not None:
+            r[stack] = lz4.block.decompress(bytes(r[packed])).decode("utf-8")
+        del r[packed]
+    return columns[:packed] + columns[packed + 1:], rows
 
 
 def run_clickhouse(session, sql_text: str, params: dict):
