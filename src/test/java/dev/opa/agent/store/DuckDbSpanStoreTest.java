@@ -116,4 +116,32 @@ class DuckDbSpanStoreTest {
         assertEquals(java.util.Map.of("threads", String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() - 1))),
                 DuckDbSpanStore.settings("", " ", null), "empty keeps DuckDB's defaults, but threads leave a core");
     }
+
+    @Test
+    void aFileOfAnOlderVersionGetsTheCompressedStackColumnAndKeepsItsRows() throws Exception {
+        Path file = dir.resolve("old.duckdb");
+        String oldSchema = DuckDbSpanStoreTestAccess.schema()
+                .replace("stack           JSON,      -- array of call nodes", "stack           JSON       -- array of call nodes")
+                .replaceAll("(?m)^\\s*stack_lz4\\s+BLOB.*$", "")
+                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_lz4.*$", "");
+        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:" + file, new java.util.Properties());
+                Statement st = c.createStatement()) {
+            st.execute(oldSchema);
+            st.execute("INSERT INTO spans_full (organization_id, project_id, trace_id, span_id, service, start_ts, stack) "
+                    + "VALUES ('o', 'p', 'old', '1', 's', now(), '[{\"function\":\"legacy\"}]')");
+        }
+        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
+        store.init();
+        Span s = span(7, "shop", json("[]"), json("[]"), json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]"), 1.0);
+        store.write(new Batch(java.util.List.of(s), java.util.List.of(), java.util.List.of()));
+        assertEquals("[{\"function\":\"legacy\"}]", text(store, "SELECT CAST(stack AS VARCHAR) FROM spans_full WHERE trace_id = 'old'"));
+        assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = 'old' AND stack_lz4 IS NULL"));
+        try (Connection c = store.readDataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT stack, stack_lz4 FROM spans_full WHERE trace_id = '" + s.traceId() + "'")) {
+            rs.next();
+            assertEquals(null, rs.getString(1), "new rows leave the JSON column empty");
+            assertEquals(s.stackJson(), StackCodec.decode(rs.getObject(2)));
+        }
+        store.close();
+    }
 }
