@@ -33,6 +33,10 @@ def decode(buf, report):
             i = end + 1
             continue
         if buf[i:i + 4] == LZ4_MAGIC:
+            if i + 4 < n and not buf[i + 4] & 0x20:  # FLG bit 5: block independence
+                # the agent's decoder (lz4-java) rejects linked-block frames, so a test must too
+                report["invalid_lines"].append("lz4: linked blocks (the agent accepts independent blocks only)")
+                return
             d = lz4.frame.LZ4FrameDecompressor()
             try:
                 out = d.decompress(buf[i:])
