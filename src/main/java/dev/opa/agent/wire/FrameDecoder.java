@@ -13,6 +13,7 @@ import java.util.List;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
+import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
@@ -182,7 +183,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         metrics.frameReceived(transport);
-        try (InputStream frame = new LZ4FrameInputStream(new ByteBufInputStream(in.retainedSlice(start, length), true))) {
+        try (InputStream frame = lz4FrameStream(in.retainedSlice(start, length))) {
             byte[] content = readCapped(frame);
             if (content == null) {
                 metrics.frameRejected("oversize", "LZ4 frame decompresses to over " + maxFrameBytes + " bytes");
@@ -194,6 +195,16 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
         in.readerIndex(start + length);
         return true;
+    }
+
+    /**
+     * lz4-java (native, fast) for frames of independent blocks; Commons Compress for linked blocks (LZ4F's
+     * default, e.g. the lz4 CLI and Python's lz4.frame), which lz4-java does not read.
+     */
+    private static InputStream lz4FrameStream(ByteBuf frame) throws IOException {
+        boolean independentBlocks = (frame.getUnsignedByte(frame.readerIndex() + FRAME_MAGIC.length) & 0x20) != 0;
+        InputStream raw = new ByteBufInputStream(frame, true);
+        return independentBlocks ? new LZ4FrameInputStream(raw) : new FramedLZ4CompressorInputStream(raw);
     }
 
     private boolean legacyHeader(ByteBuf in) {

@@ -28,8 +28,8 @@ class FrameDecoderTest {
     static final String B = "{\"n\":2}";
     static final String C = "{\"n\":3}";
 
-    private EmbeddedChannel channel() {
-        return new EmbeddedChannel(new FrameDecoder("test", MAX, metrics));
+    private EmbeddedChannel channel(int max) {
+        return new EmbeddedChannel(new FrameDecoder("test", max, metrics));
     }
 
     private double rejected(String reason) {
@@ -39,7 +39,11 @@ class FrameDecoderTest {
 
     /** Feeds the chunks, closes the connection, returns every decoded line as text. */
     private List<String> decode(boolean close, byte[]... chunks) {
-        EmbeddedChannel ch = channel();
+        return decode(MAX, close, chunks);
+    }
+
+    private List<String> decode(int max, boolean close, byte[]... chunks) {
+        EmbeddedChannel ch = channel(max);
         for (byte[] chunk : chunks) {
             ch.writeInbound(Unpooled.wrappedBuffer(chunk));
         }
@@ -146,5 +150,33 @@ class FrameDecoderTest {
         decode(true, bytes(A + "\n" + B + "\n"), Wire.lz4Frame(C + "\n"));
         assertEquals(3.0, meters.find("opa.frames.received").tag("transport", "test").counter().count());
         assertTrue(meters.find("opa.frames.rejected").counters().isEmpty());
+    }
+
+    /** LZ4F's default (lz4 CLI, Python's lz4.frame): blocks that refer back into the previous block. */
+    static byte[] linkedBlockFrame(String content) throws java.io.IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        var params = new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream.Parameters(
+                org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream.BlockSize.K64, true, false,
+                true);
+        try (var z = new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream(out, params)) {
+            z.write(bytes(content));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void lz4FramesWithLinkedBlocksAreRead() throws Exception {
+        StringBuilder many = new StringBuilder();
+        while (many.length() < 300_000) { // several 64 KB blocks, each repeating text of the one before
+            many.append(A).append('\n').append(B).append('\n');
+        }
+        byte[] frame = linkedBlockFrame(many.toString());
+        assertEquals(0, frame[4] & 0x20, "the frame's FLG byte says: linked blocks");
+        byte[] stream = Wire.concat(frame, Wire.lz4Frame(C + "\n"));
+        List<String> lines = decode(1 << 20, true, Arrays.copyOfRange(stream, 0, 1000),
+                Arrays.copyOfRange(stream, 1000, stream.length));
+        assertEquals(many.toString().split("\n").length + 1, lines.size());
+        assertEquals(C, lines.get(lines.size() - 1));
+        assertEquals(0.0, rejected("lz4_corrupt"));
     }
 }
