@@ -20,7 +20,7 @@ stack_start_agent "$API_PORT" "$RUN/data"
 stack_render examples/demo/conf/php-fpm.conf.tmpl "$RUN/php-fpm.conf" BACK_PORT="$BACK_PORT" MYSQL_SOCKET="$STACK_MYSQL_SOCKET"
 stack_render examples/demo/conf/nginx.conf.tmpl "$RUN/nginx.conf" DEMO="$PWD/examples/demo" FRONT_PORT="$FRONT_PORT" BACK_PORT="$BACK_PORT"
 stack_start_fpm "$RUN/php-fpm.conf" -d "extension=$STACK_EXT" -d "opa.socket_path=$STACK_SOCKET" \
-  -d opa.sampling_rate=1.0 -d opa.call_threshold_us=50
+  -d opa.sampling_rate=1.0 -d opa.call_threshold_us=50 -d opa.compress_threshold=256  # LZ4 frames end to end
 stack_start_nginx "$RUN/nginx.conf" "http://127.0.0.1:$FRONT_PORT/"
 
 echo "== drive the demo and check the traces through the REST API"
