@@ -192,8 +192,9 @@ void opa_transport_send(const char *payload, size_t len, uint32_t messages, uint
 		LZ4F_preferences_t prefs;
 		memset(&prefs, 0, sizeof(prefs));
 		prefs.frameInfo.contentSize = len;
-		/* Independent blocks: the agent's decoder (lz4-java's LZ4FrameInputStream) rejects frames with linked
-		 * blocks, liblz4's default, as "Dependent block stream is unsupported". */
+		/* Independent blocks, not liblz4's default linked ones: the agent reads them with lz4-java's
+		 * LZ4FrameInputStream (agents before commit 3850e94 rejected linked blocks as "Dependent block stream
+		 * is unsupported"; later ones read them through a slower Java decoder). */
 		prefs.frameInfo.blockMode = LZ4F_blockIndependent;
 		size_t bound = LZ4F_compressFrameBound(len, &prefs);
 		compressed = malloc(bound);

@@ -34,8 +34,9 @@ def decode(buf, report):
             continue
         if buf[i:i + 4] == LZ4_MAGIC:
             if i + 4 < n and not buf[i + 4] & 0x20:  # FLG bit 5: block independence
-                # the agent's decoder (lz4-java) rejects linked-block frames, so a test must too
-                report["invalid_lines"].append("lz4: linked blocks (the agent accepts independent blocks only)")
+                # the extension sends independent blocks: the agent reads them with lz4-java (its fast path;
+                # agents before commit 3850e94 read nothing else), linked blocks only through Commons Compress
+                report["invalid_lines"].append("lz4: linked blocks (the extension must send independent blocks)")
                 return
             d = lz4.frame.LZ4FrameDecompressor()
             try:
