@@ -34,12 +34,12 @@ public class ApiBench {
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
         long from = manifest.get("from_ms").asLong();
         long to = manifest.get("to_ms").asLong();
-        // DuckDB threads as the agent sets them (opa.store.duckdb.threads; empty: cores - 1), or -Dthreads=N
+        // DuckDB threads as opa.store.duckdb.threads sets them in the agent (empty: DuckDB's default), -Dthreads=N
         DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("opa.duckdb"), 2,
                 DuckDbSpanStore.settings("", "", System.getProperty("threads", "")));
         store.init();
         System.out.println("DuckDB threads: " + DuckDbSpanStore.settings("", "", System.getProperty("threads", ""))
-                .get("threads"));
+                .getOrDefault("threads", "DuckDB default (one per core)"));
         QueryRunner q = new QueryRunner(store::readDataSource, new SqlCatalog("duckdb"));
         ServicesApi services = new ServicesApi(q);
         TracesApi traces = new TracesApi(q);

@@ -113,8 +113,7 @@ class DuckDbSpanStoreTest {
         assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("1GB'; DROP TABLE x; --", "", ""));
         assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "1GB' --", ""));
         assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "", "0; DROP TABLE x"));
-        assertEquals(java.util.Map.of("threads", String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() - 1))),
-                DuckDbSpanStore.settings("", " ", null), "empty keeps DuckDB's defaults, but threads leave a core");
+        assertEquals(java.util.Map.of(), DuckDbSpanStore.settings("", " ", null), "empty keeps DuckDB's defaults");
     }
 
     @Test

@@ -53,16 +53,14 @@ public class DuckDbSpanStore implements SpanStore {
      *
      * @param memoryLimit         memory_limit, e.g. {@code 256MB} (DuckDB's default: 80% of RAM)
      * @param checkpointThreshold checkpoint_threshold, the WAL size that triggers a checkpoint (default 16MB)
-     * @param threads             threads; empty: one per core but one, left to the agent's own threads (on 2 cores
-     *                            DuckDB's default of 2 halved the ingest rate, docs/benchmarks.md)
+     * @param threads             threads (default: one per core). 1 on a 2-core machine raised the ingest rate by
+     *                            ~50% but made dashboard queries ~1.7x slower (docs/benchmarks.md)
      */
     public static Map<String, String> settings(String memoryLimit, String checkpointThreshold, String threads) {
         Map<String, String> out = new LinkedHashMap<>();
         put(out, "memory_limit", "memory-limit", memoryLimit, SIZE, "256MB");
         put(out, "checkpoint_threshold", "checkpoint-threshold", checkpointThreshold, SIZE, "128MB");
-        String t = threads == null || threads.isBlank()
-                ? String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() - 1)) : threads;
-        put(out, "threads", "threads", t, "[1-9]\\d{0,3}", "1");
+        put(out, "threads", "threads", threads, "[1-9]\\d{0,3}", "1");
         return out;
     }
 
