@@ -153,21 +153,21 @@ public class DuckDbSpanStore implements SpanStore {
         if (batch.spans().isEmpty()) {
             return;
         }
-        try (DuckDBAppender min = appender("spans_min");
-                DuckDBAppender full = appender("spans_full");
-                DuckDBAppender sql = appender("sql_queries");
-                DuckDBAppender http = appender("http_calls");
-                DuckDBAppender dumps = appender("dumps")) {
+        try (Appenders appenders = new Appenders()) {
+            DuckDBAppender min = appenders.get("spans_min");
+            DuckDBAppender full = appenders.get("spans_full");
             for (Span s : batch.spans()) {
                 appendMin(min, s);
                 appendFull(full, s);
                 for (DerivedRows.SqlRow r : DerivedRows.sql(s)) {
+                    DuckDBAppender sql = appenders.get("sql_queries");
                     keys(sql.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L).append(r.fingerprint())
                             .append(r.normalized()).append(r.query());
                     str(sql, r.dbSystem()).append(r.durationMs());
                     nullable(sql, r.rows()).append(s.sampleWeight()).endRow();
                 }
                 for (DerivedRows.HttpRow r : DerivedRows.http(s)) {
+                    DuckDBAppender http = appenders.get("http_calls");
                     keys(http.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L);
                     str(http, r.method()).append(r.url()).append(r.host()).append(r.pathTemplate());
                     nullable(http, r.statusCode()).append(r.durationMs());
@@ -176,6 +176,7 @@ public class DuckDbSpanStore implements SpanStore {
                     str(http, r.error()).append(s.sampleWeight()).endRow();
                 }
                 for (DerivedRows.DumpRow r : DerivedRows.dumps(s)) {
+                    DuckDBAppender dumps = appenders.get("dumps");
                     keys(dumps.beginRow(), s).appendEpochMicros((r.tsMs()) * 1000L);
                     str(dumps, r.file());
                     nullable(dumps, r.line());
@@ -250,6 +251,40 @@ public class DuckDbSpanStore implements SpanStore {
                 str(a, l.spanId()).append(l.service()).appendEpochMicros((l.timestampMs()) * 1000L).append(l.level())
                         .append(l.message());
                 json(a, l.fields()).endRow();
+            }
+        }
+    }
+
+    /**
+     * Appenders opened on first use — a batch of request summaries has no SQL, HTTP or dump rows, and opening
+     * an appender costs more than appending a row — and closed (flushed) together.
+     */
+    private final class Appenders implements AutoCloseable {
+        private final Map<String, DuckDBAppender> open = new LinkedHashMap<>();
+
+        DuckDBAppender get(String table) throws SQLException {
+            DuckDBAppender a = open.get(table);
+            if (a == null) {
+                a = appender(table);
+                open.put(table, a);
+            }
+            return a;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            SQLException first = null;
+            for (DuckDBAppender a : open.values()) {
+                try {
+                    a.close();
+                } catch (SQLException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
             }
         }
     }
