@@ -237,4 +237,39 @@ class MessageParserTest {
                 + "f".repeat(10_000) + "\"}]")).spans().get(0);
         assertTrue(big.heapBytes() - small.heapBytes() >= 10_000, big.heapBytes() + " vs " + small.heapBytes());
     }
+
+    @Test
+    void mangledLinesNeverEscapeTheParserAndEveryLineIsAccountedFor() {
+        long now = System.currentTimeMillis();
+        String good = span("\"start_ts\":" + now + ",\"duration_ms\":3,\"tags\":{\"http_request\":{\"method\":\"GET\"}},"
+                + "\"sql\":[{\"query\":\"SELECT 1\",\"duration_ms\":1}],\"http\":[{\"url\":\"http://x/1\"}],"
+                + "\"dumps\":[{\"data\":\"d\",\"text\":\"t\"}],\"cache\":[{}],\"stack\":[{\"call_id\":\"1\","
+                + "\"sql_queries\":[{\"query\":\"SELECT 2\"}],\"http_requests\":[{\"url\":\"http://y/2\"}],"
+                + "\"cache_operations\":[{}],\"redis_operations\":[{}]},[1,{\"a\":[]}],null]");
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "{}[]\":,\\ 0123456789.-eEtrufalsn\u00e9";
+        int lines = 3000;
+        String[] mangled = new String[lines];
+        for (int n = 0; n < lines; n++) {
+            StringBuilder b = new StringBuilder(good);
+            for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                int at = random.nextInt(b.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> b.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    case 1 -> b.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> b.setLength(Math.max(1, at));
+                }
+            }
+            mangled[n] = b.toString();
+        }
+        Parsed p = parse(mangled);
+        double rejected = meters.find("opa.frames.rejected").counters().stream().mapToDouble(c -> c.count()).sum()
+                + meters.find("opa.messages.rejected").counters().stream().mapToDouble(c -> c.count()).sum();
+        assertEquals(lines, p.spans().size() + p.errors().size() + p.logs().size() + rejected,
+                "every line is either a message or a counted rejection");
+        assertTrue(p.spans().size() > 0 && rejected > 0, p.spans().size() + " spans, " + rejected + " rejected");
+        for (Span s : p.spans()) {
+            assertTrue(s.stackJson().startsWith("[") && s.tagsJson().startsWith("{"), s.stackJson());
+        }
+    }
 }
