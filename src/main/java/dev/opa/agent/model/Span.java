@@ -33,38 +33,6 @@ public record Span(
     /** Heap of a span without its detail: the record, ids and names (an estimate, see {@link #heapBytes()}). */
     private static final int BASE_BYTES = 400;
 
-    public String tagsJson() {
-        return detail.tags();
-    }
-
-    public String netJson() {
-        return detail.net();
-    }
-
-    public String sqlJson() {
-        return detail.sql();
-    }
-
-    public String httpJson() {
-        return detail.http();
-    }
-
-    public String cacheJson() {
-        return detail.cache();
-    }
-
-    public String redisJson() {
-        return detail.redis();
-    }
-
-    public String dumpsJson() {
-        return detail.dumps();
-    }
-
-    public String stackJson() {
-        return detail.stack();
-    }
-
     /** Estimated heap held by this span (bytes): what the tail buffer and the batcher are bounded by. */
     public long heapBytes() {
         return BASE_BYTES + name.length() + detail.heapBytes();

@@ -46,10 +46,6 @@ public record SpanDetail(
     /** A record's start when it carries none: the span's start is used ({@link #startOr}). */
     public static final long NO_TIME = Long.MIN_VALUE;
 
-    /** No detail at all. */
-    public static final SpanDetail EMPTY = new SpanDetail("{}", "{}", "[]", "[]", "[]", "[]", "[]", "[]", List.of(),
-            List.of(), List.of(), 0, 0, 0);
-
     /** One SQL statement (a record with a {@code query}). */
     public record SqlRecord(long startMs, String query, String dbSystem, double durationMs, Long rows) {
     }

@@ -47,33 +47,6 @@ public final class DetailScanner {
         return new Collector();
     }
 
-    /**
-     * The detail of JSON trees (tests and tools build spans this way): each tree is serialised and read back
-     * through the same path as received text. No limits apply.
-     */
-    public static SpanDetail fromTrees(JsonNode tags, JsonNode net, JsonNode sql, JsonNode http, JsonNode cache,
-            JsonNode redis, JsonNode dumps, JsonNode stack) {
-        DetailScanner scanner = new DetailScanner(new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE), null);
-        Collector c = scanner.collector();
-        try {
-            String[] names = {"tags", "net", "sql", "http", "cache", "redis", "dumps", "stack"};
-            JsonNode[] values = {tags, net, sql, http, cache, redis, dumps, stack};
-            for (int i = 0; i < names.length; i++) {
-                if (values[i] == null || values[i].isMissingNode()) {
-                    continue;
-                }
-                byte[] text = values[i].toString().getBytes(StandardCharsets.UTF_8);
-                try (JsonParser p = MAPPER.createParser(text)) {
-                    p.nextToken();
-                    c.field(names[i], p, text);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
-        }
-        return c.detail();
-    }
-
     /** Collects the detail fields of one message, in any order. */
     public final class Collector {
         private ObjectNode tagsTree;
@@ -179,36 +152,28 @@ public final class DetailScanner {
 
         private void sql(JsonParser p, byte[] line, long start) throws IOException {
             sqlDirect.clear();
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-                sql = skipWrongKind(p, "[]");
-                sqlDirectCount = 0;
-                return;
-            }
-            ArrayNode records = (ArrayNode) MAPPER.readTree(p);
-            sqlDirectCount = records.size();
-            sql = sqlRecords(records, sqlDirect) ? records.toString() : cut(p, line, start);
+            ArrayNode records = list(p);
+            sqlDirectCount = records == null ? 0 : records.size();
+            sql = records == null ? "[]" : sqlRecords(records, sqlDirect) ? records.toString() : cut(p, line, start);
         }
 
         private void http(JsonParser p, byte[] line, long start) throws IOException {
             httpDirect.clear();
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-                http = skipWrongKind(p, "[]");
-                httpDirectCount = 0;
-                return;
+            ArrayNode records = list(p);
+            httpDirectCount = records == null ? 0 : records.size();
+            if (records != null) {
+                httpRecords(records, httpDirect);
             }
-            ArrayNode records = (ArrayNode) MAPPER.readTree(p);
-            httpDirectCount = records.size();
-            httpRecords(records, httpDirect);
-            http = cut(p, line, start);
+            http = records == null ? "[]" : cut(p, line, start);
         }
 
         private void dumps(JsonParser p, byte[] line, long start) throws IOException {
             dumpList.clear();
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-                dumps = skipWrongKind(p, "[]");
+            ArrayNode records = list(p);
+            if (records == null) {
+                dumps = "[]";
                 return;
             }
-            ArrayNode records = (ArrayNode) MAPPER.readTree(p);
             boolean cut = false;
             for (JsonNode d : records) {
                 cut |= truncate(d, "data", limits.maxDumpChars(), "dump");
@@ -321,6 +286,15 @@ public final class DetailScanner {
                 metrics.repaired(what);
             }
         }
+    }
+
+    /** The record list the parser is on as a (small) tree, or null when it is not an array (skipped: absent). */
+    private static ArrayNode list(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        return (ArrayNode) MAPPER.readTree(p);
     }
 
     /** Elements of the array the parser is on (left on its end), or -1 when it is not an array (skipped). */

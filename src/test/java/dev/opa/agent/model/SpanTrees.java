@@ -1,10 +1,21 @@
 package dev.opa.agent.model;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opa.agent.parse.DetailScanner;
+import dev.opa.agent.parse.Limits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
-/** Spans built from JSON trees (test data): the detail goes through the parser's {@link DetailScanner}. */
+/** Spans built from JSON trees (test data): each tree is serialised and read by the parser's {@link DetailScanner}. */
 public final class SpanTrees {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final DetailScanner NO_LIMITS =
+            new DetailScanner(new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE), null);
+    private static final String[] FIELDS = {"tags", "net", "sql", "http", "cache", "redis", "dumps", "stack"};
 
     private SpanTrees() {
     }
@@ -16,6 +27,25 @@ public final class SpanTrees {
             JsonNode cache, JsonNode redis, JsonNode dumps, JsonNode stack, double sampleWeight) {
         return new Span(organizationId, projectId, traceId, spanId, parentId, service, name, startMs, endMs, durationMs,
                 cpuMs, status, httpMethod, httpRoute, httpStatus, language, languageVersion, framework, frameworkVersion,
-                DetailScanner.fromTrees(tags, net, sql, http, cache, redis, dumps, stack), sampleWeight);
+                detail(tags, net, sql, http, cache, redis, dumps, stack), sampleWeight);
+    }
+
+    static SpanDetail detail(JsonNode... values) {
+        DetailScanner.Collector c = NO_LIMITS.collector();
+        try {
+            for (int i = 0; i < FIELDS.length; i++) {
+                if (values[i] == null || values[i].isMissingNode()) {
+                    continue;
+                }
+                byte[] text = values[i].toString().getBytes(StandardCharsets.UTF_8);
+                try (JsonParser p = MAPPER.createParser(text)) {
+                    p.nextToken();
+                    c.field(FIELDS[i], p, text);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return c.detail();
     }
 }

@@ -60,9 +60,9 @@ class MessageParserTest {
         assertEquals("/orders", s.httpRoute());
         assertEquals(500, s.httpStatus());
         assertEquals(1.0, s.sampleWeight());
-        assertEquals("[]", s.sqlJson()); // absent lists and objects are empty, not null
-        assertEquals("[]", s.stackJson());
-        assertEquals("{}", s.netJson());
+        assertEquals("[]", s.detail().sql()); // absent lists and objects are empty, not null
+        assertEquals("[]", s.detail().stack());
+        assertEquals("{}", s.detail().net());
     }
 
     @Test
@@ -96,11 +96,11 @@ class MessageParserTest {
                 + "\"tags\":{\"k\":\"0123456789abcdef\"},\"sql\":[{\"query\":\"SELECT 1 FROM a_very_long_table_name\"}],"
                 + "\"dumps\":[{\"data\":\"0123456789ABCDEF\",\"text\":\"short\"}]"));
         Span s = p.spans().get(0);
-        assertEquals("{\"k\":\"01234567\"}", s.tagsJson());
+        assertEquals("{\"k\":\"01234567\"}", s.detail().tags());
         assertEquals("SELECT 1 FROM a_very", s.detail().sqlRecords().get(0).query());
-        assertEquals("[{\"query\":\"SELECT 1 FROM a_very\"}]", s.sqlJson());
+        assertEquals("[{\"query\":\"SELECT 1 FROM a_very\"}]", s.detail().sql());
         assertEquals("0123456789", s.detail().dumpRecords().get(0).data());
-        assertTrue(s.dumpsJson().contains("\"data\":\"0123456789\""), s.dumpsJson());
+        assertTrue(s.detail().dumps().contains("\"data\":\"0123456789\""), s.detail().dumps());
         assertEquals(1.0, repaired("query"));
     }
 
@@ -113,13 +113,13 @@ class MessageParserTest {
                 + " ,\"http\":" + http + ",\"net\":[1],\"tags\":{\"k\":\"0123456789abcdef\"},"
                 + "\"sql\":[{\"query\":\"SELECT 1 FROM a_very_long_table_name\"}],\"cache\":null"));
         Span s = p.spans().get(0);
-        assertEquals(stack, s.stackJson()); // byte for byte, including spacing, escapes and number forms
-        assertEquals(http, s.httpJson());
-        assertEquals("{}", s.netJson()); // not an object: the empty default, not the received array
-        assertEquals("{\"k\":\"01234567\"}", s.tagsJson()); // truncated: the repaired tree
-        assertEquals("[{\"query\":\"SELECT 1 FROM a_very\"}]", s.sqlJson());
-        assertEquals("[]", s.cacheJson());
-        assertEquals("[]", s.redisJson());
+        assertEquals(stack, s.detail().stack()); // byte for byte, including spacing, escapes and number forms
+        assertEquals(http, s.detail().http());
+        assertEquals("{}", s.detail().net()); // not an object: the empty default, not the received array
+        assertEquals("{\"k\":\"01234567\"}", s.detail().tags()); // truncated: the repaired tree
+        assertEquals("[{\"query\":\"SELECT 1 FROM a_very\"}]", s.detail().sql());
+        assertEquals("[]", s.detail().cache());
+        assertEquals("[]", s.detail().redis());
         assertEquals(1, s.detail().sqlCount(), "listed statements win over nested ones");
         assertEquals("SELECT 1 FROM a_very", s.detail().sqlRecords().get(0).query());
         assertEquals(1, s.detail().httpCount());
@@ -131,7 +131,7 @@ class MessageParserTest {
         Parsed p = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,"
                 + "\"stack\":[{\"call_id\":\"a\"}],\"stack\":[{\"call_id\":\"b\"}]"));
         Span s = p.spans().get(0);
-        assertEquals("[{\"call_id\":\"b\"}]", s.stackJson());
+        assertEquals("[{\"call_id\":\"b\"}]", s.detail().stack());
         assertEquals(0, s.detail().sqlCount());
     }
 
@@ -199,8 +199,8 @@ class MessageParserTest {
         assertNull(s.detail().httpRecords().get(0).error());
         assertEquals(3, s.detail().cacheCount());
         // a nested query was cut: the stack is rebuilt with it truncated, everything else unchanged
-        assertTrue(s.stackJson().contains("\"query\":\"SELECT 1 FROM a_very\"}"), s.stackJson());
-        assertTrue(s.stackJson().contains("\"children\":[{\"deep\":[1,{\"sql_queries\":[]}]}]"), s.stackJson());
+        assertTrue(s.detail().stack().contains("\"query\":\"SELECT 1 FROM a_very\"}"), s.detail().stack());
+        assertTrue(s.detail().stack().contains("\"children\":[{\"deep\":[1,{\"sql_queries\":[]}]}]"), s.detail().stack());
         assertEquals(1.0, repaired("query"));
     }
 
@@ -209,13 +209,13 @@ class MessageParserTest {
         Span s = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,\"tags\":\"x\","
                 + "\"sql\":{\"query\":\"SELECT 1\"},\"http\":5,\"cache\":{},\"redis\":\"r\",\"dumps\":{},"
                 + "\"stack\":{\"sql_queries\":[{\"query\":\"SELECT 2\"}]}")).spans().get(0);
-        assertEquals("{}", s.tagsJson());
-        assertEquals("[]", s.sqlJson());
-        assertEquals("[]", s.httpJson());
-        assertEquals("[]", s.cacheJson());
-        assertEquals("[]", s.redisJson());
-        assertEquals("[]", s.dumpsJson());
-        assertEquals("[]", s.stackJson());
+        assertEquals("{}", s.detail().tags());
+        assertEquals("[]", s.detail().sql());
+        assertEquals("[]", s.detail().http());
+        assertEquals("[]", s.detail().cache());
+        assertEquals("[]", s.detail().redis());
+        assertEquals("[]", s.detail().dumps());
+        assertEquals("[]", s.detail().stack());
         assertEquals(0, s.detail().sqlCount() + s.detail().httpCount() + s.detail().cacheCount());
     }
 
@@ -269,7 +269,7 @@ class MessageParserTest {
                 "every line is either a message or a counted rejection");
         assertTrue(p.spans().size() > 0 && rejected > 0, p.spans().size() + " spans, " + rejected + " rejected");
         for (Span s : p.spans()) {
-            assertTrue(s.stackJson().startsWith("[") && s.tagsJson().startsWith("{"), s.stackJson());
+            assertTrue(s.detail().stack().startsWith("[") && s.detail().tags().startsWith("{"), s.detail().stack());
         }
     }
 }

@@ -36,13 +36,17 @@ class IngestGateTest {
         return out;
     }
 
+    final long each = spans(0, 1).get(0).heapBytes();
+    final TraceAssembler tail = new TraceAssembler(
+            new TraceAssembler.Limits(60_000, 60_000, 1000, 1000, 1000 * each, 1000), meters);
+
+    private BatchAccumulator batches(int batchSize) {
+        return new BatchAccumulator(batchSize, 60_000, 1000, 1000 * each, new Spool(dir, 10_000_000, meters), meters);
+    }
+
     @Test
     void listenersWaitWhileTailAndBatcherHoldTooMuchAndGoOnWhenTheStoreDrains() throws Exception {
-        long each = spans(0, 1).get(0).heapBytes();
-        TraceAssembler tail = new TraceAssembler(new TraceAssembler.Limits(60_000, 60_000, 1000, 1000, 1000 * each, 1000),
-                meters);
-        BatchAccumulator batches = new BatchAccumulator(10, 60_000, 1000, 1000 * each, new Spool(dir, 10_000_000, meters),
-                meters);
+        BatchAccumulator batches = batches(10);
         IngestGate gate = new IngestGate(tail, batches, 20 * each, 30_000, meters);
         tail.add(spans(0, 8));
         batches.addSpans(spans(100, 10));
@@ -69,12 +73,7 @@ class IngestGateTest {
 
     @Test
     void aListenerWaitsAtMostTheConfiguredTime() throws Exception {
-        long each = spans(0, 1).get(0).heapBytes();
-        TraceAssembler tail = new TraceAssembler(new TraceAssembler.Limits(60_000, 60_000, 1000, 1000, 1000 * each, 1000),
-                meters);
-        BatchAccumulator batches = new BatchAccumulator(100, 60_000, 1000, 1000 * each, new Spool(dir, 10_000_000, meters),
-                meters);
-        IngestGate gate = new IngestGate(tail, batches, 5 * each, 200, meters);
+        IngestGate gate = new IngestGate(tail, batches(100), 5 * each, 200, meters);
         tail.add(spans(0, 10));
         long t0 = System.nanoTime();
         gate.await();

@@ -119,7 +119,7 @@ class DuckDbSpanStoreTest {
     @Test
     void aFileOfAnOlderVersionGetsTheCompressedStackColumnAndKeepsItsRows() throws Exception {
         Path file = dir.resolve("old.duckdb");
-        String oldSchema = DuckDbSpanStoreTestAccess.schema()
+        String oldSchema = DuckDbSpanStore.schema()
                 .replace("stack           JSON,      -- array of call nodes", "stack           JSON       -- array of call nodes")
                 .replaceAll("(?m)^\\s*stack_lz4\\s+BLOB.*$", "")
                 .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_lz4.*$", "");
@@ -139,7 +139,7 @@ class DuckDbSpanStoreTest {
                 ResultSet rs = st.executeQuery("SELECT stack, stack_lz4 FROM spans_full WHERE trace_id = '" + s.traceId() + "'")) {
             rs.next();
             assertEquals(null, rs.getString(1), "new rows leave the JSON column empty");
-            assertEquals(s.stackJson(), StackCodec.decode(rs.getObject(2)));
+            assertEquals(s.detail().stack(), StackCodec.decode(rs.getObject(2)));
         }
         store.close();
     }

@@ -123,14 +123,14 @@ public final class ClickHouseBatchEncoder {
         g.writeStringField("framework", s.framework());
         g.writeStringField("framework_version", s.frameworkVersion());
         // the text as received when the parser kept it (no second serialisation), else the tree
-        jsonText(g, "tags", s.tagsJson(), "{}");
-        jsonText(g, "net", s.netJson(), "{}");
-        jsonText(g, "sql", s.sqlJson(), "[]");
-        jsonText(g, "http", s.httpJson(), "[]");
-        jsonText(g, "cache", s.cacheJson(), "[]");
-        jsonText(g, "redis", s.redisJson(), "[]");
-        jsonText(g, "dumps", s.dumpsJson(), "[]");
-        jsonText(g, "stack", s.stackJson(), "[]");
+        jsonText(g, "tags", s.detail().tags(), "{}");
+        jsonText(g, "net", s.detail().net(), "{}");
+        jsonText(g, "sql", s.detail().sql(), "[]");
+        jsonText(g, "http", s.detail().http(), "[]");
+        jsonText(g, "cache", s.detail().cache(), "[]");
+        jsonText(g, "redis", s.detail().redis(), "[]");
+        jsonText(g, "dumps", s.detail().dumps(), "[]");
+        jsonText(g, "stack", s.detail().stack(), "[]");
     }
 
     private void sqlRow(JsonGenerator g, Derived<DerivedRows.SqlRow> d) throws IOException {

@@ -108,7 +108,7 @@ public class DuckDbSpanStore implements SpanStore {
         return "jdbc:duckdb:" + file.toAbsolutePath();
     }
 
-    static String schema() throws IOException {
+    public static String schema() throws IOException {
         try (InputStream in = DuckDbSpanStore.class.getResourceAsStream("/sql/duckdb/schema.sql")) {
             if (in == null) {
                 throw new IOException("sql/duckdb/schema.sql missing from the classpath");
@@ -209,15 +209,15 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.framework());
         str(a, s.frameworkVersion());
         // the text as received when the parser kept it: serialising the trees again cost more than the append
-        str(a, s.tagsJson());
-        str(a, s.netJson());
-        str(a, s.sqlJson());
-        str(a, s.httpJson());
-        str(a, s.cacheJson());
-        str(a, s.redisJson());
-        str(a, s.dumpsJson());
+        str(a, s.detail().tags());
+        str(a, s.detail().net());
+        str(a, s.detail().sql());
+        str(a, s.detail().http());
+        str(a, s.detail().cache());
+        str(a, s.detail().redis());
+        str(a, s.detail().dumps());
         a.appendNull(); // stack: the JSON column of older versions
-        a.append(StackCodec.encode(s.stackJson())).endRow();
+        a.append(StackCodec.encode(s.detail().stack())).endRow();
     }
 
     private void appendErrors(Batch batch) throws SQLException {
