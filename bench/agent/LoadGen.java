@@ -209,7 +209,8 @@ public class LoadGen {
 
     static byte[] compress(byte[] raw) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 3);
-        try (OutputStream z = new LZ4FrameOutputStream(out)) {
+        // 64 KB blocks like the extension (LZ4F's default block size): the reader allocates a block buffer per frame
+        try (OutputStream z = new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB)) {
             z.write(raw);
         }
         return out.toByteArray();

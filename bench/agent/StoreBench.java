@@ -43,7 +43,7 @@ public class StoreBench {
             long t0 = System.nanoTime();
             spans = new ArrayList<>();
             for (int i = 0; i < lines.size(); i += 250) {
-                spans.addAll(parser.parse(new Frames("bench", lines.subList(i, Math.min(lines.size(), i + 250)))).spans());
+                spans.addAll(parser.parse(Frames.of("bench", lines.subList(i, Math.min(lines.size(), i + 250)))).spans());
             }
             System.out.printf("parse pass %d: %d spans, %.0f spans/s%n", pass, spans.size(),
                     spans.size() / ((System.nanoTime() - t0) / 1e9));

@@ -2,7 +2,7 @@ package dev.opa.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.opa.agent.store.StackCodec;
+import dev.opa.agent.model.StackCodec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

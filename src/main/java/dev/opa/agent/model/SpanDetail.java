@@ -3,7 +3,7 @@ package dev.opa.agent.model;
 import java.util.List;
 
 /**
- * The detail of a span, held as the JSON text it arrived in (no trees: a realistic root with a 50-node call
+ * The detail of a span, held as the JSON text it arrived in (the call stack compressed; no trees: a realistic root with a 50-node call
  * stack is ~11 KB of text but was ~65 trees of 1–1.5 KB heap each), plus the few values the stores derive
  * rows from, extracted once while parsing ({@code dev.opa.agent.parse.DetailScanner}). An absent field, or
  * one of the wrong JSON kind, is {@code "{}"} (tags, net) or {@code "[]"} (the lists).
@@ -14,6 +14,8 @@ import java.util.List;
  * @param sqlCount   statements (listed on the span, else nested in call nodes)
  * @param httpCount  outgoing HTTP calls (likewise)
  * @param cacheCount cache plus Redis operations (likewise, per kind)
+ * @param stackLz4   the call stack's JSON text compressed by {@link StackCodec} while parsing (most of a
+ *                   realistic span, so held and stored compressed; {@link #stack()} gives the text)
  * @param heapBytes  estimated heap held by this detail: the text (compact strings, one byte per Latin-1 char;
  *                   the rare non-Latin-1 text is under-counted by half) plus the records. The tail buffer and
  *                   the batcher are bounded by it. Computed once by the short constructor.
@@ -26,7 +28,7 @@ public record SpanDetail(
         String cache,
         String redis,
         String dumps,
-        String stack,
+        byte[] stackLz4,
         List<SqlRecord> sqlRecords,
         List<HttpRecord> httpRecords,
         List<DumpRecord> dumpRecords,
@@ -36,11 +38,16 @@ public record SpanDetail(
         long heapBytes) {
 
     public SpanDetail(String tags, String net, String sql, String http, String cache, String redis, String dumps,
-            String stack, List<SqlRecord> sqlRecords, List<HttpRecord> httpRecords, List<DumpRecord> dumpRecords,
+            byte[] stackLz4, List<SqlRecord> sqlRecords, List<HttpRecord> httpRecords, List<DumpRecord> dumpRecords,
             int sqlCount, int httpCount, int cacheCount) {
-        this(tags, net, sql, http, cache, redis, dumps, stack, sqlRecords, httpRecords, dumpRecords, sqlCount, httpCount,
-                cacheCount, estimate(tags, net, sql, http, cache, redis, dumps, stack, sqlRecords, httpRecords,
-                        dumpRecords));
+        this(tags, net, sql, http, cache, redis, dumps, stackLz4, sqlRecords, httpRecords, dumpRecords, sqlCount,
+                httpCount, cacheCount, estimate(tags, net, sql, http, cache, redis, dumps, stackLz4, sqlRecords,
+                        httpRecords, dumpRecords));
+    }
+
+    /** The call stack's JSON text (decompressed on each call). */
+    public String stack() {
+        return StackCodec.decode(stackLz4);
     }
 
     /** A record's start when it carries none: the span's start is used ({@link #startOr}). */
@@ -64,10 +71,10 @@ public record SpanDetail(
     }
 
     private static long estimate(String tags, String net, String sql, String http, String cache, String redis,
-            String dumps, String stack, List<SqlRecord> sqlRecords, List<HttpRecord> httpRecords,
+            String dumps, byte[] stackLz4, List<SqlRecord> sqlRecords, List<HttpRecord> httpRecords,
             List<DumpRecord> dumpRecords) {
         long b = 64L * 8 + tags.length() + net.length() + sql.length() + http.length() + cache.length()
-                + redis.length() + dumps.length() + stack.length();
+                + redis.length() + dumps.length() + 16 + stackLz4.length;
         for (SqlRecord r : sqlRecords) {
             b += 144 + r.query().length();
         }

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.SpanDetail;
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.model.SpanDetail.DumpRecord;
 import dev.opa.agent.model.SpanDetail.HttpRecord;
 import dev.opa.agent.model.SpanDetail.SqlRecord;
 import dev.opa.agent.ops.IngestMetrics;
+import dev.opa.agent.wire.Frames.Line;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ public final class DetailScanner {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final byte[] EMPTY_STACK = StackCodec.encode("[]");
 
     private final Limits limits;
     private final IngestMetrics metrics;
@@ -57,7 +60,7 @@ public final class DetailScanner {
         private String cache = "[]";
         private String redis = "[]";
         private String dumps = "[]";
-        private String stack = "[]";
+        private byte[] stack = EMPTY_STACK;
         private final List<SqlRecord> sqlDirect = new ArrayList<>(0);
         private final List<SqlRecord> sqlNested = new ArrayList<>(0);
         private final List<HttpRecord> httpDirect = new ArrayList<>(0);
@@ -77,9 +80,9 @@ public final class DetailScanner {
 
         /**
          * Reads the value of detail field {@code name}; the parser is on the value's first token and is left on
-         * its last. {@code line} is the parser's input (the value's text is cut out of it by byte offsets).
+         * its last. The parser reads {@code line} (the value's text is cut out of it by byte offsets).
          */
-        public void field(String name, JsonParser p, byte[] line) throws IOException {
+        public void field(String name, JsonParser p, Line line) throws IOException {
             JsonToken first = p.currentToken();
             long start = p.currentTokenLocation().getByteOffset();
             switch (name) {
@@ -118,7 +121,7 @@ public final class DetailScanner {
                 case "cache" -> cache;
                 case "redis" -> redis;
                 case "dumps" -> dumps;
-                case "stack" -> stack;
+                case "stack" -> StackCodec.decode(stack);
                 default -> throw new IllegalArgumentException("not a detail field: " + name);
             };
         }
@@ -134,7 +137,7 @@ public final class DetailScanner {
                     httpListed ? httpDirectCount : httpNestedCount, cacheCount);
         }
 
-        private void tags(JsonParser p, byte[] line, long start) throws IOException {
+        private void tags(JsonParser p, Line line, long start) throws IOException {
             if (p.currentToken() != JsonToken.START_OBJECT) {
                 tags = skipWrongKind(p, "{}");
                 tagsTree = null;
@@ -150,14 +153,14 @@ public final class DetailScanner {
             tagsTree = tree;
         }
 
-        private void sql(JsonParser p, byte[] line, long start) throws IOException {
+        private void sql(JsonParser p, Line line, long start) throws IOException {
             sqlDirect.clear();
             ArrayNode records = list(p);
             sqlDirectCount = records == null ? 0 : records.size();
             sql = records == null ? "[]" : sqlRecords(records, sqlDirect) ? records.toString() : cut(p, line, start);
         }
 
-        private void http(JsonParser p, byte[] line, long start) throws IOException {
+        private void http(JsonParser p, Line line, long start) throws IOException {
             httpDirect.clear();
             ArrayNode records = list(p);
             httpDirectCount = records == null ? 0 : records.size();
@@ -167,7 +170,7 @@ public final class DetailScanner {
             http = records == null ? "[]" : cut(p, line, start);
         }
 
-        private void dumps(JsonParser p, byte[] line, long start) throws IOException {
+        private void dumps(JsonParser p, Line line, long start) throws IOException {
             dumpList.clear();
             ArrayNode records = list(p);
             if (records == null) {
@@ -191,12 +194,13 @@ public final class DetailScanner {
         }
 
         /** The call stack, token by token: only nested SQL/HTTP records are read, everything else skipped. */
-        private void stack(JsonParser p, byte[] line, long start) throws IOException {
+        private void stack(JsonParser p, Line line, long start) throws IOException {
             sqlNested.clear();
             httpNested.clear();
             sqlNestedCount = httpNestedCount = cacheNestedCount = redisNestedCount = 0;
             if (p.currentToken() != JsonToken.START_ARRAY) {
-                stack = skipWrongKind(p, "[]");
+                stack = EMPTY_STACK;
+                p.skipChildren();
                 return;
             }
             boolean cut = false;
@@ -229,8 +233,8 @@ public final class DetailScanner {
                     }
                 }
             }
-            String received = cut(p, line, start);
-            stack = cut ? truncateNestedQueries(received) : received;
+            stack = cut ? StackCodec.encode(truncateNestedQueries(cut(p, line, start)))
+                    : StackCodec.encode(line.buf(), line.off() + (int) start, length(p, line, start));
         }
 
         /** Rare path: a nested query was too long, so the stack is rebuilt as a tree with it cut. */
@@ -311,7 +315,7 @@ public final class DetailScanner {
         return n;
     }
 
-    private static String skip(JsonParser p, byte[] line, long start) throws IOException {
+    private static String skip(JsonParser p, Line line, long start) throws IOException {
         p.skipChildren();
         return cut(p, line, start);
     }
@@ -323,12 +327,17 @@ public final class DetailScanner {
     }
 
     /** The text from {@code start} to the end of the token the parser is on. */
-    private static String cut(JsonParser p, byte[] line, long start) {
+    private static String cut(JsonParser p, Line line, long start) {
+        return new String(line.buf(), line.off() + (int) start, length(p, line, start), StandardCharsets.UTF_8);
+    }
+
+    /** Bytes from {@code start} (an offset in the line) to the end of the token the parser is on. */
+    private static int length(JsonParser p, Line line, long start) {
         long end = p.currentLocation().getByteOffset();
-        if (start < 0 || end <= start || end > line.length) {
+        if (start < 0 || end <= start || end > line.len()) {
             throw new IllegalStateException("no byte offsets from the JSON parser");
         }
-        return new String(line, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+        return (int) (end - start);
     }
 
     /** {@code start_ts} (epoch ms) or the legacy {@code timestamp} (epoch seconds, or ms when large). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.ErrorEvent;
@@ -14,6 +15,7 @@ import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.wire.Frames;
+import dev.opa.agent.wire.Frames.Line;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,7 @@ public class MessageParser {
         List<Span> spanList = new ArrayList<>(frames.lines().size());
         List<ErrorEvent> errors = new ArrayList<>(0);
         List<LogEvent> logs = new ArrayList<>(0);
-        for (byte[] line : frames.lines()) {
+        for (Line line : frames.lines()) {
             try {
                 Message m = readObject(line);
                 if (m == null) {
@@ -84,10 +86,10 @@ public class MessageParser {
      * once {@code type} is read (missing or unknown: span, so detail fields before it are scanned as a span's; an
      * error or log message gets them back as trees). Null when the line is valid JSON but not an object.
      */
-    private Message readObject(byte[] line) throws IOException {
-        try (JsonParser p = mapper.createParser(line)) {
+    private Message readObject(Line line) throws IOException {
+        try (JsonParser p = mapper.createParser(line.buf(), line.off(), line.len())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                mapper.readTree(line); // the JSON error, if any, is the reason; else the caller rejects a non-object
+                mapper.readTree(line.buf(), line.off(), line.len()); // the JSON error, if any, is the reason; else the caller rejects a non-object
                 return null;
             }
             ObjectNode msg = mapper.getNodeFactory().objectNode();
@@ -103,8 +105,8 @@ public class MessageParser {
                     scanned = true;
                     continue;
                 }
-                JsonNode node = valueMapper.readTree(p);
-                msg.set(name, node == null ? NullNode.getInstance() : node);
+                JsonNode node = value(p);
+                msg.set(name, node);
                 if ("type".equals(name)) {
                     kind = node != null && node.isTextual() ? node.textValue() : null;
                 }
@@ -124,6 +126,30 @@ public class MessageParser {
             }
             return new Message(isEvent(kind) ? kind : "span", msg, detail);
         }
+    }
+
+    /**
+     * The value the parser is on as a node: scalars directly (what {@code readTree} gives, without the
+     * deserialisation context it sets up per call), containers through {@code readTree}.
+     */
+    private JsonNode value(JsonParser p) throws IOException {
+        JsonNodeFactory nodes = mapper.getNodeFactory();
+        return switch (p.currentToken()) {
+            case VALUE_STRING -> nodes.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> nodes.numberNode(p.getIntValue());
+                case LONG -> nodes.numberNode(p.getLongValue());
+                default -> nodes.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDoubleValue());
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            case VALUE_NULL -> NullNode.getInstance();
+            default -> {
+                JsonNode node = valueMapper.readTree(p);
+                yield node == null ? NullNode.getInstance() : node;
+            }
+        };
     }
 
     private static boolean isEvent(String kind) {

@@ -1,14 +1,15 @@
 package dev.opa.agent.wire;
 
 import dev.opa.agent.ops.IngestMetrics;
+import dev.opa.agent.wire.Frames.Line;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -36,6 +37,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private final IngestMetrics metrics;
     private Mode mode = Mode.SCAN;
     private int legacySize;
+    /**
+     * Decompression buffer of the I/O thread (shared by its connections, so memory follows the thread count, not
+     * the connection count), kept between frames up to {@link #KEPT_BUFFER} bytes.
+     */
+    private static final ThreadLocal<byte[]> READ_BUFFER = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
+    private static final int KEPT_BUFFER = 4 << 20;
 
     public FrameDecoder(String transport, int maxFrameBytes, IngestMetrics metrics) {
         this.transport = transport;
@@ -45,7 +52,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        List<byte[]> lines = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
         while (in.isReadable() && step(in, lines)) {
             // each step consumes one frame or skips bad bytes
         }
@@ -56,7 +63,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        List<byte[]> lines = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
         while (in.isReadable() && step(in, lines)) {
             // drain complete frames first
         }
@@ -67,7 +74,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /** Handles what is left when the connection closes. */
-    private void endOfStream(ByteBuf in, List<byte[]> lines) {
+    private void endOfStream(ByteBuf in, List<Line> lines) {
         if (mode == Mode.LEGACY_BLOCK) {
             decompressLegacy(in, lines);
         } else if (mode == Mode.SCAN && in.isReadable()) {
@@ -75,7 +82,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
             if (first == '{') {
                 // protocol §2: at end of stream an unterminated JSON object is accepted
                 metrics.frameReceived(transport);
-                lines.add(readBytes(in, in.readableBytes()));
+                lines.add(Line.of(readBytes(in, in.readableBytes())));
             } else {
                 metrics.frameRejected("truncated", in.readableBytes() + " bytes of a partial frame at connection close");
             }
@@ -85,7 +92,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /** Consumes one unit from {@code in}; returns false when more bytes are needed. */
-    private boolean step(ByteBuf in, List<byte[]> lines) {
+    private boolean step(ByteBuf in, List<Line> lines) {
         switch (mode) {
             case SKIP_ALL, LEGACY_BLOCK -> {
                 if (mode == Mode.LEGACY_BLOCK && in.readableBytes() <= legacyCompressedBound()) {
@@ -114,7 +121,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private boolean scan(ByteBuf in, List<byte[]> lines) {
+    private boolean scan(ByteBuf in, List<Line> lines) {
         skipWhitespace(in);
         if (!in.isReadable()) {
             return false;
@@ -139,7 +146,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         return true;
     }
 
-    private boolean jsonLine(ByteBuf in, List<byte[]> lines) {
+    private boolean jsonLine(ByteBuf in, List<Line> lines) {
         int start = in.readerIndex();
         int nl = in.indexOf(start, in.writerIndex(), (byte) '\n');
         if (nl < 0) {
@@ -158,12 +165,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
         metrics.frameReceived(transport);
         int end = length > 0 && in.getByte(nl - 1) == '\r' ? length - 1 : length;
-        lines.add(readBytes(in, end));
+        lines.add(Line.of(readBytes(in, end)));
         in.readerIndex(nl + 1);
         return true;
     }
 
-    private boolean lz4Frame(ByteBuf in, List<byte[]> lines) {
+    private boolean lz4Frame(ByteBuf in, List<Line> lines) {
         int start = in.readerIndex();
         int length;
         try {
@@ -223,7 +230,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         return true;
     }
 
-    private void decompressLegacy(ByteBuf in, List<byte[]> lines) {
+    private void decompressLegacy(ByteBuf in, List<Line> lines) {
         metrics.frameReceived(transport);
         byte[] compressed = readBytes(in, in.readableBytes());
         byte[] content = new byte[legacySize];
@@ -247,21 +254,34 @@ public class FrameDecoder extends ByteToMessageDecoder {
         return (int) Math.min(Integer.MAX_VALUE - 1L, size + size / 255L + 16 + 65536L);
     }
 
+    /**
+     * The whole decompressed content, read through the thread's buffer (kept between frames, so the only
+     * allocation is the exact-size result); null when it is over the frame limit.
+     */
     private byte[] readCapped(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[65536];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            if (out.size() + n > maxFrameBytes) {
-                return null;
+        byte[] buffer = READ_BUFFER.get();
+        try {
+            int size = 0;
+            int n;
+            while ((n = in.read(buffer, size, buffer.length - size)) > 0) {
+                size += n;
+                if (size > maxFrameBytes) {
+                    return null;
+                }
+                if (size == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(maxFrameBytes + 1L, buffer.length * 2L));
+                }
             }
-            out.write(buffer, 0, n);
+            return Arrays.copyOf(buffer, size);
+        } finally {
+            if (buffer.length <= KEPT_BUFFER) {
+                READ_BUFFER.set(buffer);
+            }
         }
-        return out.toByteArray();
     }
 
     /** Decompressed content is one or more JSON lines. */
-    private void splitLines(byte[] content, List<byte[]> lines) {
+    private void splitLines(byte[] content, List<Line> lines) {
         int start = 0;
         for (int i = 0; i <= content.length; i++) {
             if (i == content.length || content[i] == '\n') {
@@ -275,7 +295,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
                 }
                 if (e > s) {
                     if (content[s] == '{') {
-                        lines.add(java.util.Arrays.copyOfRange(content, s, e));
+                        lines.add(new Line(content, s, e - s));
                     } else {
                         metrics.frameRejected("garbage", "LZ4 content line does not start with '{'");
                     }

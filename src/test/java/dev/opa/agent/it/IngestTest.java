@@ -9,7 +9,7 @@ import static dev.opa.agent.it.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.opa.agent.store.StackCodec;
+import dev.opa.agent.model.StackCodec;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opa.agent.parse.DetailScanner;
 import dev.opa.agent.parse.Limits;
+import dev.opa.agent.wire.Frames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ public final class SpanTrees {
                 byte[] text = values[i].toString().getBytes(StandardCharsets.UTF_8);
                 try (JsonParser p = MAPPER.createParser(text)) {
                     p.nextToken();
-                    c.field(FIELDS[i], p, text);
+                    c.field(FIELDS[i], p, Frames.Line.of(text));
                 }
             }
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import dev.opa.agent.wire.Frames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Parsing, validation and repair of protocol §3-§4 messages. */
@@ -23,7 +24,7 @@ class MessageParserTest {
     final MessageParser parser = new MessageParser(new Limits(20, 10, 8), new IngestMetrics(meters, new RateLimitedLog(60_000)));
 
     private Parsed parse(String... lines) {
-        return parser.parse(new Frames("test", Arrays.stream(lines).map(l -> l.getBytes(StandardCharsets.UTF_8)).toList()));
+        return parser.parse(Frames.of("test", Arrays.stream(lines).map(l -> l.getBytes(StandardCharsets.UTF_8)).toList()));
     }
 
     private double rejected(String reason) {
@@ -230,12 +231,33 @@ class MessageParserTest {
     }
 
     @Test
+    void linesAreReadInPlaceFromASharedBuffer() {
+        String stack = "[{\"call_id\":\"0000000000000001\",\"function\":\"caf\u00e9\"}]";
+        String first = span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,\"sql\":[{\"query\":\"SELECT 1\"}]");
+        String second = span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":2,\"stack\":" + stack
+                + ",\"tags\":{\"k\":\"v\"}");
+        byte[] buf = ("xx" + first + "\n" + second + "yy").getBytes(StandardCharsets.UTF_8);
+        int secondAt = 2 + first.getBytes(StandardCharsets.UTF_8).length + 1;
+        Parsed p = parser.parse(new Frames("test", List.of(new Frames.Line(buf, 2, secondAt - 3),
+                new Frames.Line(buf, secondAt, second.getBytes(StandardCharsets.UTF_8).length))));
+        assertEquals(2, p.spans().size(), "offsets are relative to each line");
+        assertEquals("[{\"query\":\"SELECT 1\"}]", p.spans().get(0).detail().sql());
+        assertEquals(stack, p.spans().get(1).detail().stack());
+        assertEquals("{\"k\":\"v\"}", p.spans().get(1).detail().tags());
+    }
+
+    @Test
     void heapEstimateFollowsTheText() {
         long now = System.currentTimeMillis();
         Span small = parse(span("\"start_ts\":" + now + ",\"duration_ms\":1")).spans().get(0);
-        Span big = parse(span("\"start_ts\":" + now + ",\"duration_ms\":1,\"stack\":[{\"function\":\""
-                + "f".repeat(10_000) + "\"}]")).spans().get(0);
+        Span big = parse(span("\"start_ts\":" + now + ",\"duration_ms\":1,\"net\":{\"note\":\""
+                + "f".repeat(10_000) + "\"}")).spans().get(0);
         assertTrue(big.heapBytes() - small.heapBytes() >= 10_000, big.heapBytes() + " vs " + small.heapBytes());
+        String stack = "[{\"function\":\"" + "f".repeat(10_000) + "\"}]";
+        Span compressed = parse(span("\"start_ts\":" + now + ",\"duration_ms\":1,\"stack\":" + stack)).spans().get(0);
+        assertEquals(stack, compressed.detail().stack());
+        assertTrue(compressed.heapBytes() - small.heapBytes() < 1_000, "the stack is held compressed: "
+                + compressed.heapBytes() + " vs " + small.heapBytes());
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -53,8 +53,8 @@ class FrameDecoderTest {
         List<String> lines = new ArrayList<>();
         Object msg;
         while ((msg = ch.readInbound()) != null) {
-            for (byte[] line : ((Frames) msg).lines()) {
-                lines.add(new String(line, StandardCharsets.UTF_8));
+            for (Frames.Line line : ((Frames) msg).lines()) {
+                lines.add(line.text());
             }
         }
         ch.finishAndReleaseAll();

@@ -9,7 +9,6 @@ import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.store.DerivedRows;
 import dev.opa.agent.store.SpanStore;
-import dev.opa.agent.store.StackCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -217,7 +216,7 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.detail().redis());
         str(a, s.detail().dumps());
         a.appendNull(); // stack: the JSON column of older versions
-        a.append(StackCodec.encode(s.detail().stack())).endRow();
+        a.append(s.detail().stackLz4()).endRow(); // compressed by the parser
     }
 
     private void appendErrors(Batch batch) throws SQLException {

@@ -10,6 +10,7 @@ import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.model.SpanDetail;
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.model.SpanTrees;
 import org.junit.jupiter.api.Test;
 
@@ -136,7 +137,8 @@ class ClickHouseBatchEncoderTest {
         Span received = new Span(tree.organizationId(), tree.projectId(), tree.traceId(), tree.spanId(), null,
                 tree.service(), tree.name(), tree.startMs(), tree.endMs(), tree.durationMs(), tree.cpuMs(), tree.status(),
                 tree.httpMethod(), tree.httpRoute(), tree.httpStatus(), null, null, null, null,
-                new SpanDetail(receivedTags, d.net(), d.sql(), d.http(), d.cache(), d.redis(), d.dumps(), "\"not a tree\"",
+                new SpanDetail(receivedTags, d.net(), d.sql(), d.http(), d.cache(), d.redis(), d.dumps(),
+                        StackCodec.encode("\"not a tree\""),
                         d.sqlRecords(), d.httpRecords(), d.dumpRecords(), d.sqlCount(), d.httpCount(), d.cacheCount()),
                 1.0);
         String body = new String(encoder.encode(new Batch(List.of(received), List.of(), List.of())).stream()
