@@ -34,12 +34,13 @@ public class ApiBench {
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
         long from = manifest.get("from_ms").asLong();
         long to = manifest.get("to_ms").asLong();
-        // DuckDB threads as opa.store.duckdb.threads sets them in the agent (empty: DuckDB's default), -Dthreads=N
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("opa.duckdb"), 2,
-                DuckDbSpanStore.settings("", "", System.getProperty("threads", "")));
+        // DuckDB settings as opa.store.duckdb.* sets them in the agent (empty: DuckDB's default):
+        // -Dthreads=N, -Dmemory=64MB
+        Map<String, String> settings = DuckDbSpanStore.settings(System.getProperty("memory", ""), "",
+                System.getProperty("threads", ""));
+        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("opa.duckdb"), 2, settings);
         store.init();
-        System.out.println("DuckDB threads: " + DuckDbSpanStore.settings("", "", System.getProperty("threads", ""))
-                .getOrDefault("threads", "DuckDB default (one per core)"));
+        System.out.println("DuckDB settings: " + settings + " (absent: DuckDB's default)");
         QueryRunner q = new QueryRunner(store::readDataSource, new SqlCatalog("duckdb"));
         ServicesApi services = new ServicesApi(q);
         TracesApi traces = new TracesApi(q);

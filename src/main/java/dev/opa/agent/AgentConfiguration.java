@@ -1,5 +1,6 @@
 package dev.opa.agent;
 
+import dev.opa.agent.config.HeapBudget;
 import dev.opa.agent.config.Settings;
 import dev.opa.agent.config.YamlConfigSource;
 import dev.opa.agent.ops.IngestMetrics;
@@ -29,6 +30,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the agent's beans from the configuration and binds them under the names the routes use.
@@ -36,6 +39,8 @@ import org.apache.camel.spi.Registry;
  * {@code metricsRegistry}.
  */
 public class AgentConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -74,9 +79,17 @@ public class AgentConfiguration implements CamelConfiguration {
 
         KeepMarks keepMarks = new KeepMarks(cfg.longValue("opa.sampling.keep-mark-ttl-ms"));
         registry.bind("keepMarks", keepMarks);
+        HeapBudget heap = HeapBudget.fit(cfg.longValue("opa.tail.max-bytes"), cfg.longValue("opa.batch.max-pending-bytes"),
+                cfg.longValue("opa.ingest.max-buffered-bytes"), Runtime.getRuntime().maxMemory());
+        if (heap.scaled()) {
+            LOG.warn("heap of {} MB: buffer limits scaled down to opa.tail.max-bytes={} opa.batch.max-pending-bytes={}"
+                    + " opa.ingest.max-buffered-bytes={} (at most {}% of the heap; give more -Xmx for the configured ones)",
+                    Runtime.getRuntime().maxMemory() >> 20, heap.tailBytes(), heap.pendingBytes(), heap.bufferedBytes(),
+                    Math.round(HeapBudget.SHARE * 100));
+        }
         TraceAssembler assembler = new TraceAssembler(new TraceAssembler.Limits(cfg.longValue("opa.tail.grace-ms"),
                 cfg.longValue("opa.tail.ttl-ms"), cfg.intValue("opa.tail.max-traces"), cfg.intValue("opa.tail.max-spans"),
-                cfg.longValue("opa.tail.max-bytes"), cfg.intValue("opa.tail.remember-completed")), meters);
+                heap.tailBytes(), cfg.intValue("opa.tail.remember-completed")), meters);
         registry.bind("traceAssembler", assembler);
         TailSampler sampler = new TailSampler(cfg.doubleValue("opa.sampling.rate"),
                 cfg.doubleValue("opa.sampling.slow-threshold-ms"), keepMarks, meters);
@@ -92,9 +105,9 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("spool", spool);
         BatchAccumulator accumulator = new BatchAccumulator(cfg.intValue("opa.batch.max-size"),
                 cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"),
-                cfg.longValue("opa.batch.max-pending-bytes"), spool, meters);
+                heap.pendingBytes(), spool, meters);
         registry.bind("batchAccumulator", accumulator);
-        registry.bind("ingestGate", new IngestGate(assembler, accumulator, cfg.longValue("opa.ingest.max-buffered-bytes"),
+        registry.bind("ingestGate", new IngestGate(assembler, accumulator, heap.bufferedBytes(),
                 cfg.longValue("opa.ingest.max-wait-ms"), meters));
 
         CircuitBreaker breaker = StoreBreaker.create((float) cfg.doubleValue("opa.store.breaker.failure-rate-threshold"),

@@ -4,7 +4,7 @@
 --   :sort ('total' | 'count' | 'avg' | 'p95'; descending, ties broken by fingerprint).
 -- count and total_ms are weighted by sample_weight (estimated totals); p95 is the weighted percentile
 -- defined in services.sql; example = the slowest statement as received.
-WITH stmts AS (
+WITH stmts AS NOT MATERIALIZED ( -- scanned per use: materialising every statement text ran out of a 128MB memory_limit
     SELECT fingerprint, trace_id, service, normalized, query, db_system, duration_ms, sample_weight
     FROM sql_queries
     WHERE organization_id = :org AND project_id = :project
@@ -28,10 +28,11 @@ p95 AS (
     GROUP BY fingerprint
 ),
 runs AS (
-    -- grouped on a 64-bit hash of the trace id: same groups as the string (collisions ~ 2^-64), much cheaper
-    SELECT fingerprint, count(*) AS n_plus_one_traces
-    FROM (SELECT fingerprint FROM stmts GROUP BY fingerprint, hash(trace_id) HAVING count(*) >= :threshold)
-    GROUP BY fingerprint
+    -- grouped on 64-bit hashes of fingerprint and trace id: same groups as the strings (collisions ~ 2^-64); with
+    -- string keys this aggregate ran out of a 256MB memory_limit on 1M statements
+    SELECT fp, count(*) AS n_plus_one_traces
+    FROM (SELECT hash(fingerprint) AS fp FROM stmts GROUP BY fp, hash(trace_id) HAVING count(*) >= :threshold)
+    GROUP BY fp
 ),
 groups AS (
     SELECT fingerprint,
@@ -49,7 +50,7 @@ SELECT g.fingerprint, g.normalized, g.example, g.db_system, g.count, g.total_ms,
        coalesce(r.n_plus_one_traces, 0) AS n_plus_one_traces, count(*) OVER () AS total
 FROM groups g
 JOIN p95 p ON p.fingerprint = g.fingerprint
-LEFT JOIN runs r ON r.fingerprint = g.fingerprint
+LEFT JOIN runs r ON r.fp = hash(g.fingerprint)
 ORDER BY CASE WHEN :sort = 'total' THEN g.total_ms END DESC,
          CASE WHEN :sort = 'count' THEN g.count END DESC,
          CASE WHEN :sort = 'avg' THEN g.avg_ms END DESC,

@@ -9,20 +9,26 @@ WITH stmts AS NOT MATERIALIZED (
       AND (CAST(:service AS VARCHAR) IS NULL OR service = :service)
 ),
 runs AS (
-    -- grouped on the two keys only; the statement text is looked up for the few runs found
-    SELECT trace_id, fingerprint, count(*) AS count, sum(duration_ms) AS total_ms
+    -- grouped on 64-bit hashes of the two keys (collisions ~ 2^-64): with the strings as keys this aggregate ran
+    -- out of a 256MB memory_limit on 5M statements; the strings are looked up for the runs found
+    SELECT hash(trace_id) AS th, hash(fingerprint) AS fh, count(*) AS count, sum(duration_ms) AS total_ms
     FROM stmts
-    GROUP BY trace_id, fingerprint
+    GROUP BY th, fh
     HAVING count(*) >= :threshold
+),
+named AS (
+    SELECT DISTINCT s.trace_id, s.fingerprint, r.count, r.total_ms
+    FROM stmts s
+    JOIN runs r ON r.th = hash(s.trace_id) AND r.fh = hash(s.fingerprint)
 ),
 shapes AS (
     SELECT fingerprint, min(normalized) AS normalized
     FROM stmts
-    WHERE fingerprint IN (SELECT fingerprint FROM runs)
+    WHERE hash(fingerprint) IN (SELECT fh FROM runs)
     GROUP BY fingerprint
 )
 SELECT r.trace_id, r.fingerprint, s.normalized, r.count, r.total_ms, count(*) OVER () AS total
-FROM runs r
+FROM named r
 JOIN shapes s ON s.fingerprint = r.fingerprint
 ORDER BY r.count DESC, r.total_ms DESC, r.trace_id, r.fingerprint
 LIMIT :limit OFFSET :offset
