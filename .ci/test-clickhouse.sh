@@ -11,7 +11,7 @@ echo "== python deps in target/ch-venv (chdb embeds the ClickHouse engine; duckd
 [ -x target/ch-venv/bin/python ] || python3 -m venv target/ch-venv
 PY=target/ch-venv/bin/python
 $PY -m pip install --quiet --disable-pip-version-check \
-  chdb==4.4.0 duckdb==1.4.1 pytest==9.2.0 lz4==4.4.5 clickhouse-cityhash==1.0.2.6
+  chdb==4.4.0 duckdb==1.5.6 pytest==9.2.0 lz4==4.4.5 clickhouse-cityhash==1.0.2.6
 
 echo "== docker-compose config"
 if ! command -v docker-compose >/dev/null; then

@@ -30,7 +30,7 @@ cp docs/jbang/pom.xml docs/jbang/Camel.java "$WORK/launcher/"
 echo "jbang: camel run routes/ingest.camel.yaml routes/pipeline.camel.yaml routes/ops.camel.yaml"
 java -cp "$(cat "$WORK/launcher/cp.txt")" "$WORK/launcher/Camel.java" run \
   routes/ingest.camel.yaml routes/pipeline.camel.yaml routes/ops.camel.yaml \
-  --dep=dev.opa:opa-agent-beans:0.1.0-SNAPSHOT,org.apache.camel:camel-netty:4.17.0,org.apache.camel:camel-resilience4j:4.17.0,org.apache.camel:camel-resilience4j-micrometer:4.17.0,org.apache.camel:camel-micrometer-prometheus:4.17.0,org.duckdb:duckdb_jdbc:1.4.1.0,at.yawk.lz4:lz4-java:1.10.1,org.apache.commons:commons-compress:1.28.0,com.zaxxer:HikariCP:5.1.0 \
+  --dep=dev.opa:opa-agent-beans:0.1.0-SNAPSHOT,org.apache.camel:camel-netty:4.17.0,org.apache.camel:camel-resilience4j:4.17.0,org.apache.camel:camel-resilience4j-micrometer:4.17.0,org.apache.camel:camel-micrometer-prometheus:4.17.0,org.duckdb:duckdb_jdbc:1.5.6.0,at.yawk.lz4:lz4-java:1.10.1,org.apache.commons:commons-compress:1.28.0,com.zaxxer:HikariCP:5.1.0 \
   --prop=camel.main.configuration-classes=dev.opa.agent.AgentConfiguration \
   --prop=opa.data.dir="$WORK/data" --prop=opa.socket.path="$WORK/opa.sock" \
   --prop=opa.tcp.listen=127.0.0.1:$TCP_PORT --prop=opa.http.port=$HTTP_PORT \
@@ -56,7 +56,7 @@ kill "$JBANG_PID"                      # SIGTERM: the agent flushes its tail buf
 wait "$JBANG_PID" || true
 JBANG_PID=""
 
-DUCKDB_JAR=$(find ~/.m2/repository/org/duckdb/duckdb_jdbc/1.4.1.0 -name 'duckdb_jdbc-1.4.1.0.jar' | head -1)
+DUCKDB_JAR=$(find ~/.m2/repository/org/duckdb/duckdb_jdbc/1.5.6.0 -name 'duckdb_jdbc-1.5.6.0.jar' | head -1)
 COUNT=$(java -cp "$DUCKDB_JAR" docs/jbang/CountSpans.java "$WORK/data/opa.duckdb" jbang-check)
 if [ "$COUNT" = "1" ]; then
   echo "jbang: span stored by the routes running under Camel JBang"

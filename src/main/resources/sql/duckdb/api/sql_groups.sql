@@ -4,7 +4,7 @@
 --   :sort ('total' | 'count' | 'avg' | 'p95'; descending, ties broken by fingerprint).
 -- count and total_ms are weighted by sample_weight (estimated totals); p95 is the weighted percentile
 -- defined in services.sql; example = the slowest statement as received.
-WITH stmts AS NOT MATERIALIZED ( -- scanned per use: materialising every statement text ran out of a 128MB memory_limit
+WITH stmts AS NOT MATERIALIZED ( -- scanned per use, never held: it includes every statement text
     SELECT fingerprint, trace_id, service, normalized, query, db_system, duration_ms, sample_weight
     FROM sql_queries
     WHERE organization_id = :org AND project_id = :project
@@ -28,8 +28,8 @@ p95 AS (
     GROUP BY fingerprint
 ),
 runs AS (
-    -- grouped on 64-bit hashes of fingerprint and trace id: same groups as the strings (collisions ~ 2^-64); with
-    -- string keys this aggregate ran out of a 256MB memory_limit on 1M statements
+    -- grouped on 64-bit hashes of fingerprint and trace id: same groups as the strings (collisions ~ 2^-64), half
+    -- the memory and time of string keys (which ran out of a 256MB memory_limit on 5M statements in DuckDB 1.4)
     SELECT fp, count(*) AS n_plus_one_traces
     FROM (SELECT hash(fingerprint) AS fp FROM stmts GROUP BY fp, hash(trace_id) HAVING count(*) >= :threshold)
     GROUP BY fp

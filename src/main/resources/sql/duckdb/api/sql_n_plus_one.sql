@@ -9,8 +9,8 @@ WITH stmts AS NOT MATERIALIZED (
       AND (CAST(:service AS VARCHAR) IS NULL OR service = :service)
 ),
 runs AS (
-    -- grouped on 64-bit hashes of the two keys (collisions ~ 2^-64): with the strings as keys this aggregate ran
-    -- out of a 256MB memory_limit on 5M statements; the strings are looked up for the runs found
+    -- grouped on 64-bit hashes of the two keys (collisions ~ 2^-64), a fraction of the memory of string keys (which
+    -- ran out of a 256MB memory_limit on 5M statements in DuckDB 1.4); the strings are looked up for the runs found
     SELECT hash(trace_id) AS th, hash(fingerprint) AS fh, count(*) AS count, sum(duration_ms) AS total_ms
     FROM stmts
     GROUP BY th, fh
