@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.SpanDetail;
-import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.model.SpanDetail.DumpRecord;
 import dev.opa.agent.model.SpanDetail.HttpRecord;
 import dev.opa.agent.model.SpanDetail.SqlRecord;
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.wire.Frames.Line;
 import java.io.IOException;
@@ -24,8 +24,8 @@ import java.util.Set;
  * Reads the detail fields of a span message (tags, net, sql, http, cache, redis, dumps, stack) in the same
  * streaming pass as the rest of the message and keeps them as the JSON text they arrived in, extracting only
  * what the stores derive rows from. The call stack — most of a realistic span — is never built as a tree: its
- * call nodes are skipped token by token, and only their nested {@code sql_queries} / {@code http_requests}
- * records are read. Over-long values are truncated per protocol §4 (then, and only then, the field is
+ * call nodes are skipped token by token, only their nested {@code sql_queries} / {@code http_requests}
+ * records are read, and its received bytes are LZ4-compressed on the spot ({@link StackCodec}). Over-long values are truncated per protocol §4 (then, and only then, the field is
  * serialised again from a tree).
  */
 public final class DetailScanner {
