@@ -15,7 +15,7 @@ CP="target/classes:$(cat "$CP_FILE")"
 javac -d "$OUT" -cp "$CP" bench/agent/LoadGen.java bench/agent/StoreBench.java
 # memory-limit checkpoint-threshold threads: application.yaml's defaults (threads = cores = 2 here), with
 # threads 1, then DuckDB's own defaults
-for settings in "64MB 128MB 2" "64MB 128MB 1" "64MB 16MB 2"; do
+for settings in "128MB 128MB 2" "128MB 128MB 1" "128MB 16MB 2"; do
   set -- $settings
   echo "--- DuckDB memory_limit=$1 checkpoint_threshold=$2 threads=$3, load $(cut -d' ' -f1-3 /proc/loadavg)"
   java -Xmx3g -cp "$OUT:$CP" StoreBench "$TRACES" "$PASSES" "$1" "$2" "$3" 2>&1 | grep -E '^(parse|store) pass'
