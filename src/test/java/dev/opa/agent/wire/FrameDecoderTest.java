@@ -119,6 +119,25 @@ class FrameDecoderTest {
     }
 
     @Test
+    void linesOfEveryFrameKeepTheirTextWhateverTheFrameSizes() {
+        // the decompression buffer is shared by a thread's frames and kept up to 4 MB: lines are slices of each
+        // frame's own copy, so earlier lines stay intact after bigger and smaller frames were read
+        List<String> expected = new ArrayList<>();
+        List<byte[]> frames = new ArrayList<>();
+        for (int size : new int[] {10, 300_000, 2_000_000, 50, 1_700_000, 20}) {
+            StringBuilder content = new StringBuilder();
+            for (int k = 0; k < 3; k++) {
+                String line = "{\"f\":" + frames.size() + ",\"k\":" + k + ",\"x\":\"" + String.valueOf((char) ('a' + k)).repeat(size) + "\"}";
+                expected.add(line);
+                content.append(line).append('\n');
+            }
+            frames.add(Wire.lz4Frame(content.toString()));
+        }
+        assertEquals(expected, decode(16 << 20, true, frames.toArray(new byte[0][])));
+        assertEquals(0.0, rejected("oversize"));
+    }
+
+    @Test
     void oversizeLz4ContentIsDiscardedAndTheNextFrameRead() {
         String big = "{\"x\":\"" + "a".repeat(MAX) + "\"}\n";
         assertEquals(List.of(B), decode(true, Wire.lz4Frame(big), Wire.lz4Frame(B + "\n")));
