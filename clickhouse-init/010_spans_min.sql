@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS spans_min
     http_count      UInt32                              CODEC(T64, ZSTD(1)),
     cache_count     UInt32                              CODEC(T64, ZSTD(1)),  -- cache + redis records
     sample_weight   Float64                             CODEC(ZSTD(1)),  -- 1 / sampling probability
+    is_entry        UInt8                               CODEC(ZSTD(1)),  -- 1: a request (root or continued trace), set by the agent
     INDEX idx_trace_id trace_id    TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_duration duration_us TYPE minmax             GRANULARITY 1
 )
@@ -40,3 +41,8 @@ PARTITION BY toDate(start_ts)
 ORDER BY (organization_id, project_id, toStartOfHour(start_ts), service, name, start_ts)
 TTL toDateTime(start_ts) + INTERVAL 30 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000;
+
+-- Tables of versions before is_entry: the column, computed on read for their rows as the agent defines it
+-- (Span.isEntry: a root, or a span that served an incoming HTTP request); new rows carry the agent's value.
+ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry UInt8
+    DEFAULT (parent_id IS NULL OR ifNull(http_method, '') != '') CODEC(ZSTD(1));

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS spans_min_local ON CLUSTER '{cluster}'
     http_count      UInt32                              CODEC(T64, ZSTD(1)),
     cache_count     UInt32                              CODEC(T64, ZSTD(1)),  -- cache + redis records
     sample_weight   Float64                             CODEC(ZSTD(1)),  -- 1 / sampling probability
+    is_entry        UInt8                               CODEC(ZSTD(1)),  -- 1: a request (root or continued trace), set by the agent
     INDEX idx_trace_id trace_id    TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_duration duration_us TYPE minmax             GRANULARITY 1
 )
@@ -36,3 +37,9 @@ SETTINGS ttl_only_drop_parts = 1;
 
 CREATE TABLE IF NOT EXISTS spans_min ON CLUSTER '{cluster}' AS spans_min_local
 ENGINE = Distributed('{cluster}', currentDatabase(), spans_min_local, cityHash64(trace_id));
+
+ALTER TABLE spans_min_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS is_entry UInt8
+    DEFAULT (parent_id IS NULL OR ifNull(http_method, '') != '') CODEC(ZSTD(1));
+
+ALTER TABLE spans_min ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS is_entry UInt8
+    DEFAULT (parent_id IS NULL OR ifNull(http_method, '') != '') CODEC(ZSTD(1));

@@ -35,5 +35,5 @@ SELECT
     sum(duration_us / 1000 * sample_weight)     AS duration_sum_ms,
     quantilesTDigestWeightedState(0.5, 0.95, 0.99)(duration_us / 1000, toUInt64(greatest(1, round(sample_weight)))) AS duration_quantiles
 FROM spans_min_local
-WHERE parent_id IS NULL OR ifNull(http_method, '') != ''  -- entry spans: roots and continued-trace requests
+WHERE is_entry = 1  -- entry spans: roots and continued-trace requests
 GROUP BY organization_id, project_id, service, name, minute;

@@ -5,7 +5,8 @@
 Per table T of ../: T_local ON CLUSTER '{cluster}' with the same columns, codecs, key, TTL and indexes on
 Replicated*MergeTree (replicas deduplicate retried inserts by themselves), plus T as a Distributed table
 over T_local, sharded by trace id, so the writer and the API queries use the same names as on one node.
-Materialized views read the _local source and write the _local target on each shard.
+Materialized views read the _local source and write the _local target on each shard. ALTER TABLE T (a column
+added for upgrades) applies to T_local and to T.
 The test suite (src/test/clickhouse/test_schema.py) checks the committed files equal this output.
 """
 import re
@@ -53,6 +54,13 @@ def view(stmt: str) -> list[str]:
     return [re.sub(r"^FROM (\w+)$", r"FROM \1_local", out, flags=re.M)]
 
 
+def alter(stmt: str) -> list[str]:
+    """A column added to T (upgrades): on T_local on every node, then on the Distributed T that reads them."""
+    name = re.match(r"ALTER TABLE (\w+) ", stmt).group(1)
+    return [stmt.replace(f"ALTER TABLE {name} ", f"ALTER TABLE {name}_local ON CLUSTER {CLUSTER} ", 1),
+            stmt.replace(f"ALTER TABLE {name} ", f"ALTER TABLE {name} ON CLUSTER {CLUSTER} ", 1)]
+
+
 def cluster_ddl(sql_text: str) -> list[str]:
     out = []
     for stmt in statements(sql_text):
@@ -60,6 +68,8 @@ def cluster_ddl(sql_text: str) -> list[str]:
             out += table(stmt)
         elif stmt.startswith("CREATE MATERIALIZED VIEW"):
             out += view(stmt)
+        elif stmt.startswith("ALTER TABLE"):
+            out += alter(stmt)
         else:
             raise ValueError(f"no cluster form for: {stmt[:60]}")
     return out

@@ -98,3 +98,26 @@ def test_cluster_ddl_parses_and_shards_spans_by_trace_id(chdb_session):
 
 def chschema_literal(s: str) -> str:
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def test_a_spans_min_of_an_older_version_gets_is_entry_for_its_rows(chdb_session):
+    old_db = "opa_old"
+    chdb_session.query(f"DROP DATABASE IF EXISTS {old_db}")
+    try:
+        create = next(chschema.statements((chschema.INIT_DIR / "010_spans_min.sql").read_text()))
+        old = "\n".join(line for line in create.splitlines() if not line.lstrip().startswith("is_entry"))
+        chdb_session.query(f"CREATE DATABASE {old_db}")
+        chdb_session.query(f"USE {old_db}")
+        chdb_session.query(old)
+        chdb_session.query("INSERT INTO spans_min (organization_id, project_id, trace_id, span_id, parent_id, service, "
+                           "name, start_ts, end_ts, duration_us, cpu_us, status, http_method, sql_count, http_count, "
+                           "cache_count, sample_weight) VALUES "
+                           "('o','p','t','root',NULL,'s','GET /',now(),now(),1,1,'ok','GET',0,0,0,1), "
+                           "('o','p','t','call','root','s2','GET /x',now(),now(),1,1,'ok','GET',0,0,0,1), "
+                           "('o','p','t','inner','root','s','work',now(),now(),1,1,'ok',NULL,0,0,0,1)")
+        chschema.apply_schema(chdb_session, old_db)
+        _, rows = ch_query(chdb_session, f"SELECT span_id, is_entry FROM {old_db}.spans_min ORDER BY span_id")
+        assert [[r[0], int(r[1])] for r in rows] == [["call", 1], ["inner", 0], ["root", 1]]
+    finally:
+        chdb_session.query(f"DROP DATABASE IF EXISTS {old_db}")
+        chdb_session.query("USE opa")

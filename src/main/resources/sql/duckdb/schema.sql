@@ -22,8 +22,13 @@ CREATE TABLE IF NOT EXISTS spans_min (
     sql_count       INTEGER   NOT NULL,
     http_count      INTEGER   NOT NULL,
     cache_count     INTEGER   NOT NULL,   -- cache + redis records
-    sample_weight   DOUBLE    NOT NULL    -- 1 / sampling probability; RED figures sum this
+    sample_weight   DOUBLE    NOT NULL,   -- 1 / sampling probability; RED figures sum this
+    is_entry        BOOLEAN               -- a request: the trace's root or a span that served an incoming HTTP
+                                          -- request of a continued trace (set by the agent: Span.isEntry)
 );
+-- files of versions before is_entry: the column, filled once for their rows as the agent defines it
+ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry BOOLEAN;
+UPDATE spans_min SET is_entry = (parent_id IS NULL OR coalesce(http_method, '') <> '') WHERE is_entry IS NULL;
 
 -- Same keys plus the JSON detail of the span: read for one trace at a time.
 CREATE TABLE IF NOT EXISTS spans_full (

@@ -10,7 +10,7 @@ WITH buckets AS (
            sumIf(sample_weight, status = 'error') AS b_errors
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
-      AND (ifNull(parent_id, '') = '' OR ifNull(http_method, '') != '') AND service = :service
+      AND is_entry = 1 AND service = :service
       AND start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND start_ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
     GROUP BY name, bucket
 ),

@@ -8,7 +8,7 @@ WITH matches AS (
            r.sql_count AS sql_count, r.http_count AS http_count
     FROM spans_min AS r
     WHERE r.organization_id = :org AND r.project_id = :project
-      AND (ifNull(r.parent_id, '') = '' OR ifNull(r.http_method, '') != '')  -- entry spans
+      AND r.is_entry = 1  -- entry spans
       AND r.start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND r.start_ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
       AND (:service IS NULL OR r.service = :service)
       AND (:name IS NULL OR r.name = :name)

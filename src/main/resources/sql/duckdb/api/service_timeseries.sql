@@ -11,7 +11,7 @@ WITH buckets AS (
            coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
-      AND (parent_id IS NULL OR coalesce(http_method, '') <> '') AND service = :service
+      AND is_entry AND service = :service
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
     GROUP BY ts, bucket
 ),

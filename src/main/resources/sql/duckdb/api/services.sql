@@ -17,7 +17,7 @@ WITH buckets AS (
            coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
-      AND (parent_id IS NULL OR coalesce(http_method, '') <> '')  -- entry spans (see header)
+      AND is_entry  -- entry spans (see header)
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
     GROUP BY service, bucket
 ),

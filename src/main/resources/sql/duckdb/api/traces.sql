@@ -13,7 +13,7 @@ WITH matches AS MATERIALIZED (
     SELECT trace_id, span_id, start_ts, duration_ms
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
-      AND (parent_id IS NULL OR coalesce(http_method, '') <> '')  -- entry spans (see header)
+      AND is_entry  -- entry spans (see header)
       AND start_ts >= epoch_ms(:from_ms) AND start_ts < epoch_ms(:to_ms)
       AND (CAST(:service AS VARCHAR) IS NULL OR service = :service)
       AND (CAST(:name AS VARCHAR) IS NULL OR name = :name)

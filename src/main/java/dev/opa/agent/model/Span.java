@@ -45,7 +45,8 @@ public record Span(
     /**
      * A request of its service: the trace's root, or a span that served an incoming HTTP request of a continued
      * (W3C traceparent) trace, whose parent is the caller's span in another service. RED figures, the trace list
-     * and the tail buffer's completion treat these as requests (docs/api.md).
+     * and the tail buffer's completion treat these as requests (docs/api.md). Both stores keep the value as
+     * {@code spans_min.is_entry}, which their queries read.
      */
     public boolean isEntry() {
         return parentId == null || (httpMethod != null && !httpMethod.isEmpty());

@@ -144,4 +144,31 @@ class DuckDbSpanStoreTest {
         }
         store.close();
     }
+
+    @Test
+    void aFileOfAnOlderVersionGetsIsEntryFilledForItsRows() throws Exception {
+        Path file = dir.resolve("old-entry.duckdb");
+        String oldSchema = DuckDbSpanStore.schema()
+                .replace("sample_weight   DOUBLE    NOT NULL,   -- 1 / sampling probability",
+                        "sample_weight   DOUBLE    NOT NULL    -- 1 / sampling probability")
+                .replaceAll("(?m)^\\s*is_entry\\s+BOOLEAN.*$", "")
+                .replaceAll("(?m)^\\s+-- request of a continued trace.*$", "")
+                .replaceAll("(?m)^(ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry|UPDATE spans_min SET is_entry).*$", "");
+        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:" + file, new java.util.Properties());
+                Statement st = c.createStatement()) {
+            st.execute(oldSchema);
+            String cols = "(organization_id, project_id, trace_id, span_id, parent_id, service, name, start_ts, end_ts, "
+                    + "duration_ms, cpu_ms, status, http_method, sql_count, http_count, cache_count, sample_weight)";
+            st.execute("INSERT INTO spans_min " + cols + " VALUES "
+                    + "('o', 'p', 't', 'root', NULL, 's', 'GET /', now(), now(), 1, 1, 'ok', 'GET', 0, 0, 0, 1), "
+                    + "('o', 'p', 't', 'call', 'root', 's2', 'GET /x', now(), now(), 1, 1, 'ok', 'GET', 0, 0, 0, 1), "
+                    + "('o', 'p', 't', 'inner', 'root', 's', 'work', now(), now(), 1, 1, 'ok', NULL, 0, 0, 0, 1)");
+        }
+        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
+        store.init();
+        assertEquals("call,root", text(store,
+                "SELECT string_agg(span_id, ',' ORDER BY span_id) FROM spans_min WHERE is_entry"));
+        assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE NOT is_entry"));
+        store.close();
+    }
 }

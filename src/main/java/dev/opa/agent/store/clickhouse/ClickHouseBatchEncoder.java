@@ -110,6 +110,7 @@ public final class ClickHouseBatchEncoder {
         g.writeNumberField("http_count", DerivedRows.httpCount(s));
         g.writeNumberField("cache_count", DerivedRows.cacheCount(s));
         g.writeNumberField("sample_weight", s.sampleWeight());
+        g.writeNumberField("is_entry", s.isEntry() ? 1 : 0);
     }
 
     private void spanFull(JsonGenerator g, Span s) throws IOException {

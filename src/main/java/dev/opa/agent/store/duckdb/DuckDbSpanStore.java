@@ -198,7 +198,7 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.httpMethod());
         str(a, s.httpRoute());
         nullable(a, s.httpStatus()).append(DerivedRows.sqlCount(s)).append(DerivedRows.httpCount(s))
-                .append(DerivedRows.cacheCount(s)).append(s.sampleWeight()).endRow();
+                .append(DerivedRows.cacheCount(s)).append(s.sampleWeight()).append(s.isEntry()).endRow();
     }
 
     private static void appendFull(DuckDBAppender a, Span s) throws SQLException {
