@@ -118,12 +118,7 @@ public final class SqlNormalizer {
             }
         }
         // the expression's order: everything, then without the exponent, then without the fraction
-        for (int end : new int[] {expEnd, fracEnd, intEnd}) {
-            if (boundary(s, end)) {
-                return end;
-            }
-        }
-        return -1;
+        return boundary(s, expEnd) ? expEnd : boundary(s, fracEnd) ? fracEnd : boundary(s, intEnd) ? intEnd : -1;
     }
 
     private static int digits(String s, int i) {

@@ -119,19 +119,12 @@ class DuckDbSpanStoreTest {
 
     @Test
     void aFileOfAnOlderVersionGetsTheCompressedStackColumnAndKeepsItsRows() throws Exception {
-        Path file = dir.resolve("old.duckdb");
-        String oldSchema = DuckDbSpanStore.schema()
+        DuckDbSpanStore store = storeOverAnOlderFile("old.duckdb", DuckDbSpanStore.schema()
                 .replace("stack           JSON,      -- array of call nodes", "stack           JSON       -- array of call nodes")
                 .replaceAll("(?m)^\\s*stack_lz4\\s+BLOB.*$", "")
-                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_lz4.*$", "");
-        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:" + file, new java.util.Properties());
-                Statement st = c.createStatement()) {
-            st.execute(oldSchema);
-            st.execute("INSERT INTO spans_full (organization_id, project_id, trace_id, span_id, service, start_ts, stack) "
-                    + "VALUES ('o', 'p', 'old', '1', 's', now(), '[{\"function\":\"legacy\"}]')");
-        }
-        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
-        store.init();
+                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_lz4.*$", ""),
+                "INSERT INTO spans_full (organization_id, project_id, trace_id, span_id, service, start_ts, stack) "
+                        + "VALUES ('o', 'p', 'old', '1', 's', now(), '[{\"function\":\"legacy\"}]')");
         Span s = span(7, "shop", json("[]"), json("[]"), json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]"), 1.0);
         store.write(new Batch(java.util.List.of(s), java.util.List.of(), java.util.List.of()));
         assertEquals("[{\"function\":\"legacy\"}]", text(store, "SELECT CAST(stack AS VARCHAR) FROM spans_full WHERE trace_id = 'old'"));
@@ -147,28 +140,34 @@ class DuckDbSpanStoreTest {
 
     @Test
     void aFileOfAnOlderVersionGetsIsEntryFilledForItsRows() throws Exception {
-        Path file = dir.resolve("old-entry.duckdb");
-        String oldSchema = DuckDbSpanStore.schema()
+        DuckDbSpanStore store = storeOverAnOlderFile("old-entry.duckdb", DuckDbSpanStore.schema()
                 .replace("sample_weight   DOUBLE    NOT NULL,   -- 1 / sampling probability",
                         "sample_weight   DOUBLE    NOT NULL    -- 1 / sampling probability")
                 .replaceAll("(?m)^\\s*is_entry\\s+BOOLEAN.*$", "")
                 .replaceAll("(?m)^\\s+-- request of a continued trace.*$", "")
-                .replaceAll("(?m)^(ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry|UPDATE spans_min SET is_entry).*$", "");
-        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:" + file, new java.util.Properties());
-                Statement st = c.createStatement()) {
-            st.execute(oldSchema);
-            String cols = "(organization_id, project_id, trace_id, span_id, parent_id, service, name, start_ts, end_ts, "
-                    + "duration_ms, cpu_ms, status, http_method, sql_count, http_count, cache_count, sample_weight)";
-            st.execute("INSERT INTO spans_min " + cols + " VALUES "
-                    + "('o', 'p', 't', 'root', NULL, 's', 'GET /', now(), now(), 1, 1, 'ok', 'GET', 0, 0, 0, 1), "
-                    + "('o', 'p', 't', 'call', 'root', 's2', 'GET /x', now(), now(), 1, 1, 'ok', 'GET', 0, 0, 0, 1), "
-                    + "('o', 'p', 't', 'inner', 'root', 's', 'work', now(), now(), 1, 1, 'ok', NULL, 0, 0, 0, 1)");
-        }
-        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
-        store.init();
+                .replaceAll("(?m)^(ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry|UPDATE spans_min SET is_entry).*$", ""),
+                "INSERT INTO spans_min (organization_id, project_id, trace_id, span_id, parent_id, service, name, "
+                        + "start_ts, end_ts, duration_ms, cpu_ms, status, http_method, sql_count, http_count, cache_count, "
+                        + "sample_weight) VALUES "
+                        + "('o', 'p', 't', 'root', NULL, 's', 'GET /', now(), now(), 1, 1, 'ok', 'GET', 0, 0, 0, 1), "
+                        + "('o', 'p', 't', 'call', 'root', 's2', 'GET /x', now(), now(), 1, 1, 'ok', 'GET', 0, 0, 0, 1), "
+                        + "('o', 'p', 't', 'inner', 'root', 's', 'work', now(), now(), 1, 1, 'ok', NULL, 0, 0, 0, 1)");
         assertEquals("call,root", text(store,
                 "SELECT string_agg(span_id, ',' ORDER BY span_id) FROM spans_min WHERE is_entry"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE NOT is_entry"));
         store.close();
+    }
+
+    /** A file written with an older schema (and rows), then opened by the store, which upgrades it. */
+    private DuckDbSpanStore storeOverAnOlderFile(String name, String oldSchema, String rows) throws Exception {
+        Path file = dir.resolve(name);
+        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:" + file, new java.util.Properties());
+                Statement st = c.createStatement()) {
+            st.execute(oldSchema);
+            st.execute(rows);
+        }
+        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
+        store.init();
+        return store;
     }
 }
