@@ -11,6 +11,7 @@ import dev.opa.agent.parse.MessageParser;
 import dev.opa.agent.pipeline.BatchAccumulator;
 import dev.opa.agent.pipeline.IngestGate;
 import dev.opa.agent.pipeline.ShutdownFlusher;
+import dev.opa.agent.pipeline.Wakeup;
 import dev.opa.agent.store.SpanStore;
 import dev.opa.agent.store.SpanStoreFactory;
 import dev.opa.agent.store.StoreBreaker;
@@ -27,6 +28,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
@@ -104,7 +106,7 @@ public class AgentConfiguration implements CamelConfiguration {
         Spool spool = new Spool(Path.of(cfg.string("opa.spool.dir")), cfg.longValue("opa.spool.max-bytes"), meters);
         registry.bind("spool", spool);
         BatchAccumulator accumulator = new BatchAccumulator(cfg.intValue("opa.batch.max-size"),
-                cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"),
+                cfg.longValue("opa.batch.max-bytes"), cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"),
                 heap.pendingBytes(), spool, meters);
         registry.bind("batchAccumulator", accumulator);
         registry.bind("ingestGate", new IngestGate(assembler, accumulator, heap.bufferedBytes(),
@@ -123,6 +125,23 @@ public class AgentConfiguration implements CamelConfiguration {
         }
         registry.bind("storeReadiness", readiness);
         context.addService(new ShutdownFlusher(assembler, sampler, accumulator, writer, spool, store), true, true);
+        assembler.wakeup(routeWakeup(context, "tail-complete", cfg.longValue("opa.tail.check-interval-ms")));
+        accumulator.wakeup(routeWakeup(context, "batch-flush", cfg.longValue("opa.batch.flush-check-ms")));
+    }
+
+    /** Runs route {@code direct:<name>} when the stage asks for it (no polling timer), at most every minPeriodMs. */
+    private static Wakeup routeWakeup(CamelContext context, String name, long minPeriodMs) throws Exception {
+        Wakeup wakeup = new Wakeup(name, minPeriodMs);
+        context.addService(wakeup, true, true);
+        context.addStartupListener((ctx, alreadyStarted) -> {
+            ProducerTemplate route = ctx.createProducerTemplate();
+            wakeup.task(() -> {
+                if (ctx.getStatus().isStarted()) {
+                    route.sendBody("direct:" + name, null);
+                }
+            });
+        });
+        return wakeup;
     }
 
     /** camel-micrometer-prometheus binds its registry as metricsRegistry (and serves it); share that one. */
