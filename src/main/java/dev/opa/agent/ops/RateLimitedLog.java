@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At most one warning per key per interval, with the number suppressed since the last one. The first occurrence
+ * At most one line per key per interval, with the number suppressed since the last one. The first occurrence
  * of a key is always logged.
  */
 public class RateLimitedLog {
@@ -34,13 +34,27 @@ public class RateLimitedLog {
 
     /** Logs {@code message} at WARN unless a message with the same key was logged less than an interval ago. */
     public void warn(String key, String message) {
+        log(key, message, true);
+    }
+
+    /** As {@link #warn(String, String)}, at INFO. */
+    public void info(String key, String message) {
+        log(key, message, false);
+    }
+
+    private void log(String key, String message, boolean warn) {
         long now = System.currentTimeMillis();
         AtomicLong last = lastLogged.computeIfAbsent(key, k -> new AtomicLong(Long.MIN_VALUE / 2));
         AtomicLong skipped = suppressed.computeIfAbsent(key, k -> new AtomicLong());
         long prev = last.get();
         if (now - prev >= intervalMs && last.compareAndSet(prev, now)) {
             long n = skipped.getAndSet(0);
-            log.warn("{}{}", message, n > 0 ? " [" + n + " more since last report]" : "");
+            String more = n > 0 ? " [" + n + " more since last report]" : "";
+            if (warn) {
+                log.warn("{}{}", message, more);
+            } else {
+                log.info("{}{}", message, more);
+            }
         } else {
             skipped.incrementAndGet();
         }

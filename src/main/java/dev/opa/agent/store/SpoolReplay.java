@@ -20,12 +20,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li><b>Store down</b> - everything fails: the oldest batch stays where it is, the replay pauses until the next
  * tick, batches keep being spooled in order, nothing is quarantined.</li>
- * <li><b>Poison batch</b> - the oldest batch has failed {@code splitAfterFailures} times in a row, its last
- * failure is not a connection/disk/timeout one ({@link StoreFailure#storeWide()}), and the store has taken other
- * data since its previous failed attempt (new traffic, or else the next spooled batch written as a probe).
- * Then it is split in halves, recursively down to single items; every part that stores is removed from the
- * spool file, every single item that still fails goes to the {@link DeadLetters}. A connection/disk/timeout
- * failure while splitting stops the split: the rest stays in the spool as the oldest batch.</li>
+ * <li><b>Poison suspect</b> - the oldest batch fails, not with a connection/disk/timeout error
+ * ({@link StoreFailure#storeWide()}), and the store has taken other data since the batch's previous failed
+ * attempt (new traffic, or - once it has failed {@code splitAfterFailures} times - the next spooled batch written
+ * as a probe). Such a failure is not reported to the circuit breaker (it says nothing about the store), so a
+ * poison batch cannot open the breaker and divert healthy traffic.</li>
+ * <li><b>Poison batch</b> - a suspect that has failed {@code splitAfterFailures} times in a row is split in halves,
+ * recursively down to single items; every part that stores is removed from the spool file, every single item
+ * that still fails goes to the {@link DeadLetters}. A connection/disk/timeout failure while splitting stops the
+ * split: the rest stays in the spool as the oldest batch.</li>
  * </ul>
  * Meters: {@code opa_spool_replayed_batches_total}, {@code opa_spool_split_batches_total}.
  */
@@ -62,8 +65,9 @@ public class SpoolReplay {
 
     /**
      * Stores the oldest spooled batch (splitting and quarantining a poison batch); returns what was stored, for the
-     * live feed, or null when the spool is empty. Throws the store's exception when the batch could not be stored
-     * and is not (yet) a poison suspect, so the breaker counts it and the route pauses the replay.
+     * live feed, or null when nothing was (spool empty, or the oldest batch is a poison suspect that waits for its
+     * next attempt: the route pauses until the next tick). Throws the store's exception when the store may be
+     * down, so the breaker counts it and the route pauses the replay.
      */
     public synchronized Batch replayOldest() throws Exception {
         Batch oldest = spool.peekOldest();
@@ -73,18 +77,26 @@ public class SpoolReplay {
         if (oldest != head) {
             head = oldest;
             headFailures = 0;
-            successesAtLastFailure = failures.successes();
+            // most likely it was spooled when a write failed: the evidence counts from there
+            successesAtLastFailure = failures.successesAtLastFailure();
         }
         try {
             writer.write(oldest);
         } catch (Exception e) {
             headFailures++;
             StoreFailure reason = StoreFailure.of(e);
-            List<Batch> stored = new ArrayList<>();
-            boolean poison = headFailures >= splitAfterFailures && !reason.storeWide() && storeTakesOtherData(stored);
-            successesAtLastFailure = failures.successes();
-            if (!poison) {
+            if (reason.storeWide()) {
                 throw e;
+            }
+            List<Batch> stored = new ArrayList<>();
+            boolean othersStore = failures.successes() > successesAtLastFailure
+                    || (headFailures >= splitAfterFailures && probeWithNext(stored));
+            successesAtLastFailure = failures.successes();
+            if (!othersStore) {
+                throw e; // maybe the store is down: the breaker counts it, the replay pauses, order is kept
+            }
+            if (headFailures < splitAfterFailures) {
+                return null; // a poison suspect: not the store's fault, so not the breaker's business; retried next tick
             }
             LOG.warn("a spooled batch of {} items failed {} times ({}) while the store takes other data: splitting it"
                     + " to store what it can and quarantine the rest in {}", oldest.size(), headFailures, reason.tag(),
@@ -98,11 +110,8 @@ public class SpoolReplay {
         return oldest;
     }
 
-    /** Evidence the store works: a write succeeded since the previous failed attempt, or the next batch stores now. */
-    private boolean storeTakesOtherData(List<Batch> stored) throws Exception {
-        if (failures.successes() > successesAtLastFailure) {
-            return true;
-        }
+    /** Without other traffic, the next spooled batch is the evidence: written out of order, it says the store works. */
+    private boolean probeWithNext(List<Batch> stored) throws IOException {
         Batch next = spool.peek(1);
         if (next == null) {
             return false;

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
  * ClickHouse as "Code: 241 ... MEMORY_LIMIT_EXCEEDED" or a connection exception).
  *
  * <p>{@link #storeWide()} reasons say the store itself is unreachable or stalled: they never make a batch a
- * poison suspect (see {@link SpoolReplay}).
+ * poison suspect (see {@link SpoolReplay}). {@link #aboutTheData()} reasons never open the circuit breaker.
  */
 public enum StoreFailure {
     OUT_OF_MEMORY, IO, TIMEOUT, CONSTRAINT, INVALID_DATA, OTHER;
@@ -21,6 +21,11 @@ public enum StoreFailure {
     /** The Prometheus tag value: out_of_memory, io, ... */
     public String tag() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** About the data, never about the store's availability: the circuit breaker does not count these. */
+    public boolean aboutTheData() {
+        return this == CONSTRAINT || this == INVALID_DATA;
     }
 
     /** Connection or disk trouble: every write would fail the same way, whatever the batch holds. */

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Accounts for store write outcomes: every failure is counted by reason ({@code opa_store_write_failures_total{reason}})
  * and logged at WARN with the exception text and the batch size (at most once per reason per interval, with the
- * number suppressed); the first success after failures is logged once. Keeps what readiness reports: the last
+ * number suppressed); a success after failures is logged the same way. Keeps what readiness reports: the last
  * error, since when writes fail, and how many writes succeeded (the evidence {@link SpoolReplay} needs before
  * it calls a batch poison).
  */
@@ -34,6 +34,7 @@ public class StoreFailures {
     private long lastFailureMs;
     private long lastSuccessMs;
     private long successes;
+    private long successesAtLastFailure;
 
     public StoreFailures(long logIntervalMs, MeterRegistry meters) {
         this.log = new RateLimitedLog(LOG, logIntervalMs);
@@ -57,6 +58,7 @@ public class StoreFailures {
             lastError = text;
             lastReason = reason;
             lastFailureMs = now;
+            successesAtLastFailure = successes;
         }
         log.warn(reason.tag(), "store write failed (" + reason.tag() + ") for a batch of " + batch.size() + " items ("
                 + batch.spans().size() + " spans, " + batch.errors().size() + " errors, " + batch.logs().size()
@@ -76,7 +78,8 @@ public class StoreFailures {
             failedWrites = 0;
         }
         if (since != 0) {
-            LOG.info("store writes succeed again after {} failed writes since {}", failed, java.time.Instant.ofEpochMilli(since));
+            log.info("recovered", "store writes succeed again after " + failed + " failed writes since "
+                    + java.time.Instant.ofEpochMilli(since));
         }
     }
 
@@ -87,6 +90,11 @@ public class StoreFailures {
     /** Successful writes since start: a change between two looks means the store took some data in between. */
     public synchronized long successes() {
         return successes;
+    }
+
+    /** {@link #successes()} as it was when the last write failed. */
+    public synchronized long successesAtLastFailure() {
+        return successesAtLastFailure;
     }
 
     /** The exception and, when different, its root cause: "SQLException: ... (caused by ...)". */
