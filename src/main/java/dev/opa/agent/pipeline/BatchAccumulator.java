@@ -5,13 +5,13 @@ import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.parse.Parsed;
-import dev.opa.agent.store.Spool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Collects kept spans, errors and logs into store batches: a batch is ready when it holds {@code maxSize}
@@ -21,7 +21,8 @@ import java.util.List;
  * {@link #wakeup(Wakeup)} is asked to run the flush route when a batch fills or the interval ends.
  *
  * <p>Bounded: above {@code maxPending} items or {@code maxPendingBytes} (estimated heap of the pending spans,
- * {@link Span#heapBytes()}), new input goes straight to the spool as its own batch, counted as
+ * {@link Span#heapBytes()}), new input goes straight to the spool as its own batch (the overflow consumer:
+ * {@code storeWriter.spool}), counted as
  * {@code opa_batch_overflow_items_total} (the spool replays it in order). Under mere overload that does not
  * happen: the {@link IngestGate} stops the listeners first.
  */
@@ -33,7 +34,7 @@ public class BatchAccumulator {
     private final int maxPending;
     private final long maxPendingBytes;
     private final Counter overflow;
-    private final Spool spool;
+    private final Consumer<Batch> overflowTo;
     private final ArrayDeque<Span> spans = new ArrayDeque<>();
     private final ArrayDeque<ErrorEvent> errors = new ArrayDeque<>();
     private final ArrayDeque<LogEvent> logs = new ArrayDeque<>();
@@ -41,18 +42,18 @@ public class BatchAccumulator {
     private long oldestPendingMs = -1;
     private Wakeup wakeup;
 
-    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, Spool spool, MeterRegistry meters) {
-        this(maxSize, Long.MAX_VALUE, intervalMs, maxPending, Long.MAX_VALUE, spool, meters);
+    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, Consumer<Batch> overflowTo, MeterRegistry meters) {
+        this(maxSize, Long.MAX_VALUE, intervalMs, maxPending, Long.MAX_VALUE, overflowTo, meters);
     }
 
     public BatchAccumulator(int maxSize, long maxBytes, long intervalMs, int maxPending, long maxPendingBytes,
-            Spool spool, MeterRegistry meters) {
+            Consumer<Batch> overflowTo, MeterRegistry meters) {
         this.maxSize = maxSize;
         this.maxBytes = maxBytes;
         this.intervalMs = intervalMs;
         this.maxPending = maxPending;
         this.maxPendingBytes = maxPendingBytes;
-        this.spool = spool;
+        this.overflowTo = overflowTo;
         this.overflow = Counter.builder("opa.batch.overflow.items")
                 .description("spans/errors/logs sent to the spool because the batcher was full").register(meters);
         Gauge.builder("opa.batch.pending", this, BatchAccumulator::pending).register(meters);
@@ -132,7 +133,7 @@ public class BatchAccumulator {
 
     private void overflow(Batch batch) {
         overflow.increment(batch.size());
-        spool.append(batch);
+        overflowTo.accept(batch);
     }
 
     /** Full batches, plus the remainder once it has waited the interval. */
