@@ -3,6 +3,7 @@ package dev.opa.agent;
 /**
  * Starts the agent: camel-main with application.yaml (via {@link dev.opa.agent.config.YamlConfigSource}),
  * the beans of {@link AgentConfiguration} and the routes in routes/*.camel.yaml. SIGTERM stops it gracefully.
+ * Started from its jar without heap flags, it runs itself in a child JVM with sensible ones ({@link JvmLauncher}).
  */
 public final class Main {
 
@@ -10,6 +11,11 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        int childStatus = JvmLauncher.relaunchIfNeeded(args);
+        if (childStatus >= 0) {
+            System.exit(childStatus);
+        }
+        JvmLauncher.exitWithParent();
         org.apache.camel.main.Main main = new org.apache.camel.main.Main();
         main.run(args);
     }
