@@ -46,6 +46,7 @@ done
 
 RUN=$(mktemp -d /tmp/opa-wpbench.XXXXXX)
 source examples/lib/stack.sh
+source bench/wordpress/site.sh
 trap stack_stop_all EXIT
 stack_install nginx php8.2-fpm php8.2-cli php8.2-dev php8.2-mysql php8.2-opcache mariadb-server wordpress \
   wordpress-theme-twentytwentythree wrk liblz4-dev curl
@@ -55,8 +56,6 @@ stack_build_extension
 if [ "$NEEDS_AGENT" = 1 ] && [ -z "$AGENT_JAR" ]; then stack_build_agent; fi
 stack_start_mariadb
 MYSQL_PID=${STACK_PIDS[-1]}
-mariadb -S "$STACK_MYSQL_SOCKET" -uroot -e "CREATE DATABASE IF NOT EXISTS wordpress;
-  GRANT ALL ON wordpress.* TO 'opa_demo'@'localhost';"
 STACK_SOCKET=$RUN/opa.sock AGENT_PID=""
 if [ "$NEEDS_AGENT" = 1 ]; then
   if [ -n "$AGENT_JAR" ]; then # the same as stack_start_agent, with the given jar
@@ -81,17 +80,7 @@ if [ "$PIN" = 1 ]; then
   taskset -p -c 0 $$ >/dev/null
 fi
 
-echo "== install WordPress $(dpkg-query -W -f='${Version}' wordpress) with 20 posts"
-cp -rL /usr/share/wordpress "$RUN/wordpress"
-rm -f "$RUN/wordpress/wp-config.php"
-mkdir -p "$RUN/wordpress/wp-content/themes"
-# WordPress 6.1's default theme (without a theme WordPress answers every page with an empty body)
-cp -rL /usr/share/wordpress/wp-content/themes/twentytwentythree "$RUN/wordpress/wp-content/themes/"
-stack_render bench/wordpress/wp-config.php.tmpl "$RUN/wordpress/wp-config.php" \
-  MYSQL_SOCKET="$STACK_MYSQL_SOCKET" PORT="$PORT" SALT="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
-php8.2 bench/wordpress/install.php "$RUN/wordpress" "$PORT" 20
-stack_render bench/wordpress/php-fpm.conf.tmpl "$RUN/php-fpm.conf"
-stack_render bench/wordpress/nginx.conf.tmpl "$RUN/nginx.conf" PORT="$PORT"
+wordpress_site "$PORT" 20
 
 mode_flags() {
   case "$1" in
