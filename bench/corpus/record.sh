@@ -5,7 +5,7 @@
 #   <app>.opa          every request fully captured (opa.sampling_rate=1), the varied pages of pages_<app>
 #   <app>-summary.opa  root summaries only (opa.sampling_rate=0): what an unsampled request sends
 # and fails unless each file holds exactly one trace per request served. Prints the corpus's sizes
-# (inspect.py). Takes a few minutes.
+# (inspect_corpus.py). Takes a few minutes.
 #
 # Usage: bash bench/corpus/record.sh [--out /work/corpus] [--requests 600] [--summaries 300] [--apps wordpress,mediawiki]
 set -euo pipefail
@@ -111,7 +111,7 @@ record() { # record <app> <sampling rate> <requests> <corpus file>
   wait "$recorder" || true
   cat "$RUN/record.out"
   # one more request was served by stack_start_nginx's readiness check
-  "$PYTHON" bench/corpus/inspect.py --expect $((n + 1)) "$file.tmp"
+  "$PYTHON" bench/corpus/inspect_corpus.py --expect $((n + 1)) "$file.tmp"
   mv "$file.tmp" "$file"
 }
 

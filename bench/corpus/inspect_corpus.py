@@ -2,7 +2,7 @@
 """Summarises corpus files (format: bench/corpus/README.md): messages, traces, spans by kind, call nodes per
 span and sizes (JSON as decompressed, and as sent: LZ4 frame or JSON line).
 
-Usage: inspect.py [--expect N] FILE...
+Usage: inspect_corpus.py [--expect N] FILE...
   --expect N   exit 1 unless each file holds exactly N distinct trace ids, each with one root span
 """
 import argparse
