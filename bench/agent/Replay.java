@@ -42,6 +42,7 @@ import net.jpountz.lz4.LZ4FrameOutputStream;
  *
  * Usage: java -cp lz4-java.jar bench/agent/Replay.java --corpus a.opa[,b.opa] --address /path.sock|host:port
  *        [--rate 50] [--count N | --seconds S] [--connections 4] [--api http://127.0.0.1:8080] [--settle 60]
+ *        [--agent-pid PID]   (reports the agent's CPU time from the first send to the last stored trace)
  */
 public class Replay {
 
@@ -75,6 +76,7 @@ public class Replay {
         int connections = Integer.parseInt(arg(args, "connections", "4"));
         String api = arg(args, "api", "http://127.0.0.1:8080");
         int settle = Integer.parseInt(arg(args, "settle", "60"));
+        long agentPid = Long.parseLong(arg(args, "agent-pid", "0"));
         long corpusJson = corpus.stream().mapToLong(Message::jsonLength).sum();
         long corpusSent = corpus.stream().mapToLong(m -> m.sent().length).sum();
         System.out.printf("corpus: %d requests, %.1f KB of JSON and %.1f KB as sent per request on average%n",
@@ -84,6 +86,7 @@ public class Replay {
         String runId = String.format("%08x", ThreadLocalRandom.current().nextInt());
         AtomicLong sent = new AtomicLong(), jsonBytes = new AtomicLong(), wireBytes = new AtomicLong(), maxLagNs = new AtomicLong();
         long start = System.nanoTime() + 100_000_000L;
+        long cpuBefore = cpuMillis(agentPid);
         List<Thread> senders = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             int first = c;
@@ -136,6 +139,7 @@ public class Replay {
             }
         }
         double totalSeconds = (System.nanoTime() - start) / 1e9;
+        long agentCpu = cpuMillis(agentPid) - cpuBefore;
         String metrics = get(api + "/metrics");
         System.out.printf("stored %d of %d traces (%.1f s after the first send: %.1f traces/s, %.2f MB/s of JSON)%n",
                 stored, sent.get(), totalSeconds, stored / totalSeconds, jsonBytes.get() / 1e6 / totalSeconds);
@@ -144,13 +148,29 @@ public class Replay {
                 metric(metrics, "opa_spans_stored_total"), metric(metrics, "opa_store_write_failures_total"),
                 metric(metrics, "opa_spool_batches"), metric(metrics, "opa_spool_bytes"),
                 metric(metrics, "opa_spool_dropped_spans_total"), health(api));
-        System.out.printf("RESULT sent=%d stored=%d json_bytes=%d wire_bytes=%d send_s=%.3f total_s=%.3f%n", sent.get(),
-                stored, jsonBytes.get(), wireBytes.get(), sendSeconds, totalSeconds);
+        if (agentPid > 0) {
+            System.out.printf("agent CPU from the first send to the last stored trace: %d ms, %.2f ms per stored trace%n",
+                    agentCpu, agentCpu / (double) Math.max(1, stored));
+        }
+        System.out.printf("RESULT sent=%d stored=%d json_bytes=%d wire_bytes=%d send_s=%.3f total_s=%.3f agent_cpu_ms=%d%n",
+                sent.get(), stored, jsonBytes.get(), wireBytes.get(), sendSeconds, totalSeconds, agentCpu);
         if (stored != sent.get()) {
             System.out.printf("INCOMPLETE: %d of %d traces stored%n", stored, sent.get());
             System.exit(1);
         }
     }
+
+    /** User + system CPU time of a process (all its threads) from /proc/PID/stat, in ms; 0 without a pid. */
+    static long cpuMillis(long pid) throws IOException {
+        if (pid <= 0) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3 (state)
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+    }
+
+    static final long CLOCK_TICKS = 100; // USER_HZ: 100 on Linux (getconf CLK_TCK)
 
     /** Reads a corpus file: u32 big-endian length + the message bytes, repeated. */
     static List<Message> load(Path file) throws IOException {
