@@ -122,10 +122,13 @@ public class Replay {
             t.join();
         }
         double sendSeconds = (System.nanoTime() - start) / 1e9;
+        long ownCpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
         System.out.printf("sent %d requests to %s in %.1f s (%.1f req/s, %.2f MB/s of JSON, %.2f MB/s as sent; "
                         + "%.0f MB of JSON); most late: %.0f ms%n", sent.get(), address, sendSeconds,
                 sent.get() / sendSeconds, jsonBytes.get() / 1e6 / sendSeconds, wireBytes.get() / 1e6 / sendSeconds,
                 jsonBytes.get() / 1e6, maxLagNs.get() / 1e6);
+        System.out.printf("replay's own CPU (loading the corpus, rewriting, compressing, sending): %d ms, %.2f ms per request%n",
+                ownCpu, ownCpu / (double) Math.max(1, sent.get()));
 
         // wait until every trace is stored, or nothing more arrives for `settle` seconds
         long stored = stats(api, "traces_stored") - storedBefore;
