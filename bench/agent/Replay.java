@@ -30,8 +30,9 @@ import net.jpountz.lz4.LZ4FrameOutputStream;
 /**
  * Replays a corpus of real traces (bench/corpus/README.md) into an agent, then checks that every trace was
  * stored. Each record of the corpus is one request as the PHP extension sent it; every replayed copy gets a
- * fresh trace id and fresh span ids (written over the originals, same length), everything else (call tree,
- * timestamps, durations, SQL) is kept. LZ4 records are decompressed, rewritten and compressed again as an
+ * fresh trace id and fresh span ids (written over the originals, same length), and its timestamps (start_ts,
+ * end_ts: epoch ms) are moved by one offset so that the request ends when it is sent (--timestamps recorded
+ * keeps them); everything else (call tree, relative timing, durations, SQL) is kept. LZ4 records are decompressed, rewritten and compressed again as an
  * LZ4 frame of independent 64 KB blocks, like the extension's; JSON-line records are rewritten as they are.
  * Records are sent in corpus order, cycling, on --connections persistent connections, at --rate requests/s
  * (0 = as fast as the agent reads them).
@@ -44,6 +45,7 @@ import net.jpountz.lz4.LZ4FrameOutputStream;
  *        [--rate 50] [--count N | --seconds S] [--connections 4] [--api http://127.0.0.1:8080] [--settle 60]
  *        [--agent-pid PID]   (reports the agent's CPU time from the first send to the last stored trace)
  *        --api none          only sends (no agent to ask, e.g. bench/corpus/record.py as the receiver)
+ *        --timestamps now|recorded   (default now: each request ends when it is sent)
  */
 public class Replay {
 
@@ -57,7 +59,8 @@ public class Replay {
     }
 
     /** One corpus record: the bytes as sent, its JSON text (decompressed) and where the ids to rewrite are. */
-    record Message(byte[] sent, boolean lz4, int jsonLength, int[] traceIdAt, int traceIdLength, int[] spanIdAt, int[] spanIdNumber) {}
+    record Message(byte[] sent, boolean lz4, int jsonLength, int[] traceIdAt, int traceIdLength, int[] spanIdAt, int[] spanIdNumber,
+            int[] timestampAt, long lastTimestamp) {}
 
     static final byte[] LZ4_MAGIC = {0x04, 0x22, 0x4d, 0x18};
 
@@ -81,6 +84,7 @@ public class Replay {
         int connections = Integer.parseInt(arg(args, "connections", "4"));
         String api = arg(args, "api", "http://127.0.0.1:8080");
         int settle = Integer.parseInt(arg(args, "settle", "60"));
+        boolean shiftTime = !arg(args, "timestamps", "now").equals("recorded");
         long agentPid = Long.parseLong(arg(args, "agent-pid", "0"));
         long corpusJson = corpus.stream().mapToLong(Message::jsonLength).sum();
         long corpusSent = corpus.stream().mapToLong(m -> m.sent().length).sum();
@@ -100,7 +104,7 @@ public class Replay {
                 try (SocketChannel ch = open(address)) {
                     for (long i = first; i < count; i += connections) {
                         Message m = corpus.get((int) (i % corpus.size()));
-                        byte[] bytes = rewrite(m, runId, i);
+                        byte[] bytes = rewrite(m, runId, i, shiftTime);
                         if (rate > 0) {
                             long due = start + (long) (i * 1e9 / rate);
                             long wait = due - System.nanoTime();
@@ -232,13 +236,35 @@ public class Replay {
         for (int at = text.indexOf("\"" + traceId + "\""); at >= 0; at = text.indexOf("\"" + traceId + "\"", at + 1)) {
             traceAt.add(at + 1);
         }
+        List<Integer> timeAt = new ArrayList<>();
+        long last = 0;
+        // epoch ms with 13 integer digits (until the year 2286): rewritten in place
+        Matcher ts = Pattern.compile("\"(?:start_ts|end_ts)\":(\\d{13})(?=[.,}\\s])").matcher(text);
+        while (ts.find()) {
+            timeAt.add(ts.start(1));
+            last = Math.max(last, Long.parseLong(ts.group(1)));
+        }
         return new Message(sent, lz4, json.length, traceAt.stream().mapToInt(Integer::intValue).toArray(), traceId.length(),
-                spanAt.stream().mapToInt(Integer::intValue).toArray(), spanNumber.stream().mapToInt(Integer::intValue).toArray());
+                spanAt.stream().mapToInt(Integer::intValue).toArray(), spanNumber.stream().mapToInt(Integer::intValue).toArray(),
+                timeAt.stream().mapToInt(Integer::intValue).toArray(), last);
     }
 
     /** The i-th replayed copy of m: trace id = run id + i, span ids = part of the run id + i + the span's number in m. */
-    static byte[] rewrite(Message m, String runId, long i) throws IOException {
+    static byte[] rewrite(Message m, String runId, long i, boolean shiftTime) throws IOException {
         byte[] json = m.lz4() ? decompress(m.sent()) : m.sent().clone();
+        if (shiftTime && m.lastTimestamp() > 0) {
+            long offset = System.currentTimeMillis() - m.lastTimestamp();
+            for (int at : m.timestampAt()) {
+                long v = 0;
+                for (int k = 0; k < 13; k++) {
+                    v = v * 10 + (json[at + k] - '0');
+                }
+                v += offset;
+                for (int k = 12; k >= 0; k--, v /= 10) {
+                    json[at + k] = (byte) ('0' + v % 10);
+                }
+            }
+        }
         byte[] traceId = (runId + hex(i, m.traceIdLength() - 8)).getBytes(StandardCharsets.US_ASCII);
         for (int at : m.traceIdAt()) {
             System.arraycopy(traceId, 0, json, at, traceId.length);
