@@ -238,16 +238,18 @@ print("| page | mode | req/s | p50 ms | p99 ms | throughput vs none | worker CPU
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for page in pages:
     sel = lambda m: [r for r in rows if r[2] == page and r[1] == m]
-    base_rps = med([float(r[3]) for r in sel("none")])
-    base_cpu = med([float(r[6]) for r in sel("none")])
+    # without a `none` mode (--modes) there is no baseline: the relative columns stay empty
+    base_rps = med([float(r[3]) for r in sel("none")]) if sel("none") else None
+    base_cpu = med([float(r[6]) for r in sel("none")]) if sel("none") else None
     for mode in modes:
         s = sel(mode)
         rps, cpu = med([float(r[3]) for r in s]), med([float(r[6]) for r in s])
         recv = med([float(r[7]) for r in s])
         base = mode == "none"
         print(f"| {page} | {mode} | {rps:.1f} | {med([float(r[4]) for r in s]):.2f} | {med([float(r[5]) for r in s]):.2f} | "
-              f"{'baseline' if base else f'{(rps / base_rps - 1) * 100:+.2f}%'} | {cpu:.2f} | "
-              f"{'baseline' if base else f'{(cpu / base_cpu - 1) * 100:+.2f}%'} | {'' if recv == 0 else f'{recv:.3f}'} |")
+              f"{'baseline' if base else '' if base_rps is None else f'{(rps / base_rps - 1) * 100:+.2f}%'} | {cpu:.2f} | "
+              f"{'baseline' if base else '' if base_cpu is None else f'{(cpu / base_cpu - 1) * 100:+.2f}%'} | "
+              f"{'' if recv == 0 else f'{recv:.3f}'} |")
 # noise floor: per round, the ratio of each mode to `none` in the same round; min..max over rounds
 print()
 print("Per-round spread against `none` of the same round (min .. max over rounds): throughput | worker CPU")
