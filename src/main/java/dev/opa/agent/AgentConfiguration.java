@@ -134,6 +134,14 @@ public class AgentConfiguration implements CamelConfiguration {
         context.addService(new ShutdownFlusher(assembler, sampler, accumulator, writer, store), true, true);
         assembler.wakeup(routeWakeup(context, "tail-complete", cfg.longValue("opa.tail.check-interval-ms")));
         accumulator.wakeup(routeWakeup(context, "batch-flush", cfg.longValue("opa.batch.flush-check-ms")));
+        long replayMs = cfg.longValue("opa.spool.replay-interval-ms");
+        Wakeup replay = routeWakeup(context, "spool-replay", replayMs);
+        spool.onAppend(at -> replay.at(at + replayMs));
+        replay.after(() -> {
+            if (!spool.isEmpty()) {
+                replay.at(System.currentTimeMillis() + replayMs); // again until the spool is empty
+            }
+        });
     }
 
     /** Runs route {@code direct:<name>} when the stage asks for it (no polling timer), at most every minPeriodMs. */

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a task when something is due, instead of polling: a pipeline stage calls {@link #at(long)} with the time
  * its next work is due (a trace's grace ends, a batch is full or old enough), and the task (a route) runs on this
- * wakeup's own thread at the earliest time asked for — but not sooner than {@code minPeriodMs} after its previous
- * run, so that under load many due times coalesce into one run. Nothing runs while nothing is due: an idle agent
+ * wakeup's own thread at the earliest time asked for, rounded up to a multiple of {@code minPeriodMs} and not
+ * sooner than that after its previous run — so that due times close together coalesce into one run, as with a
+ * timer of that period. Nothing runs while nothing is due: an idle agent
  * does no work (polling timers cost ~13 ms of CPU per second here). A Camel service: stopped with the context.
  */
 public final class Wakeup extends ServiceSupport {
@@ -25,6 +26,7 @@ public final class Wakeup extends ServiceSupport {
     private final LongSupplier clock;
     private final ScheduledExecutorService thread;
     private volatile Runnable task = () -> { };
+    private volatile Runnable after = () -> { };
     private long scheduledAt = Long.MAX_VALUE;
     private long lastRunMs = Long.MIN_VALUE / 2;
     private ScheduledFuture<?> pending;
@@ -50,9 +52,18 @@ public final class Wakeup extends ServiceSupport {
         now();
     }
 
+    /** Runs after each run of the task (e.g. to ask again while work remains). */
+    public void after(Runnable after) {
+        this.after = after;
+    }
+
     /** Asks for a run at {@code epochMs} (or as soon as allowed); an earlier pending run covers a later ask. */
     public synchronized void at(long epochMs) {
         long when = Math.max(epochMs, lastRunMs + minPeriodMs);
+        if (minPeriodMs > 0) {
+            when = Math.floorDiv(when + minPeriodMs - 1, minPeriodMs) * minPeriodMs; // on a tick of the period, like a
+            // timer's: due times close together (the spans of one frame) share one run
+        }
         if (when >= scheduledAt || thread.isShutdown()) {
             return;
         }
@@ -83,6 +94,8 @@ public final class Wakeup extends ServiceSupport {
             task.run();
         } catch (RuntimeException e) {
             LOG.error("{} failed: {}", name, e.toString(), e); // the route's own error handling comes first
+        } finally {
+            after.run();
         }
     }
 

@@ -51,6 +51,8 @@ public class Spool {
     private final Counter spooled;
     private long nextSequence;
 
+    private java.util.function.LongConsumer appended = at -> { };
+
     public Spool(Path dir, long maxBytes, MeterRegistry meters) {
         this.dir = dir;
         this.maxBytes = maxBytes;
@@ -122,6 +124,11 @@ public class Spool {
         return dir;
     }
 
+    /** Called with the time of each append (the replay route is run some time after; nothing polls the spool). */
+    public synchronized void onAppend(java.util.function.LongConsumer listener) {
+        this.appended = listener;
+    }
+
     /** Adds a batch at the end; drops it (counted) when the spool would exceed its limit. */
     public synchronized void append(Batch batch) {
         try {
@@ -137,6 +144,7 @@ public class Spool {
             files.put(seq, (long) data.length);
             bytes.addAndGet(data.length);
             spooled.increment();
+            appended.accept(System.currentTimeMillis());
         } catch (IOException e) {
             droppedBatches.increment();
             droppedSpans.increment(batch.spans().size());
