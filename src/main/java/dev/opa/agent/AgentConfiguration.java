@@ -1,5 +1,8 @@
 package dev.opa.agent;
 
+import dev.opa.agent.boot.HttpServerCheck;
+import dev.opa.agent.boot.ListenerPreflight;
+import dev.opa.agent.boot.StoreStart;
 import dev.opa.agent.config.HeapBudget;
 import dev.opa.agent.config.Settings;
 import dev.opa.agent.config.YamlConfigSource;
@@ -60,7 +63,7 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("unixFrameDecoder", new FrameDecoderFactory("unix", maxFrame, ingestMetrics));
         registry.bind("tcpFrameDecoder", new FrameDecoderFactory("tcp", maxFrame, ingestMetrics));
         Path socket = Path.of(cfg.string("opa.socket.path"));
-        SocketFile.prepare(socket);
+        failFastOnListeners(cfg, socket, context);
         String socketMode = cfg.string("opa.socket.mode");
         context.addStartupListener(new StartupListener() {
             @Override
@@ -96,7 +99,7 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("tailSampler", sampler);
 
         SpanStore store = SpanStoreFactory.create(cfg.section("opa.store"));
-        store.init();
+        openStore(cfg, store);
         registry.bind("spanStore", store);
         registry.bind("dataSource", store.readDataSource());
         StoreWriter writer = new StoreWriter(store, meters);
@@ -123,6 +126,28 @@ public class AgentConfiguration implements CamelConfiguration {
         }
         registry.bind("storeReadiness", readiness);
         context.addService(new ShutdownFlusher(assembler, sampler, accumulator, writer, spool, store), true, true);
+    }
+
+    // --- fail fast at start (boot/): a listener or store that cannot start ends the process with the setting to change
+
+    private static void failFastOnListeners(Settings cfg, Path socket, CamelContext context) throws Exception {
+        ListenerPreflight.unixSocketUsable("opa.socket.path", socket);
+        ListenerPreflight.tcpPortFree("TCP ingest listener", "opa.tcp.listen", cfg.string("opa.tcp.host"),
+                cfg.intValue("opa.tcp.port"));
+        if (cfg.bool("camel.server.enabled")) {
+            String host = cfg.string("camel.server.host");
+            int port = cfg.intValue("camel.server.port");
+            ListenerPreflight.tcpPortFree("HTTP server", "opa.http.port / opa.http.host", host, port);
+            context.addStartupListener(new HttpServerCheck(host, port));
+        }
+    }
+
+    private static void openStore(Settings cfg, SpanStore store) {
+        String type = cfg.string("opa.store.type").trim().toLowerCase(java.util.Locale.ROOT);
+        String where = "duckdb".equals(type) ? cfg.string("opa.store.duckdb.file")
+                : cfg.section("opa.store." + type).getOrDefault("url", type);
+        StoreStart.open(store, type, where, StoreStart.policy(cfg.string("opa.store.clickhouse.start-policy")),
+                cfg.longValue("opa.store.clickhouse.start-wait-ms"));
     }
 
     /** camel-micrometer-prometheus binds its registry as metricsRegistry (and serves it); share that one. */
