@@ -22,6 +22,7 @@ import dev.opa.agent.store.StoreWriter;
 import dev.opa.agent.trace.KeepMarks;
 import dev.opa.agent.trace.TailSampler;
 import dev.opa.agent.trace.TraceAssembler;
+import dev.opa.agent.wire.ConnectionBudgetFactory;
 import dev.opa.agent.wire.FrameDecoderFactory;
 import dev.opa.agent.wire.SocketFile;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -62,6 +63,9 @@ public class AgentConfiguration implements CamelConfiguration {
         int maxFrame = cfg.intValue("opa.frames.max-frame-bytes");
         registry.bind("unixFrameDecoder", new FrameDecoderFactory("unix", maxFrame, ingestMetrics));
         registry.bind("tcpFrameDecoder", new FrameDecoderFactory("tcp", maxFrame, ingestMetrics));
+        int connectionBudget = cfg.intValue("opa.ingest.connection-bytes-per-second");
+        registry.bind("unixConnectionBudget", new ConnectionBudgetFactory(connectionBudget, ingestMetrics));
+        registry.bind("tcpConnectionBudget", new ConnectionBudgetFactory(connectionBudget, ingestMetrics));
         Path socket = Path.of(cfg.string("opa.socket.path"));
         failFastOnListeners(cfg, socket, context);
         String socketMode = cfg.string("opa.socket.mode");
