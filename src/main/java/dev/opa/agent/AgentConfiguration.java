@@ -2,6 +2,7 @@ package dev.opa.agent;
 
 import dev.opa.agent.boot.HttpServerCheck;
 import dev.opa.agent.boot.ListenerPreflight;
+import dev.opa.agent.boot.StartupFailure;
 import dev.opa.agent.boot.StoreStart;
 import dev.opa.agent.config.HeapBudget;
 import dev.opa.agent.config.Settings;
@@ -25,6 +26,8 @@ import dev.opa.agent.trace.TraceAssembler;
 import dev.opa.agent.wire.ConnectionBudgetFactory;
 import dev.opa.agent.wire.FrameDecoderFactory;
 import dev.opa.agent.wire.SocketFile;
+import dev.opa.agent.wire.TlsHandlerFactory;
+import io.netty.handler.ssl.SslContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -63,6 +66,7 @@ public class AgentConfiguration implements CamelConfiguration {
         int maxFrame = cfg.intValue("opa.frames.max-frame-bytes");
         registry.bind("unixFrameDecoder", new FrameDecoderFactory("unix", maxFrame, ingestMetrics));
         registry.bind("tcpFrameDecoder", new FrameDecoderFactory("tcp", maxFrame, ingestMetrics));
+        registry.bind("tcpTls", tcpTls(cfg, meters));
         int connectionBudget = cfg.intValue("opa.ingest.connection-bytes-per-second");
         registry.bind("unixConnectionBudget", new ConnectionBudgetFactory(connectionBudget, ingestMetrics));
         registry.bind("tcpConnectionBudget", new ConnectionBudgetFactory(connectionBudget, ingestMetrics));
@@ -144,6 +148,21 @@ public class AgentConfiguration implements CamelConfiguration {
             ListenerPreflight.tcpPortFree("HTTP server", "opa.http.port / opa.http.host", host, port);
             context.addStartupListener(new HttpServerCheck(host, port));
         }
+    }
+
+    private static TlsHandlerFactory tcpTls(Settings cfg, PrometheusMeterRegistry meters) {
+        SslContext context = null;
+        if (cfg.bool("opa.tcp.tls.enabled")) {
+            try {
+                context = TlsHandlerFactory.serverContext(cfg.string("opa.tcp.tls.cert-file"),
+                        cfg.string("opa.tcp.tls.key-file"), cfg.string("opa.tcp.tls.client-ca-file"));
+            } catch (Exception e) {
+                throw new StartupFailure("TLS for the TCP listener cannot load its PEM files",
+                        "opa.tcp.tls.cert-file / key-file / client-ca-file", e);
+            }
+        }
+        return new TlsHandlerFactory(context, cfg.longValue("opa.tcp.tls.handshake-timeout-ms"), meters,
+                new RateLimitedLog(cfg.longValue("opa.log.reject-interval-ms")));
     }
 
     private static void openStore(Settings cfg, SpanStore store) {

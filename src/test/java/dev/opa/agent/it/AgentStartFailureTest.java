@@ -135,6 +135,17 @@ class AgentStartFailureTest {
     }
 
     @Test
+    void tlsFilesMissing() throws Exception {
+        Map<String, String> env = env("tls");
+        env.put("OPA_TCP_TLS_ENABLED", "true");
+        env.put("OPA_TCP_TLS_CERT_FILE", dir.resolve("tls/none.crt.pem").toString());
+        env.put("OPA_TCP_TLS_KEY_FILE", dir.resolve("tls/none.key.pem").toString());
+        String line = failureLine(startAndFail("tls", env));
+        assertTrue(line.contains("TLS for the TCP listener cannot load its PEM files"), line);
+        assertTrue(line.endsWith("(change opa.tcp.tls.cert-file / key-file / client-ca-file)"), line);
+    }
+
+    @Test
     void configurationFileMissing() throws Exception {
         Map<String, String> env = env("config");
         env.put("OPA_CONFIG", dir.resolve("config/nowhere.yaml").toString());
