@@ -15,10 +15,14 @@ import dev.opa.agent.parse.MessageParser;
 import dev.opa.agent.pipeline.BatchAccumulator;
 import dev.opa.agent.pipeline.IngestGate;
 import dev.opa.agent.pipeline.ShutdownFlusher;
+import dev.opa.agent.pipeline.Wakeup;
+import dev.opa.agent.store.DeadLetters;
 import dev.opa.agent.store.SpanStore;
 import dev.opa.agent.store.SpanStoreFactory;
 import dev.opa.agent.store.StoreBreaker;
 import dev.opa.agent.store.Spool;
+import dev.opa.agent.store.SpoolReplay;
+import dev.opa.agent.store.StoreFailures;
 import dev.opa.agent.store.StoreWriter;
 import dev.opa.agent.trace.KeepMarks;
 import dev.opa.agent.trace.TailSampler;
@@ -34,6 +38,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
@@ -110,30 +115,51 @@ public class AgentConfiguration implements CamelConfiguration {
         openStore(cfg, store);
         registry.bind("spanStore", store);
         registry.bind("dataSource", store.readDataSource());
-        StoreWriter writer = new StoreWriter(store, meters);
-        registry.bind("storeWriter", writer);
-        Spool spool = new Spool(Path.of(cfg.string("opa.spool.dir")), cfg.longValue("opa.spool.max-bytes"), meters);
-        registry.bind("spool", spool);
-        BatchAccumulator accumulator = new BatchAccumulator(cfg.intValue("opa.batch.max-size"),
-                cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"),
-                heap.pendingBytes(), spool, meters);
-        registry.bind("batchAccumulator", accumulator);
-        registry.bind("ingestGate", new IngestGate(assembler, accumulator, heap.bufferedBytes(),
-                cfg.longValue("opa.ingest.max-wait-ms"), meters));
-
         CircuitBreaker breaker = StoreBreaker.create((float) cfg.doubleValue("opa.store.breaker.failure-rate-threshold"),
                 cfg.intValue("opa.store.breaker.minimum-calls"), cfg.intValue("opa.store.breaker.sliding-window-size"),
                 cfg.longValue("opa.store.breaker.wait-open-seconds"), meters);
         registry.bind("storeBreaker", breaker);
+        Spool spool = new Spool(Path.of(cfg.string("opa.spool.dir")), cfg.longValue("opa.spool.max-bytes"), meters);
+        registry.bind("spool", spool);
+        StoreFailures failures = new StoreFailures(cfg.longValue("opa.log.store-failure-interval-ms"), meters);
+        StoreWriter writer = new StoreWriter(store, spool, failures, breaker, meters);
+        registry.bind("storeWriter", writer);
+        DeadLetters deadLetters = new DeadLetters(Path.of(cfg.string("opa.spool.dead-letter.dir")),
+                cfg.longValue("opa.spool.dead-letter.max-bytes"), meters);
+        registry.bind("spoolReplay", new SpoolReplay(spool, writer, failures, deadLetters,
+                cfg.intValue("opa.spool.split-after-failures"), meters));
+        BatchAccumulator accumulator = new BatchAccumulator(cfg.intValue("opa.batch.max-size"),
+                cfg.longValue("opa.batch.max-bytes"), cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"),
+                heap.pendingBytes(), writer::spool, meters);
+        registry.bind("batchAccumulator", accumulator);
+        registry.bind("ingestGate", new IngestGate(assembler, accumulator, heap.bufferedBytes(),
+                cfg.longValue("opa.ingest.max-wait-ms"), meters));
 
-        StoreReadinessCheck readiness = new StoreReadinessCheck(store, breaker);
+        StoreReadinessCheck readiness = new StoreReadinessCheck(writer, breaker, failures, spool, deadLetters);
         readiness.setCamelContext(context);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(readiness);
         }
         registry.bind("storeReadiness", readiness);
-        context.addService(new ShutdownFlusher(assembler, sampler, accumulator, writer, spool, store), true, true);
+        context.addService(new ShutdownFlusher(assembler, sampler, accumulator, writer, store), true, true);
+        assembler.wakeup(routeWakeup(context, "tail-complete", cfg.longValue("opa.tail.check-interval-ms")));
+        accumulator.wakeup(routeWakeup(context, "batch-flush", cfg.longValue("opa.batch.flush-check-ms")));
+    }
+
+    /** Runs route {@code direct:<name>} when the stage asks for it (no polling timer), at most every minPeriodMs. */
+    private static Wakeup routeWakeup(CamelContext context, String name, long minPeriodMs) throws Exception {
+        Wakeup wakeup = new Wakeup(name, minPeriodMs);
+        context.addService(wakeup, true, true);
+        context.addStartupListener((ctx, alreadyStarted) -> {
+            ProducerTemplate route = ctx.createProducerTemplate();
+            wakeup.task(() -> {
+                if (ctx.getStatus().isStarted()) {
+                    route.sendBody("direct:" + name, null);
+                }
+            });
+        });
+        return wakeup;
     }
 
     // --- fail fast at start (boot/): a listener or store that cannot start ends the process with the setting to change
