@@ -58,25 +58,25 @@ class IngestFuzzTest {
     }
 
     final List<Hostile> hostiles = List.of(
-            new Hostile("random bytes", 900, false, r -> bytes(r, 1 + r.nextInt(4096))),
-            new Hostile("truncated LZ4 frame", 400, false, r -> {
+            new Hostile("random bytes", 600, false, r -> bytes(r, 1 + r.nextInt(4096))),
+            new Hostile("truncated LZ4 frame", 300, false, r -> {
                 byte[] frame = Wire.lz4Frame(hostileSpan(r, "x") + "\n");
                 return Arrays.copyOf(frame, 1 + r.nextInt(frame.length - 1));
             }),
-            new Hostile("corrupted LZ4 frame", 400, false, r -> {
+            new Hostile("corrupted LZ4 frame", 300, false, r -> {
                 byte[] frame = Wire.lz4Frame(hostileSpan(r, "x") + "\n" + hostileSpan(r, "y") + "\n");
                 for (int i = 0, n = 1 + r.nextInt(8); i < n; i++) {
                     frame[4 + r.nextInt(frame.length - 4)] ^= (byte) (1 + r.nextInt(255));
                 }
                 return frame;
             }),
-            new Hostile("bogus legacy size header", 300, false, r -> {
+            new Hostile("bogus legacy size header", 200, false, r -> {
                 long[] sizes = {-1, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 40, 0, r.nextInt(1 << 20), 16_777_217};
                 ByteBuffer b = ByteBuffer.allocate(11).order(ByteOrder.LITTLE_ENDIAN);
                 b.put(utf8("LZ4")).putLong(sizes[r.nextInt(sizes.length)]);
                 return concat(b.array(), bytes(r, r.nextInt(2048)));
             }),
-            new Hostile("legacy block with a lying size", 200, false, r -> {
+            new Hostile("legacy block with a lying size", 150, false, r -> {
                 byte[] block = Wire.legacyBlock(hostileSpan(r, "z") + "\n");
                 ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).putLong(3, 1 + r.nextInt(4096));
                 return block;
@@ -87,13 +87,13 @@ class IngestFuzzTest {
             new Hostile("2 MB line", 10, true, r -> r.nextBoolean()
                     ? utf8(hostileSpan(r, "n".repeat(2 << 20)) + "\n")
                     : concat(bytes(r, 2 << 20), utf8("\n"))),
-            new Hostile("invalid UTF-8 in a span", 250, true, r -> concat(withBadBytes(r, hostileSpan(r, "@BAD@")), utf8("\n"))),
-            new Hostile("invalid UTF-8 in SQL, stack, tags", 250, true, r -> concat(withBadBytes(r, hostileSpan(r, "ok")
+            new Hostile("invalid UTF-8 in a span", 200, true, r -> concat(withBadBytes(r, hostileSpan(r, "@BAD@")), utf8("\n"))),
+            new Hostile("invalid UTF-8 in SQL, stack, tags", 200, true, r -> concat(withBadBytes(r, hostileSpan(r, "ok")
                     .replace("bob", "@BAD@").replace("\"main\"", "\"@BAD@\"").replace("\"test\"", "\"@BAD@\"")), utf8("\n"))),
-            new Hostile("lone surrogates", 250, true, r -> utf8(hostileSpan(r, SURROGATES[r.nextInt(SURROGATES.length)])
+            new Hostile("lone surrogates", 200, true, r -> utf8(hostileSpan(r, SURROGATES[r.nextInt(SURROGATES.length)])
                     .replace("bob", SURROGATES[r.nextInt(SURROGATES.length)])
                     .replace("\"main\"", "\"" + SURROGATES[r.nextInt(SURROGATES.length)] + "\"") + "\n")),
-            new Hostile("wrong shapes", 300, true, r -> utf8(SHAPES[r.nextInt(SHAPES.length)] + "\n")));
+            new Hostile("wrong shapes", 200, true, r -> utf8(SHAPES[r.nextInt(SHAPES.length)] + "\n")));
 
     static final String[] SURROGATES = {"\\ud800", "\\udfff", "\\udfff\\ud800", "x\\ud83d", "\\u0000\\ud800\\u0000"};
     static final byte[][] BAD_UTF8 = {{(byte) 0xC3, 0x28}, {(byte) 0xFF}, {(byte) 0xC0, (byte) 0xAF},
