@@ -86,6 +86,11 @@ public final class ApiGuard implements Handler<RoutingContext> {
                 .end(JsonColumns.mapper().createObjectNode().put("error", message).toString());
     }
 
+    /** Whether callers need a key (false: no key configured, the API is open). */
+    public boolean keysRequired() {
+        return auth.enabled();
+    }
+
     public long unauthorized() {
         return unauthorized.get();
     }

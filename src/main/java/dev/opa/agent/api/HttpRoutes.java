@@ -3,10 +3,14 @@ package dev.opa.agent.api;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.OnCamelContextStarted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adds the HTTP handlers that are not request/response REST calls to the agent's HTTP server (the Vert.x
@@ -15,6 +19,8 @@ import org.apache.camel.spi.OnCamelContextStarted;
  * with deep-link fallback.
  */
 public final class HttpRoutes implements OnCamelContextStarted {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRoutes.class);
 
     /** Router order of the /api front handlers: before the live stream (-1) and the REST routes (0...). */
     static final int AUDIT_ORDER = -20;
@@ -32,6 +38,23 @@ public final class HttpRoutes implements OnCamelContextStarted {
         this.ui = ui;
     }
 
+    /** An API without keys is fine on 127.0.0.1 (the default); on any other address say so once. */
+    private void warnIfOpen(VertxPlatformHttpRouter router) {
+        String host = router.getServer() == null ? null : router.getServer().getHost();
+        if (!guard.keysRequired() && host != null && !isLoopback(host)) {
+            LOG.warn("the REST API on {} has no API keys: anyone who reaches this address can read traces and change"
+                    + " sampling (set opa.api.keys-file, or bind opa.http.host to 127.0.0.1)", host);
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     @Override
     public void onContextStarted(CamelContext context) {
         Set<VertxPlatformHttpRouter> routers = context.getRegistry().findByType(VertxPlatformHttpRouter.class);
@@ -39,6 +62,7 @@ public final class HttpRoutes implements OnCamelContextStarted {
             throw new IllegalStateException("no platform-http server: enable camel.server");
         }
         for (VertxPlatformHttpRouter router : routers) {
+            warnIfOpen(router);
             router.route("/api/*").order(AUDIT_ORDER).handler(audit);
             router.route("/api/*").order(GUARD_ORDER).handler(guard);
             router.get("/api/live").order(-1).handler(liveStream);
