@@ -1,5 +1,9 @@
 package dev.opa.agent;
 
+import dev.opa.agent.boot.HttpServerCheck;
+import dev.opa.agent.boot.ListenerPreflight;
+import dev.opa.agent.boot.StartupFailure;
+import dev.opa.agent.boot.StoreStart;
 import dev.opa.agent.config.HeapBudget;
 import dev.opa.agent.config.Settings;
 import dev.opa.agent.config.YamlConfigSource;
@@ -23,8 +27,11 @@ import dev.opa.agent.store.StoreWriter;
 import dev.opa.agent.trace.KeepMarks;
 import dev.opa.agent.trace.TailSampler;
 import dev.opa.agent.trace.TraceAssembler;
+import dev.opa.agent.wire.ConnectionBudgetFactory;
 import dev.opa.agent.wire.FrameDecoderFactory;
 import dev.opa.agent.wire.SocketFile;
+import dev.opa.agent.wire.TlsHandlerFactory;
+import io.netty.handler.ssl.SslContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,8 +71,12 @@ public class AgentConfiguration implements CamelConfiguration {
         int maxFrame = cfg.intValue("opa.frames.max-frame-bytes");
         registry.bind("unixFrameDecoder", new FrameDecoderFactory("unix", maxFrame, ingestMetrics));
         registry.bind("tcpFrameDecoder", new FrameDecoderFactory("tcp", maxFrame, ingestMetrics));
+        registry.bind("tcpTls", tcpTls(cfg, meters));
+        int connectionBudget = cfg.intValue("opa.ingest.connection-bytes-per-second");
+        registry.bind("unixConnectionBudget", new ConnectionBudgetFactory(connectionBudget, ingestMetrics));
+        registry.bind("tcpConnectionBudget", new ConnectionBudgetFactory(connectionBudget, ingestMetrics));
         Path socket = Path.of(cfg.string("opa.socket.path"));
-        SocketFile.prepare(socket);
+        failFastOnListeners(cfg, socket, context);
         String socketMode = cfg.string("opa.socket.mode");
         context.addStartupListener(new StartupListener() {
             @Override
@@ -101,7 +112,7 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("tailSampler", sampler);
 
         SpanStore store = SpanStoreFactory.create(cfg.section("opa.store"));
-        store.init();
+        openStore(cfg, store);
         registry.bind("spanStore", store);
         registry.bind("dataSource", store.readDataSource());
         CircuitBreaker breaker = StoreBreaker.create((float) cfg.doubleValue("opa.store.breaker.failure-rate-threshold"),
@@ -157,6 +168,43 @@ public class AgentConfiguration implements CamelConfiguration {
             });
         });
         return wakeup;
+    }
+
+    // --- fail fast at start (boot/): a listener or store that cannot start ends the process with the setting to change
+
+    private static void failFastOnListeners(Settings cfg, Path socket, CamelContext context) throws Exception {
+        ListenerPreflight.unixSocketUsable("opa.socket.path", socket);
+        ListenerPreflight.tcpPortFree("TCP ingest listener", "opa.tcp.listen", cfg.string("opa.tcp.host"),
+                cfg.intValue("opa.tcp.port"));
+        if (cfg.bool("camel.server.enabled")) {
+            String host = cfg.string("camel.server.host");
+            int port = cfg.intValue("camel.server.port");
+            ListenerPreflight.tcpPortFree("HTTP server", "opa.http.port / opa.http.host", host, port);
+            context.addStartupListener(new HttpServerCheck(host, port));
+        }
+    }
+
+    private static TlsHandlerFactory tcpTls(Settings cfg, PrometheusMeterRegistry meters) {
+        SslContext context = null;
+        if (cfg.bool("opa.tcp.tls.enabled")) {
+            try {
+                context = TlsHandlerFactory.serverContext(cfg.string("opa.tcp.tls.cert-file"),
+                        cfg.string("opa.tcp.tls.key-file"), cfg.string("opa.tcp.tls.client-ca-file"));
+            } catch (Exception e) {
+                throw new StartupFailure("TLS for the TCP listener cannot load its PEM files",
+                        "opa.tcp.tls.cert-file / key-file / client-ca-file", e);
+            }
+        }
+        return new TlsHandlerFactory(context, cfg.longValue("opa.tcp.tls.handshake-timeout-ms"), meters,
+                new RateLimitedLog(cfg.longValue("opa.log.reject-interval-ms")));
+    }
+
+    private static void openStore(Settings cfg, SpanStore store) {
+        String type = cfg.string("opa.store.type").trim().toLowerCase(java.util.Locale.ROOT);
+        String where = "duckdb".equals(type) ? cfg.string("opa.store.duckdb.file")
+                : cfg.section("opa.store." + type).getOrDefault("url", type);
+        StoreStart.open(store, type, where, StoreStart.policy(cfg.string("opa.store.clickhouse.start-policy")),
+                cfg.longValue("opa.store.clickhouse.start-wait-ms"));
     }
 
     /** camel-micrometer-prometheus binds its registry as metricsRegistry (and serves it); share that one. */
