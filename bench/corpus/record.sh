@@ -102,8 +102,10 @@ record() { # record <app> <sampling rate> <requests> <corpus file>
   "$PYTHON" bench/corpus/record.py "$RUN/record.sock" "$file.tmp" >"$RUN/record.out" &
   recorder=$!
   stack_wait "the recorder" grep -q ready "$RUN/record.out"
+  # a generous send budget: the extension drops a message it cannot write within opa.send_budget_ms (5 ms), and
+  # the Python recorder on a busy machine is slower to read than the agent; the messages are the same
   stack_start_fpm "$RUN/php-fpm.conf" -d "extension=$STACK_EXT" -d "opa.socket_path=$RUN/record.sock" \
-    -d "opa.sampling_rate=$rate" >/dev/null
+    -d "opa.sampling_rate=$rate" -d opa.send_budget_ms=2000 >/dev/null
   [ -f "$RUN/nginx.pid" ] || stack_start_nginx "$RUN/nginx.conf" "http://127.0.0.1:$PORT/"
   echo "== $app, opa.sampling_rate=$rate: $n requests (HTTP status counts: $(drive "$app" "$n"))"
   stack_stop_fpm
