@@ -3,6 +3,7 @@
 span and sizes (JSON as decompressed, and as sent: LZ4 frame or JSON line).
 
 Usage: inspect_corpus.py [--expect N] FILE...
+       inspect_corpus.py --count FILE      prints the number of records only (cheap: nothing is decompressed)
   --expect N   exit 1 unless each file holds exactly N distinct trace ids, each with one root span
 """
 import argparse
@@ -16,8 +17,8 @@ import lz4.frame
 LZ4_MAGIC = b"\x04\x22\x4d\x18"
 
 
-def records(path):
-    """Yields each record's bytes: the message exactly as the extension sent it."""
+def records(path, skip_body=False):
+    """Yields each record's bytes: the message exactly as the extension sent it (None with skip_body)."""
     with open(path, "rb") as f:
         while True:
             head = f.read(4)
@@ -26,6 +27,10 @@ def records(path):
             if len(head) < 4:
                 raise ValueError(f"{path}: truncated record header")
             n = struct.unpack(">I", head)[0]
+            if skip_body:
+                f.seek(n, 1)
+                yield None
+                continue
             body = f.read(n)
             if len(body) < n:
                 raise ValueError(f"{path}: truncated record ({len(body)} of {n} bytes)")
@@ -73,8 +78,12 @@ def inspect(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--expect", type=int)
+    ap.add_argument("--count", action="store_true")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
+    if args.count:
+        print(sum(1 for path in args.files for _ in records(path, skip_body=True)))
+        return
     ok = True
     for path in args.files:
         traces, roots = inspect(path)

@@ -102,15 +102,23 @@ record() { # record <app> <sampling rate> <requests> <corpus file>
   "$PYTHON" bench/corpus/record.py "$RUN/record.sock" "$file.tmp" >"$RUN/record.out" &
   recorder=$!
   stack_wait "the recorder" grep -q ready "$RUN/record.out"
+  # a generous send budget: the extension drops a message it cannot write within opa.send_budget_ms (5 ms), and
+  # the Python recorder on a busy machine is slower to read than the agent; the messages are the same
   stack_start_fpm "$RUN/php-fpm.conf" -d "extension=$STACK_EXT" -d "opa.socket_path=$RUN/record.sock" \
-    -d "opa.sampling_rate=$rate" >/dev/null
+    -d "opa.sampling_rate=$rate" -d opa.send_budget_ms=2000 >/dev/null
   [ -f "$RUN/nginx.pid" ] || stack_start_nginx "$RUN/nginx.conf" "http://127.0.0.1:$PORT/"
   echo "== $app, opa.sampling_rate=$rate: $n requests (HTTP status counts: $(drive "$app" "$n"))"
+  # one more request was served by stack_start_nginx's readiness check. A response can reach curl before its
+  # trace is sent (MediaWiki ends the response with fastcgi_finish_request, then runs deferred updates): wait
+  # for the traces before php-fpm stops
+  local deadline=$((SECONDS + 30))
+  while [ "$("$PYTHON" bench/corpus/inspect_corpus.py --count "$file.tmp")" -lt $((n + 1)) ] && [ $SECONDS -lt $deadline ]; do
+    sleep 0.2
+  done
   stack_stop_fpm
   kill -TERM "$recorder"
   wait "$recorder" || true
   cat "$RUN/record.out"
-  # one more request was served by stack_start_nginx's readiness check
   "$PYTHON" bench/corpus/inspect_corpus.py --expect $((n + 1)) "$file.tmp"
   mv "$file.tmp" "$file"
 }
