@@ -51,12 +51,13 @@ API=http://127.0.0.1:$HTTP_PORT
 # shellcheck disable=SC2086
 env OPA_DATA_DIR="$WORK/data" OPA_SOCKET_PATH="$SOCK" OPA_TCP_LISTEN="$TCP_ADDR" OPA_HTTP_PORT="$HTTP_PORT" ${OPA_ENV:-} \
   java -jar "$JAR" >"$WORK/agent.log" 2>&1 &
-AGENT=$!
+LAUNCHER=$!
+AGENT=$LAUNCHER
 SAMPLER=""
 cleanup() {
   [ -z "$SAMPLER" ] || kill "$SAMPLER" 2>/dev/null || true
-  kill "$AGENT" 2>/dev/null || true
-  wait "$AGENT" 2>/dev/null || true
+  kill "$LAUNCHER" 2>/dev/null || true
+  wait "$LAUNCHER" 2>/dev/null || true
   echo "(agent log, data dir and samples kept in $WORK)"
 }
 trap cleanup EXIT
@@ -66,6 +67,8 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 curl -fs "$API/health/ready" >/dev/null || { echo "the agent is not ready" >&2; exit 1; }
+# `java -jar` runs the agent in a child JVM (JvmLauncher): measure that one; the launcher only waits
+AGENT=$(pgrep -P "$LAUNCHER" java || echo "$LAUNCHER")
 
 HZ=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$AGENT/stat"; }
@@ -74,7 +77,7 @@ status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$AGENT/status"; }
 (while kill -0 "$AGENT" 2>/dev/null; do echo "$(date +%s) $(status_kb VmRSS)"; sleep 1; done) >"$WORK/rss.txt" &
 SAMPLER=$!
 
-echo "agent $JAR (pid $AGENT, started as the README says), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "agent $JAR (pid $AGENT, launcher pid $LAUNCHER, started as the README says), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 sleep 5 # let start-up work (JIT, first checkpoints) finish before the idle measurement
 c0=$(cpu_ticks)
 sleep "$IDLE"
@@ -97,6 +100,7 @@ java -cp "$LZ4_JAR" bench/agent/Replay.java --corpus "$CORPUS" --address "$ADDRE
 REPLAY_STATUS=${PIPESTATUS[0]}
 set -e
 HWM=$(status_kb VmHWM)
+LAUNCHER_RSS=$([ "$AGENT" != "$LAUNCHER" ] && awk '$1 == "VmHWM:" { print $2 }' "/proc/$LAUNCHER/status" || echo 0)
 kill "$SAMPLER" 2>/dev/null || true
 SAMPLER=""
 
@@ -114,7 +118,7 @@ awk -v cpu="$CPU_MS" -v n="$STORED" -v sent="$SENT" -v wall="$TOTAL_S" \
     cpu, wall, cpu / (n > 0 ? n : 1), (cpu - idle * wall) / (n > 0 ? n : 1), idle, cpu / (sent > 0 ? sent : 1)
   printf "JSON %.1f MB: %.2f MB/s while sending, %.2f MB/s first send to last stored; %.1f traces/s stored\n",
     json / 1e6, json / 1e6 / send, json / 1e6 / tot, n / tot }'
-echo "peak RSS: VmHWM $((HWM / 1024)) MB, highest VmRSS sample $(( $(awk 'max < $2 { max = $2 } END { print max + 0 }' "$WORK/rss.txt") / 1024 )) MB"
+echo "peak RSS: VmHWM $((HWM / 1024)) MB (plus the launcher JVM's $((LAUNCHER_RSS / 1024)) MB), highest VmRSS sample $(( $(awk 'max < $2 { max = $2 } END { print max + 0 }' "$WORK/rss.txt") / 1024 )) MB"
 echo "spool: $(metric opa_spool_batches) batches, $(metric opa_spool_bytes) bytes ($(find "$WORK/data/spool" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') bytes in files)"
 echo "store write failures: $(metric opa_store_write_failures_total); spans received $(metric opa_spans_received_total), stored $(metric opa_spans_stored_total)"
 echo "health: $(curl -s -w ' (HTTP %{http_code})' "$API/health" | tr -s ' \n' ' ')"

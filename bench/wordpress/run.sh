@@ -74,6 +74,7 @@ if [ "$NEEDS_AGENT" = 1 ]; then
     stack_start_agent "$API_PORT" "$RUN/data"
   fi
   AGENT_PID=${STACK_PIDS[-1]}
+  AGENT_PID=$(pgrep -P "$AGENT_PID" java || echo "$AGENT_PID") # java -jar runs the agent in a child JVM
 fi
 python3 bench/php-ext/sink.py "$RUN/sink.sock" >"$RUN/sink.out" &
 SINK_PID=$!
