@@ -282,26 +282,24 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
     /** Decompressed content is one or more JSON lines. */
     private void splitLines(byte[] content, List<Line> lines) {
-        int start = 0;
-        for (int i = 0; i <= content.length; i++) {
-            if (i == content.length || content[i] == '\n') {
-                int s = start;
-                int e = i;
-                while (s < e && isSpace(content[s])) {
-                    s++;
-                }
-                while (e > s && isSpace(content[e - 1])) {
-                    e--;
-                }
-                if (e > s) {
-                    if (content[s] == '{') {
-                        lines.add(new Line(content, s, e - s));
-                    } else {
-                        metrics.frameRejected("garbage", "LZ4 content line does not start with '{'");
-                    }
-                }
-                start = i + 1;
+        for (int start = 0; start <= content.length; ) {
+            int nl = Newlines.next(content, start, content.length);
+            int s = start;
+            int e = nl;
+            while (s < e && isSpace(content[s])) {
+                s++;
             }
+            while (e > s && isSpace(content[e - 1])) {
+                e--;
+            }
+            if (e > s) {
+                if (content[s] == '{') {
+                    lines.add(new Line(content, s, e - s));
+                } else {
+                    metrics.frameRejected("garbage", "LZ4 content line does not start with '{'");
+                }
+            }
+            start = nl + 1;
         }
     }
 
