@@ -227,9 +227,12 @@ final class StackLocator {
         if (strEscaped) {
             return FAIL;
         }
-        for (int i = 0; i < NESTED.length; i++) {
-            if (is(NESTED[i])) {
-                nestedKeys |= 1 << i;
+        int n = strEnd - strStart;
+        if (n >= 11 && n <= 16) { // only these lengths can be one
+            for (int i = 0; i < NESTED.length; i++) {
+                if (is(NESTED[i])) {
+                    nestedKeys |= 1 << i;
+                }
             }
         }
         return pos;
@@ -298,6 +301,12 @@ final class StackLocator {
         long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
         return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (w - 0x2020202020202020L) & ~w | w)
                 & HIGH_BITS;
+    }
+
+    /** Whether all eight bytes are ASCII digits (each byte's high nibble 3, and adding 6 keeps it 3). */
+    private static boolean eightDigits(long w) {
+        return ((w & 0xF0F0F0F0F0F0F0F0L) | (((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4))
+                == 0x3333333333333333L;
     }
 
     /** Checks the (strictly well-formed) UTF-8 sequence at {@code i}; returns the position after it or FAIL. */
@@ -375,6 +384,9 @@ final class StackLocator {
     }
 
     private int digits(int i) {
+        while (i + Long.BYTES <= end && eightDigits((long) LONGS.get(buf, i))) {
+            i += Long.BYTES;
+        }
         while (i < end && digit(buf[i])) {
             i++;
         }

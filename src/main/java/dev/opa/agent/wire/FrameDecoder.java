@@ -190,6 +190,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         metrics.frameReceived(transport);
+        byte[] direct = Lz4FrameReader.read(in, start, length, maxFrameBytes);
+        if (direct != null) {
+            splitLines(direct, lines);
+            in.readerIndex(start + length);
+            return true;
+        }
         try (InputStream frame = lz4FrameStream(in.retainedSlice(start, length))) {
             byte[] content = readCapped(frame);
             if (content == null) {
