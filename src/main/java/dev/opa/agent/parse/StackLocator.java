@@ -227,13 +227,15 @@ final class StackLocator {
         if (strEscaped) {
             return FAIL;
         }
-        int n = strEnd - strStart;
-        if (n >= 11 && n <= 16) { // only these lengths can be one
-            for (int i = 0; i < NESTED.length; i++) {
-                if (is(NESTED[i])) {
-                    nestedKeys |= 1 << i;
-                }
-            }
+        int candidate = switch (strEnd - strStart > 0 ? buf[strStart] : 0) {
+            case 's' -> 0;
+            case 'h' -> 1;
+            case 'c' -> 2;
+            case 'r' -> 3;
+            default -> -1;
+        };
+        if (candidate >= 0 && is(NESTED[candidate])) {
+            nestedKeys |= 1 << candidate;
         }
         return pos;
     }
@@ -303,10 +305,14 @@ final class StackLocator {
                 & HIGH_BITS;
     }
 
-    /** Whether all eight bytes are ASCII digits (each byte's high nibble 3, and adding 6 keeps it 3). */
-    private static boolean eightDigits(long w) {
-        return ((w & 0xF0F0F0F0F0F0F0F0L) | (((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4))
-                == 0x3333333333333333L;
+    /**
+     * The high bit of each of the eight bytes that is not an ASCII digit (a digit's high nibble is 3, and adding 6
+     * keeps it 3). The lowest flag is exact (a carry only disturbs the bytes after a non-digit).
+     */
+    private static long nonDigits(long w) {
+        long x = (w & 0xF0F0F0F0F0F0F0F0L) ^ 0x3030303030303030L
+                | ((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) ^ 0x3030303030303030L;
+        return (((x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | x) & HIGH_BITS;
     }
 
     /** Checks the (strictly well-formed) UTF-8 sequence at {@code i}; returns the position after it or FAIL. */
@@ -384,7 +390,11 @@ final class StackLocator {
     }
 
     private int digits(int i) {
-        while (i + Long.BYTES <= end && eightDigits((long) LONGS.get(buf, i))) {
+        while (i + Long.BYTES <= end) {
+            long nonDigits = nonDigits((long) LONGS.get(buf, i));
+            if (nonDigits != 0) {
+                return i + (Long.numberOfTrailingZeros(nonDigits) >>> 3);
+            }
             i += Long.BYTES;
         }
         while (i < end && digit(buf[i])) {
@@ -410,7 +420,7 @@ final class StackLocator {
     private void skipSpace() {
         while (pos < end) {
             byte b = buf[pos];
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+            if (b > ' ' || b != ' ' && b != '\n' && b != '\r' && b != '\t') { // compact JSON: the first test
                 return;
             }
             pos++;

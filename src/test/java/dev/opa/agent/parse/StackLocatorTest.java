@@ -45,6 +45,18 @@ class StackLocatorTest {
     }
 
     @Test
+    void numbersOfEveryLengthAndShape() throws Exception {
+        String numbers = "[0,-0,7,12345678,123456789,1234567890123456789,0.12345678901234,1e123456,"
+                + "-12345678.87654321E+8,1796416540695.582,0.800684,9.9e-7,12345678]";
+        assertEquals(numbers, stackText("{\"stack\":" + numbers + "}"));
+        assertEquals(numbers, stackText("{\"stack\":" + numbers + ",\"a\":12345678901234567890123}"));
+        MAPPER.readTree("{\"stack\":" + numbers + "}");
+        for (String bad : List.of("123456789012.", "12345678901234567x", "1234567890123456789012.3e", "00000000001")) {
+            assertNull(locate("{\"stack\":[" + bad + "]}"), bad);
+        }
+    }
+
+    @Test
     void notesNestedRecordKeysOnlyAsKeys() {
         assertEquals(StackLocator.SQL_QUERIES | StackLocator.REDIS_OPERATIONS,
                 locate("{\"stack\":[{\"sql_queries\":[],\"x\":{\"redis_operations\":1}}]}").nestedKeys());
