@@ -10,10 +10,11 @@ import net.jpountz.xxhash.XXHashFactory;
 /**
  * Decompresses a whole standard LZ4 frame of independent blocks straight into its content array, block by block
  * (lz4-java's native block decompressor), with the checks {@code LZ4FrameInputStream} makes: descriptor, block
- * and content checksums, block sizes, declared content size. With a declared content size (the extension's
- * frames) the result is allocated once at its exact size: no stream buffers, no copies. Gives null whenever it
- * does not vouch for the result — a dictionary id, a declared size over the limit, any check failing — and the
- * caller then reads the frame through {@code LZ4FrameInputStream}, which accepts or rejects it with its own error.
+ * and content checksums, block sizes, declared content size. For frames that declare their content size (the
+ * extension's always do) the result is allocated once at its exact size: no stream buffers, no copies. Gives
+ * null whenever it does not vouch for the result — no declared size, a dictionary id, a size over the limit, any
+ * check failing — and the caller then reads the frame through {@code LZ4FrameInputStream}, which accepts or
+ * rejects it with its own error.
  */
 final class Lz4FrameReader {
 
@@ -58,26 +59,23 @@ final class Lz4FrameReader {
         int end = off + length;
         int flg = src[off + 4] & 0xff;
         int bd = src[off + 5] & 0xff;
-        if ((flg & 0x01) != 0 || (flg & 0x20) == 0) {
-            return null; // a dictionary id, or linked blocks
+        if ((flg & 0x01) != 0 || (flg & 0x20) == 0 || (flg & 0x08) == 0) {
+            return null; // a dictionary id, linked blocks, or no declared size
         }
         boolean blockChecksum = (flg & 0x10) != 0;
         boolean contentChecksum = (flg & 0x04) != 0;
         int maxBlock = 1 << (8 + 2 * ((bd >> 4) & 0x07));
         int pos = off + 6;
-        long declared = -1;
-        if ((flg & 0x08) != 0) {
-            declared = getLongLE(src, pos);
-            pos += 8;
-        }
+        long declared = getLongLE(src, pos);
+        pos += 8;
         if (((XXHASH.hash(src, off + 4, pos - off - 4, 0) >> 8) & 0xff) != (src[pos] & 0xff)) {
             return null;
         }
         pos++;
-        if (declared > maxBytes || declared < -1) {
-            return null;
+        if (declared > maxBytes || declared < 0 || declared > 256L * length) {
+            return null; // over the limit, or more than LZ4 can expand to (allocated before anything is checked)
         }
-        byte[] out = new byte[declared >= 0 ? (int) declared : Math.min(maxBytes, 4 * length + maxBlock)];
+        byte[] out = new byte[(int) declared];
         int size = 0;
         while (pos + 4 <= end) {
             int word = getIntLE(src, pos);
@@ -87,10 +85,7 @@ final class Lz4FrameReader {
                     return null;
                 }
                 pos += contentChecksum ? 4 : 0;
-                if (pos != end || declared >= 0 && size != declared) {
-                    return null;
-                }
-                return size == out.length ? out : java.util.Arrays.copyOf(out, size);
+                return pos == end && size == out.length ? out : null;
             }
             int blockSize = word & 0x7FFFFFFF;
             if (blockSize > maxBlock || pos + blockSize + (blockChecksum ? 4 : 0) > end) {
@@ -98,12 +93,6 @@ final class Lz4FrameReader {
             }
             if (blockChecksum && getIntLE(src, pos + blockSize) != XXHASH.hash(src, pos, blockSize, 0)) {
                 return null;
-            }
-            if (declared < 0 && out.length - size < maxBlock) {
-                if (out.length >= maxBytes) {
-                    return null; // over the limit: the stream path says so
-                }
-                out = java.util.Arrays.copyOf(out, (int) Math.min(maxBytes + (long) maxBlock, out.length * 2L));
             }
             int room = Math.min(maxBlock, out.length - size);
             if (word < 0) {
@@ -114,9 +103,6 @@ final class Lz4FrameReader {
                 size += blockSize;
             } else {
                 size += DECOMPRESSOR.decompress(src, pos, blockSize, out, size, room);
-            }
-            if (size > maxBytes) {
-                return null;
             }
             pos += blockSize + (blockChecksum ? 4 : 0);
         }
