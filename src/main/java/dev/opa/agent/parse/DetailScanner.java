@@ -237,6 +237,29 @@ public final class DetailScanner {
                     : StackCodec.encode(line.buf(), line.off() + (int) start, length(p, line, start));
         }
 
+        /**
+         * The call stack as located by {@link StackLocator} ({@code stack} is exactly the array's text): stored as
+         * received unless a nested record list it holds is the one the span uses (the span-level list is empty or
+         * absent), in which case it goes the token way. Called after all other fields, so their counts are known.
+         */
+        public void stack(Line stack, int nestedKeys) throws IOException {
+            boolean nestedUsed = (nestedKeys & StackLocator.SQL_QUERIES) != 0 && sqlDirectCount <= 0
+                    || (nestedKeys & StackLocator.HTTP_REQUESTS) != 0 && httpDirectCount <= 0
+                    || (nestedKeys & StackLocator.CACHE_OPERATIONS) != 0 && cacheDirectCount <= 0
+                    || (nestedKeys & StackLocator.REDIS_OPERATIONS) != 0 && redisDirectCount <= 0;
+            if (nestedUsed) {
+                try (JsonParser p = MAPPER.createParser(stack.buf(), stack.off(), stack.len())) {
+                    p.nextToken();
+                    stack(p, stack, p.currentTokenLocation().getByteOffset());
+                }
+                return;
+            }
+            sqlNested.clear();
+            httpNested.clear();
+            sqlNestedCount = httpNestedCount = cacheNestedCount = redisNestedCount = 0;
+            this.stack = StackCodec.encode(stack.buf(), stack.off(), stack.len());
+        }
+
         /** Rare path: a nested query was too long, so the stack is rebuilt as a tree with it cut. */
         private String truncateNestedQueries(String received) throws IOException {
             JsonNode tree = MAPPER.readTree(received);

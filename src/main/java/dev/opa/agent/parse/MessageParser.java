@@ -31,12 +31,21 @@ public class MessageParser {
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** Reads one value out of a parser that goes on (FAIL_ON_TRAILING_TOKENS would reject the next field). */
     private final ObjectMapper valueMapper = new ObjectMapper();
+    private final boolean locateStack;
+    private final int maxQueryChars;
     private final SpanReader spans;
     private final DetailScanner scanner;
     private final EventReader events;
     private final IngestMetrics metrics;
 
     public MessageParser(Limits limits, IngestMetrics metrics) {
+        this(limits, metrics, true);
+    }
+
+    /** @param locateStack false: every line takes the token path (the reference the tests compare against) */
+    MessageParser(Limits limits, IngestMetrics metrics, boolean locateStack) {
+        this.locateStack = locateStack;
+        this.maxQueryChars = limits.maxQueryChars();
         this.spans = new SpanReader(metrics);
         this.scanner = new DetailScanner(limits, metrics);
         this.events = new EventReader(limits);
@@ -87,6 +96,29 @@ public class MessageParser {
      * error or log message gets them back as trees). Null when the line is valid JSON but not an object.
      */
     private Message readObject(Line line) throws IOException {
+        StackLocator.Located stack = locateStack
+                ? StackLocator.locate(line.buf(), line.off(), line.len(), maxQueryChars) : null;
+        return stack == null ? readObject(line, null) : readObject(withoutStack(line, stack), stack);
+    }
+
+    /**
+     * The line with the stack's text replaced by {@code []}: the rest of a real span is small, so Jackson reads
+     * that copy and the stack's bytes are handed over as they are.
+     */
+    private static Line withoutStack(Line line, StackLocator.Located stack) {
+        Line text = stack.text();
+        int before = text.off() - line.off();
+        int after = line.len() - before - text.len();
+        byte[] copy = new byte[before + 2 + after];
+        System.arraycopy(line.buf(), line.off(), copy, 0, before);
+        copy[before] = '[';
+        copy[before + 1] = ']';
+        System.arraycopy(line.buf(), text.off() + text.len(), copy, before + 2, after);
+        return Line.of(copy);
+    }
+
+    /** @param stack the located stack (then {@code line} holds {@code []} in its place), or null */
+    private Message readObject(Line line, StackLocator.Located stack) throws IOException {
         try (JsonParser p = mapper.createParser(line.buf(), line.off(), line.len())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 mapper.readTree(line.buf(), line.off(), line.len()); // the JSON error, if any, is the reason; else the caller rejects a non-object
@@ -100,6 +132,11 @@ public class MessageParser {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
+                if (stack != null && "stack".equals(name)) {
+                    p.skipChildren(); // the [] in its place; the located text is read once the other fields are
+                    scanned = true;
+                    continue;
+                }
                 if (DetailScanner.FIELDS.contains(name) && !isEvent(kind)) {
                     detail.field(name, p, line);
                     scanned = true;
@@ -116,6 +153,9 @@ public class MessageParser {
             }
             if (p.nextToken() != null) {
                 throw new JsonParseException(p, "trailing token after the JSON object");
+            }
+            if (stack != null) {
+                detail.stack(stack.text(), stack.nestedKeys());
             }
             if (isEvent(kind) && scanned) {
                 for (String name : DetailScanner.FIELDS) {

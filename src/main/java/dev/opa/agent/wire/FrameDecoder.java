@@ -190,6 +190,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         metrics.frameReceived(transport);
+        byte[] direct = Lz4FrameReader.read(in, start, length, maxFrameBytes);
+        if (direct != null) {
+            splitLines(direct, lines);
+            in.readerIndex(start + length);
+            return true;
+        }
         try (InputStream frame = lz4FrameStream(in.retainedSlice(start, length))) {
             byte[] content = readCapped(frame);
             if (content == null) {
@@ -282,26 +288,24 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
     /** Decompressed content is one or more JSON lines. */
     private void splitLines(byte[] content, List<Line> lines) {
-        int start = 0;
-        for (int i = 0; i <= content.length; i++) {
-            if (i == content.length || content[i] == '\n') {
-                int s = start;
-                int e = i;
-                while (s < e && isSpace(content[s])) {
-                    s++;
-                }
-                while (e > s && isSpace(content[e - 1])) {
-                    e--;
-                }
-                if (e > s) {
-                    if (content[s] == '{') {
-                        lines.add(new Line(content, s, e - s));
-                    } else {
-                        metrics.frameRejected("garbage", "LZ4 content line does not start with '{'");
-                    }
-                }
-                start = i + 1;
+        for (int start = 0; start <= content.length; ) {
+            int nl = Newlines.next(content, start, content.length);
+            int s = start;
+            int e = nl;
+            while (s < e && isSpace(content[s])) {
+                s++;
             }
+            while (e > s && isSpace(content[e - 1])) {
+                e--;
+            }
+            if (e > s) {
+                if (content[s] == '{') {
+                    lines.add(new Line(content, s, e - s));
+                } else {
+                    metrics.frameRejected("garbage", "LZ4 content line does not start with '{'");
+                }
+            }
+            start = nl + 1;
         }
     }
 
