@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestInstance;
         "opa.store.class=dev.opa.agent.it.FlakyStore",
         "opa.store.breaker.wait-open-seconds=1",
         "opa.spool.replay-interval-ms=1500",
-        "opa.spool.split-after-failures=4"})
+        "opa.spool.split-after-failures=4",
+        "opa.log.store-failure-interval-ms=120000"}) // one line per reason for the whole test, however slow the machine
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PoisonBatchTest {
 
