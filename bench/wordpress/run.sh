@@ -18,9 +18,11 @@
 #   --pin   receiver (agent, sink) on CPU 1; nginx, php-fpm, wrk and MariaDB on CPU 0 (needs 2 CPUs), so
 #           the receiver's CPU does not come out of PHP's throughput
 #   --agent-jar PATH   run this agent jar instead of building target/opa-agent.jar
+#   --install-only     install WordPress, print the run directory and stop (for bench/wordpress/cgi.sh and
+#                      bench/wordpress/callgrind.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROUNDS=3 DURATION=10 CONNECTIONS=4 PIN=0 AGENT_JAR=""
+ROUNDS=3 DURATION=10 CONNECTIONS=4 PIN=0 AGENT_JAR="" INSTALL_ONLY=0
 MODES_CSV=none,none2,disabled,sampled,full,full_sink
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
     --modes) MODES_CSV=$2; shift 2 ;;
     --pin) PIN=1; shift ;;
     --agent-jar) AGENT_JAR=$(realpath "$2"); shift 2 ;;
+    --install-only) INSTALL_ONLY=1 MODES_CSV=none; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -92,6 +95,7 @@ stack_render bench/wordpress/wp-config.php.tmpl "$RUN/wordpress/wp-config.php" \
 php8.2 bench/wordpress/install.php "$RUN/wordpress" "$PORT" 20
 stack_render bench/wordpress/php-fpm.conf.tmpl "$RUN/php-fpm.conf"
 stack_render bench/wordpress/nginx.conf.tmpl "$RUN/nginx.conf" PORT="$PORT"
+if [ "$INSTALL_ONLY" = 1 ]; then echo "== installed: run directory $RUN"; exit 0; fi
 
 mode_flags() {
   case "$1" in
