@@ -18,7 +18,7 @@ cgi_init
 OUT=$(mktemp -d "$RUN/callgrind.XXXXXX")
 instructions() { # MODE N -> total instructions of the process
   local f="$OUT/$1.$2.out"
-  cgi_run "$1" "$2" valgrind --tool=callgrind --callgrind-out-file="$f" >/dev/null 2>"$OUT/$1.$2.log"
+  cgi_run "$1" "$2" "${VALGRIND:-valgrind}" --tool=callgrind --callgrind-out-file="$f" >/dev/null 2>"$OUT/$1.$2.log"
   sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$f"
 }
 declare -A PER

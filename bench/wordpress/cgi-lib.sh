@@ -12,13 +12,24 @@
 #   *_observer          the same with opa.call_hook=observer (the Zend observer API instead of the
 #                       per-request zend_execute_ex hook), e.g. unsampled_observer, full_observer
 #   *_old               the same with the extension at $OPA_EXT_OLD (e.g. an older build), e.g. unsampled_old
-# Needs: RUN (run directory), URI (page path).
+# Needs: RUN (run directory), URI (page path). Optional: PHP_CONF_D (the conf.d whose extensions are
+# loaded, minus other profilers; default /etc/php/8.2/cgi/conf.d), PHP_CGI (default php-cgi8.2; e.g. php-cgi8.4 with
+# VALGRIND=/opt/php-8.4/bin/valgrind for a PHP installed in a chroot, docs/benchmarks.md), and OPA_EXT built
+# for that PHP.
 
 cgi_init() {
   EXT=${OPA_EXT:-$RUN/ext/modules/opa.so} WP=$RUN/wordpress
   [ -f "$EXT" ] && [ -f "$WP/wp-config.php" ] || { echo "$RUN is not a bench/wordpress/run.sh run directory" >&2; exit 2; }
   PORT=$(sed -n "s#.*define('WP_HOME', 'http://127.0.0.1:\([0-9]*\)').*#\1#p" "$WP/wp-config.php")
   SOCK=$(sed -n "s#.*define('DB_HOST', 'localhost:\(.*\)').*#\1#p" "$WP/wp-config.php")
+  # the distribution's conf.d without other profilers (tideways_xhprof registers an observer and a
+  # zend_execute_internal hook, excimer a timer): they would change what `none` measures
+  local conf=${PHP_CONF_D:-/etc/php/8.2/cgi/conf.d}
+  CGI_INI_DIR=$(mktemp -d "$RUN/conf.d.XXXXXX")
+  for f in "$conf"/*.ini; do
+    case "$(basename "$f")" in *tideways*|*excimer*|*xdebug*|*pcov*|*spx*|*xhprof*|*opa*|*datadog*|*newrelic*|*blackfire*) ;;
+      *) cp "$f" "$CGI_INI_DIR/" ;; esac
+  done
   CGI_PIDS=()
   trap 'for p in "${CGI_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
   rm -f "$SOCK"
@@ -57,8 +68,8 @@ cgi_run() {
   local mode=$1 n=$2
   shift 2
   # shellcheck disable=SC2046
-  (cd "$WP" && REDIRECT_STATUS=200 REQUEST_METHOD=GET REQUEST_URI="$URI" SCRIPT_FILENAME="$WP/index.php" \
+  (cd "$WP" && PHP_INI_SCAN_DIR=$CGI_INI_DIR REDIRECT_STATUS=200 REQUEST_METHOD=GET REQUEST_URI="$URI" SCRIPT_FILENAME="$WP/index.php" \
     SCRIPT_NAME=/index.php HTTP_HOST="127.0.0.1:$PORT" SERVER_NAME=127.0.0.1 SERVER_PORT="$PORT" \
-    "$@" php-cgi8.2 -d opcache.enable=1 -d opcache.enable_cli=1 -d opcache.jit=disable $(cgi_mode_flags "$mode") \
+    "$@" "${PHP_CGI:-php-cgi8.2}" -d opcache.enable=1 -d opcache.enable_cli=1 -d opcache.jit=disable $(cgi_mode_flags "$mode") \
     -T "$n" index.php)
 }

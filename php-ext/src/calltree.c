@@ -326,24 +326,12 @@ static void opa_execute_ex(zend_execute_data *ex)
  * when it is not the engine's own, instead of ZEND_DO_UCALL, which never does (zend_get_call_op()). So
  * every script, cached by opcache or not, can be seen by the hook when a request is sampled, and runs the
  * engine's inline call path (one pointer compare more per call) when it is not. */
-static zend_always_inline void compile_begin(void (**saved)(zend_execute_data *))
-{
-	*saved = zend_execute_ex;
-	zend_execute_ex = opa_execute_ex;
-}
-
 static zend_op_array *opa_compile_file(zend_file_handle *fh, int type)
 {
-	void (*saved)(zend_execute_data *);
-	compile_begin(&saved);
-	zend_op_array *op_array;
-	zend_try {
-		op_array = prev_compile_file(fh, type);
-	} zend_catch {
-		zend_execute_ex = saved;
-		zend_bailout();
-	} zend_end_try();
-	zend_execute_ex = saved;
+	if (zend_execute_ex != execute_ex) return prev_compile_file(fh, type); /* a hook is visible already */
+	zend_execute_ex = opa_execute_ex;
+	zend_op_array *op_array = prev_compile_file(fh, type);
+	zend_execute_ex = execute_ex; /* after a bailout (fatal error), RSHUTDOWN restores it */
 	return op_array;
 }
 
@@ -353,21 +341,17 @@ static zend_op_array *opa_compile_string(zend_string *source, const char *filena
 static zend_op_array *opa_compile_string(zend_string *source, const char *filename)
 #endif
 {
-	void (*saved)(zend_execute_data *);
-	compile_begin(&saved);
-	zend_op_array *op_array;
-	zend_try {
 #if PHP_VERSION_ID >= 80200
-		op_array = prev_compile_string(source, filename, position);
+# define OPA_COMPILE_STRING() prev_compile_string(source, filename, position)
 #else
-		op_array = prev_compile_string(source, filename);
+# define OPA_COMPILE_STRING() prev_compile_string(source, filename)
 #endif
-	} zend_catch {
-		zend_execute_ex = saved;
-		zend_bailout();
-	} zend_end_try();
-	zend_execute_ex = saved;
+	if (zend_execute_ex != execute_ex) return OPA_COMPILE_STRING();
+	zend_execute_ex = opa_execute_ex;
+	zend_op_array *op_array = OPA_COMPILE_STRING();
+	zend_execute_ex = execute_ex;
 	return op_array;
+#undef OPA_COMPILE_STRING
 }
 
 /* ---------- observer mode (JIT, ZTS, opa.call_hook=observer) ---------- */
