@@ -28,7 +28,7 @@ cgi_init() {
   CGI_INI_DIR=$(mktemp -d "$RUN/conf.d.XXXXXX")
   for f in "$conf"/*.ini; do
     case "$(basename "$f")" in *tideways*|*excimer*|*xdebug*|*pcov*|*spx*|*xhprof*|*opa*|*datadog*|*newrelic*|*blackfire*) ;;
-      *) cp "$f" "$CGI_INI_DIR/" ;; esac
+      *) cp -P "$f" "$CGI_INI_DIR/" ;; esac  # -P: a link resolves where PHP runs (chroot)
   done
   CGI_PIDS=()
   trap 'for p in "${CGI_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT

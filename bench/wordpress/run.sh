@@ -96,6 +96,13 @@ php8.2 bench/wordpress/install.php "$RUN/wordpress" "$PORT" 20
 stack_render bench/wordpress/php-fpm.conf.tmpl "$RUN/php-fpm.conf"
 stack_render bench/wordpress/nginx.conf.tmpl "$RUN/nginx.conf" PORT="$PORT"
 if [ "$INSTALL_ONLY" = 1 ]; then echo "== installed: run directory $RUN"; exit 0; fi
+# php-fpm loads the distribution's conf.d without other profilers (tideways_xhprof registers an observer
+# and a zend_execute_internal hook: `none` would not be PHP without a profiler)
+export PHP_INI_SCAN_DIR=$RUN/fpm-conf.d
+mkdir -p "$PHP_INI_SCAN_DIR"
+for f in /etc/php/8.2/fpm/conf.d/*.ini; do
+  case "$(basename "$f")" in *tideways*|*excimer*|*xdebug*|*pcov*|*spx*|*xhprof*|*opa*) ;; *) cp "$f" "$PHP_INI_SCAN_DIR/" ;; esac
+done
 
 mode_flags() {
   case "$1" in
