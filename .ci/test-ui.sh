@@ -28,8 +28,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 WORK=$(mktemp -d /tmp/opa-ui-e2e.XXXXXX)
 HTTP_PORT=$(free_port)
 TCP_PORT=$(free_port)
-# The agent runs with an API token so the e2e run also covers the dashboard's token prompt.
+# The agent runs with an API token so the e2e run also covers the dashboard's token prompt, and with a
+# read-only key (opa.api.keys-file) for the dashboard's answer to a 403.
 API_TOKEN="e2e-$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
+READ_KEY="e2e-read-$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
 AGENT_PID=""
 cleanup() {
   if [ -n "$AGENT_PID" ] && kill -0 "$AGENT_PID" 2>/dev/null; then
@@ -41,12 +43,14 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== starting agent: http 127.0.0.1:$HTTP_PORT, tcp 127.0.0.1:$TCP_PORT, data $WORK"
+echo "e2e-viewer read $(printf %s "$READ_KEY" | sha256sum | cut -c1-64)" > "$WORK/api-keys"
 OPA_DATA_DIR="$WORK/data" \
 OPA_HTTP_PORT="$HTTP_PORT" \
 OPA_TCP_LISTEN="127.0.0.1:$TCP_PORT" \
 OPA_SOCKET_PATH="$WORK/opa.sock" \
 OPA_HTTP_STATIC_DIR="$ROOT/ui/dist" \
 OPA_API_TOKEN="$API_TOKEN" \
+OPA_API_KEYS_FILE="$WORK/api-keys" \
   java -jar target/opa-agent.jar >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
 
@@ -59,7 +63,7 @@ curl -fsS "http://127.0.0.1:$HTTP_PORT/health" >/dev/null || { echo "agent not h
 
 echo "== end-to-end (screenshots in ui/test-results/)"
 status=0
-(cd ui && OPA_URL="http://127.0.0.1:$HTTP_PORT" OPA_TCP="127.0.0.1:$TCP_PORT" OPA_API_TOKEN="$API_TOKEN" \
+(cd ui && OPA_URL="http://127.0.0.1:$HTTP_PORT" OPA_TCP="127.0.0.1:$TCP_PORT" OPA_API_TOKEN="$API_TOKEN" OPA_API_READ_KEY="$READ_KEY" \
   node --test --test-concurrency=1 --test-reporter=spec e2e/dashboard.test.mjs) || status=$?
 if [ "$status" -ne 0 ]; then
   echo "== agent log (last 80 lines)"

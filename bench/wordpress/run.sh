@@ -12,7 +12,13 @@
 # Reports per mode and page (median over rounds): requests/s, p50/p99 latency, throughput against `none`,
 # and the CPU time per request of the php-fpm workers (/proc/<pid>/schedstat: the extension's cost shows
 # here even when the receiver competes for the same cores) and of the receiver (agent or sink). When a
-# mode sends to the agent, checks that WordPress traces with their mysqli queries reached it.
+# mode sends to the agent, checks that WordPress traces with their mysqli queries reached it, and FAILS unless
+# the agent stored exactly one trace per request PHP served in the agent modes (php-fpm's `accepted conn` from
+# its status page, which counts wrk's requests, the warm-ups, the page checks and the status queries, each of
+# which sends a trace; wrk's own count is printed next to it). Before reading the agent's CPU after a
+# measurement it waits until the agent has stored every trace sent so far, so the agent's CPU per request
+# includes all of its work (tail grace, batching, store) for those requests. Headline: PHP worker CPU + agent
+# CPU per request, the cost a host pays per request.
 #
 # Usage: bash bench/wordpress/run.sh [--rounds 3] [--duration 10] [--connections 4] [--modes a,b,...] [--pin]
 #   --pin   receiver (agent, sink) on CPU 1; nginx, php-fpm, wrk and MariaDB on CPU 0 (needs 2 CPUs), so
@@ -49,6 +55,7 @@ done
 
 RUN=$(mktemp -d /tmp/opa-wpbench.XXXXXX)
 source examples/lib/stack.sh
+source bench/wordpress/site.sh
 trap stack_stop_all EXIT
 stack_install nginx php8.2-fpm php8.2-cli php8.2-dev php8.2-mysql php8.2-opcache mariadb-server wordpress \
   wordpress-theme-twentytwentythree wrk liblz4-dev curl
@@ -58,8 +65,6 @@ stack_build_extension
 if [ "$NEEDS_AGENT" = 1 ] && [ -z "$AGENT_JAR" ]; then stack_build_agent; fi
 stack_start_mariadb
 MYSQL_PID=${STACK_PIDS[-1]}
-mariadb -S "$STACK_MYSQL_SOCKET" -uroot -e "CREATE DATABASE IF NOT EXISTS wordpress;
-  GRANT ALL ON wordpress.* TO 'opa_demo'@'localhost';"
 STACK_SOCKET=$RUN/opa.sock AGENT_PID=""
 if [ "$NEEDS_AGENT" = 1 ]; then
   if [ -n "$AGENT_JAR" ]; then # the same as stack_start_agent, with the given jar
@@ -72,6 +77,7 @@ if [ "$NEEDS_AGENT" = 1 ]; then
     stack_start_agent "$API_PORT" "$RUN/data"
   fi
   AGENT_PID=${STACK_PIDS[-1]}
+  AGENT_PID=$(pgrep -P "$AGENT_PID" java || echo "$AGENT_PID") # java -jar runs the agent in a child JVM
 fi
 python3 bench/php-ext/sink.py "$RUN/sink.sock" >"$RUN/sink.out" &
 SINK_PID=$!
@@ -84,24 +90,14 @@ if [ "$PIN" = 1 ]; then
   taskset -p -c 0 $$ >/dev/null
 fi
 
-echo "== install WordPress $(dpkg-query -W -f='${Version}' wordpress) with 20 posts"
-cp -rL /usr/share/wordpress "$RUN/wordpress"
-rm -f "$RUN/wordpress/wp-config.php"
-mkdir -p "$RUN/wordpress/wp-content/themes"
-# WordPress 6.1's default theme (without a theme WordPress answers every page with an empty body)
-cp -rL /usr/share/wordpress/wp-content/themes/twentytwentythree "$RUN/wordpress/wp-content/themes/"
-stack_render bench/wordpress/wp-config.php.tmpl "$RUN/wordpress/wp-config.php" \
-  MYSQL_SOCKET="$STACK_MYSQL_SOCKET" PORT="$PORT" SALT="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
-php8.2 bench/wordpress/install.php "$RUN/wordpress" "$PORT" 20
-stack_render bench/wordpress/php-fpm.conf.tmpl "$RUN/php-fpm.conf"
-stack_render bench/wordpress/nginx.conf.tmpl "$RUN/nginx.conf" PORT="$PORT"
+wordpress_site "$PORT" 20
 if [ "$INSTALL_ONLY" = 1 ]; then echo "== installed: run directory $RUN"; exit 0; fi
 # php-fpm loads the distribution's conf.d without other profilers (tideways_xhprof registers an observer
 # and a zend_execute_internal hook: `none` would not be PHP without a profiler)
 export PHP_INI_SCAN_DIR=$RUN/fpm-conf.d
 mkdir -p "$PHP_INI_SCAN_DIR"
 for f in /etc/php/8.2/fpm/conf.d/*.ini; do
-  case "$(basename "$f")" in *tideways*|*excimer*|*xdebug*|*pcov*|*spx*|*xhprof*|*opa*) ;; *) cp "$f" "$PHP_INI_SCAN_DIR/" ;; esac
+  case "$(basename "$f")" in *tideways*|*excimer*|*xdebug*|*pcov*|*spx*|*xhprof*|*opa*) ;; *) cp -P "$f" "$PHP_INI_SCAN_DIR/" ;; esac
 done
 
 mode_flags() {
@@ -133,6 +129,31 @@ cpu_ns() { # cpu_ns pid... : CPU time (ns) of the processes and all their thread
   echo "$total"
 }
 
+fpm_accepted() { # requests the running php-fpm accepted, this status query included (it sends a trace too)
+  curl -fs "http://127.0.0.1:$PORT/fpm-status" | awk '/^accepted conn:/ { print $3 }'
+}
+
+agent_traces() { # traces the agent stored; empty when its API fails
+  curl -fs "http://127.0.0.1:$API_PORT/api/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["traces_stored"])' \
+    2>/dev/null || true
+}
+
+# Traces the agent must hold: requests accepted by the php-fpm instances of earlier agent modes, plus the
+# latest `accepted conn` of the running one (AGENT_FPM_ACCEPTED).
+AGENT_EXPECTED_DONE=0 AGENT_FPM_ACCEPTED=0 AGENT_WRK_REQUESTS=0
+agent_drain() { # wait until the agent stored every trace sent so far (or 30 s pass without progress)
+  local want=$((AGENT_EXPECTED_DONE + AGENT_FPM_ACCEPTED)) have last="" since=$SECONDS
+  while have=$(agent_traces) && [ -n "$have" ] && [ "$have" -lt "$want" ] && [ $((SECONDS - since)) -lt 30 ]; do
+    [ "$have" = "$last" ] || { last=$have since=$SECONDS; }
+    sleep 0.2
+  done
+}
+
+end_agent_fpm() { # before php-fpm of an agent mode stops: its requests are final
+  AGENT_EXPECTED_DONE=$((AGENT_EXPECTED_DONE + AGENT_FPM_ACCEPTED))
+  AGENT_FPM_ACCEPTED=0
+}
+
 to_ms() { # wrk latency value (e.g. 850.12us, 3.21ms, 1.02s) -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'
 }
@@ -146,6 +167,7 @@ for round in $(seq 1 "$ROUNDS"); do
   shift_by=$(( (round - 1) % ${#MODES[@]} ))
   order=("${MODES[@]:$shift_by}" "${MODES[@]:0:$shift_by}")
   for mode in "${order[@]}"; do
+    end_agent_fpm
     stack_stop_fpm
     # shellcheck disable=SC2046
     stack_start_fpm "$RUN/php-fpm.conf" $(mode_flags "$mode") >/dev/null
@@ -157,16 +179,27 @@ for round in $(seq 1 "$ROUNDS"); do
       name=${page%%=*} path=${page#*=}
       code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$PORT$path")
       [ "${code%% *}" = 200 ] || { echo "$path answered $code in mode $mode" >&2; tail -5 "$RUN/php-fpm.log" >&2; exit 1; }
-      wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PORT$path" >/dev/null # warm opcache and workers
+      warm=$(wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PORT$path") # warm opcache and workers
       workers=$(pgrep -P "$(cat "$RUN/php-fpm.pid")" | tr '\n' ' ')
       receiver=$(receiver_pid "$mode")
+      if [ -n "$AGENT_PID" ] && [ "$receiver" = "$AGENT_PID" ]; then
+        AGENT_WRK_REQUESTS=$((AGENT_WRK_REQUESTS + 1 + $(awk '/requests in/ { print $1 }' <<<"$warm")))
+        AGENT_FPM_ACCEPTED=$(fpm_accepted)
+        agent_drain # the warm-up's traces are not this measurement's
+      fi
       # shellcheck disable=SC2086
       w0=$(cpu_ns $workers) r0=$(cpu_ns $receiver)
       out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path")
-      [ -z "$receiver" ] || sleep 0.5 # let the receiver drain what the last requests sent
+      if [ -n "$AGENT_PID" ] && [ "$receiver" = "$AGENT_PID" ]; then
+        AGENT_FPM_ACCEPTED=$(fpm_accepted)
+        agent_drain
+      elif [ -n "$receiver" ]; then
+        sleep 0.5 # let the sink drain what the last requests sent
+      fi
       # shellcheck disable=SC2086
       w1=$(cpu_ns $workers) r1=$(cpu_ns $receiver)
       requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+      [ -z "$AGENT_PID" ] || [ "$receiver" != "$AGENT_PID" ] || AGENT_WRK_REQUESTS=$((AGENT_WRK_REQUESTS + requests))
       rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
       wcpu=$(awk -v a="$w0" -v b="$w1" -v n="$requests" 'BEGIN { printf "%.3f", (b - a) / n / 1e6 }')
       rcpu=$(awk -v a="$r0" -v b="$r1" -v n="$requests" 'BEGIN { printf "%.3f", (b - a) / n / 1e6 }')
@@ -179,12 +212,18 @@ for round in $(seq 1 "$ROUNDS"); do
     done
   done
 done
+end_agent_fpm
 stack_stop_fpm
 
 if [ "$NEEDS_AGENT" = 1 ]; then
 echo "== WordPress traces in the agent"
-sleep 4 # the tail buffer's grace
-python3 - "$API_PORT" <<'PY'
+agent_drain
+AGENT_STORED=$(agent_traces)
+echo "agent modes: php-fpm served $AGENT_EXPECTED_DONE requests (wrk and the page checks: $AGENT_WRK_REQUESTS, the rest" \
+  "are php-fpm status queries), the agent stored ${AGENT_STORED:-? (API failed)} traces"
+[ "$AGENT_STORED" = "$AGENT_EXPECTED_DONE" ] || echo "FAIL (reported again at the end): traces stored != requests served" >&2
+TRACE_CHECK=0
+python3 - "$API_PORT" <<'PY' || TRACE_CHECK=1
 import json, sys, urllib.request
 base = f"http://127.0.0.1:{sys.argv[1]}/api"
 get = lambda p: json.load(urllib.request.urlopen(base + p, timeout=10))
@@ -214,16 +253,18 @@ print("| page | mode | req/s | p50 ms | p99 ms | throughput vs none | worker CPU
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for page in pages:
     sel = lambda m: [r for r in rows if r[2] == page and r[1] == m]
-    base_rps = med([float(r[3]) for r in sel("none")])
-    base_cpu = med([float(r[6]) for r in sel("none")])
+    # without a `none` mode (--modes) there is no baseline: the relative columns stay empty
+    base_rps = med([float(r[3]) for r in sel("none")]) if sel("none") else None
+    base_cpu = med([float(r[6]) for r in sel("none")]) if sel("none") else None
     for mode in modes:
         s = sel(mode)
         rps, cpu = med([float(r[3]) for r in s]), med([float(r[6]) for r in s])
         recv = med([float(r[7]) for r in s])
         base = mode == "none"
         print(f"| {page} | {mode} | {rps:.1f} | {med([float(r[4]) for r in s]):.2f} | {med([float(r[5]) for r in s]):.2f} | "
-              f"{'baseline' if base else f'{(rps / base_rps - 1) * 100:+.2f}%'} | {cpu:.2f} | "
-              f"{'baseline' if base else f'{(cpu / base_cpu - 1) * 100:+.2f}%'} | {'' if recv == 0 else f'{recv:.3f}'} |")
+              f"{'baseline' if base else '' if base_rps is None else f'{(rps / base_rps - 1) * 100:+.2f}%'} | {cpu:.2f} | "
+              f"{'baseline' if base else '' if base_cpu is None else f'{(cpu / base_cpu - 1) * 100:+.2f}%'} | "
+              f"{'' if recv == 0 else f'{recv:.3f}'} |")
 # noise floor: per round, the ratio of each mode to `none` in the same round; min..max over rounds
 print()
 print("Per-round spread against `none` of the same round (min .. max over rounds): throughput | worker CPU")
@@ -241,3 +282,25 @@ for page in pages:
         if tp:
             print(f"  {page:5} {mode:15} {min(tp):+6.2f}% .. {max(tp):+6.2f}%  |  {min(cp):+6.2f}% .. {max(cp):+6.2f}%")
 PY
+if [ "$NEEDS_AGENT" = 1 ]; then
+  echo
+  echo "Headline, what a host pays per request (median PHP worker CPU + agent CPU, same run):"
+  python3 - "$RESULTS" <<'PY'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+for page in sorted({r[2] for r in rows}, reverse=True):
+    for mode in ("sampled", "full"):
+        s = [r for r in rows if r[2] == page and r[1] == mode]
+        if s:
+            w, a = statistics.median(float(r[6]) for r in s), statistics.median(float(r[7]) for r in s)
+            print(f"  {page:5} {mode:8} PHP worker {w:.2f} ms + agent {a:.2f} ms = {w + a:.2f} ms per request")
+PY
+  [ "$TRACE_CHECK" = 0 ] || echo "FAIL: the WordPress trace check above failed" >&2
+  if [ "$AGENT_STORED" != "$AGENT_EXPECTED_DONE" ]; then
+    echo "FAIL: php-fpm served $AGENT_EXPECTED_DONE requests in the agent modes, the agent stored ${AGENT_STORED:-? (API failed)} traces" >&2
+    echo "agent log lines above INFO (last 5):" >&2
+    grep -E ' (WARN|ERROR) ' "$RUN/agent.log" | tail -5 >&2 || true
+    exit 1
+  fi
+  [ "$TRACE_CHECK" = 0 ] || exit 1
+fi

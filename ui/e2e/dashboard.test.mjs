@@ -1,6 +1,7 @@
 // End-to-end: the built dashboard served by a RUNNING agent, in Debian's Chromium, on data sent
 // through the agent's real TCP ingest. Every page is visited and screenshotted to ui/test-results/.
-// Env: OPA_URL (http://127.0.0.1:8080), OPA_TCP (127.0.0.1:9090), OPA_API_TOKEN (optional).
+// Env: OPA_URL (http://127.0.0.1:8080), OPA_TCP (127.0.0.1:9090), OPA_API_TOKEN (optional),
+// OPA_API_READ_KEY (optional: a read-only key configured in the agent's opa.api.keys-file).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { liveMessages, seedMessages, send } from './seed.mjs';
 const BASE = process.env.OPA_URL ?? 'http://127.0.0.1:8080';
 const TCP = process.env.OPA_TCP ?? '127.0.0.1:9090';
 const TOKEN = process.env.OPA_API_TOKEN ?? '';
+const READ_KEY = process.env.OPA_API_READ_KEY ?? '';
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 const WAIT = { timeout: 20_000 };
 
@@ -339,5 +341,26 @@ describe('dashboard on a running agent', () => {
     // 401s before the token was entered and 404s of the not-found checks are expected answers.
     const unexpected = pageErrors.filter((e) => !/Failed to load resource: .* status of (401|404)/.test(e));
     assert.deepEqual(unexpected, []);
+  });
+
+  it('a read-only key sees every view and is told that changing the sampling rate needs an admin key', async (t) => {
+    if (!READ_KEY) {
+      t.skip('no OPA_API_READ_KEY');
+      return;
+    }
+    await page.evaluate((key) => localStorage.setItem('opa.api.token', key), READ_KEY);
+    await open('/');
+    await page.getByTestId('services-table').getByText(SERVICES.web).waitFor(WAIT);
+    const sampling = page.getByTestId('sampling');
+    await sampling.getByText('100%').waitFor(WAIT);
+    await sampling.getByLabel('New sampling rate (%)').fill('50');
+    await sampling.getByRole('button', { name: 'Set' }).click();
+    await sampling.getByText(/needs an admin key/).waitFor(WAIT);
+    await shot('18-read-key-sampling-refused');
+    assert.equal((await api('/api/sampling')).body.rate, 1, 'the rate did not change');
+    await open(`/traces/${IDS.big}`);
+    await page.getByRole('heading', { name: /GET \/reports\/monthly/ }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Keep trace' }).click();
+    await page.getByRole('button', { name: /needs an admin key/ }).waitFor(WAIT);
   });
 });

@@ -50,9 +50,15 @@ CREATE TABLE IF NOT EXISTS spans_full (
     redis           JSON,      -- array
     dumps           JSON,      -- array
     stack           JSON,      -- array of call nodes (flat, linked by parent_id); rows of older versions
-    stack_lz4       BLOB       -- the same JSON text LZ4-compressed (StackCodec); written instead of stack
+    stack_lz4       BLOB,      -- the same JSON text LZ4-compressed (StackCodec); rows of older versions
+    stack_segment   INTEGER,   -- the stack (StackCodec bytes) in segment file <database file>.stacks/NNNNNN.seg
+    stack_offset    BIGINT,    --   at this byte offset
+    stack_length    INTEGER    --   this many bytes (StackSegments: why the stacks live outside the database)
 );
 ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_lz4 BLOB;  -- files of older versions
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_segment INTEGER;
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_offset BIGINT;
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_length INTEGER;
 
 -- One row per SQL statement of a stored span: the SQL page and N+1 detection read this.
 CREATE TABLE IF NOT EXISTS sql_queries (

@@ -19,7 +19,8 @@ SELECT m.trace_id, m.span_id, m.parent_id, m.service, m.name,
        f.language, f.language_version, f.framework, f.framework_version,
        CAST(f.tags AS VARCHAR) AS tags, CAST(f.net AS VARCHAR) AS net, CAST(f.sql AS VARCHAR) AS sql,
        CAST(f.http AS VARCHAR) AS http, CAST(f.cache AS VARCHAR) AS cache, CAST(f.redis AS VARCHAR) AS redis,
-       CAST(f.dumps AS VARCHAR) AS dumps, CAST(f.stack AS VARCHAR) AS stack, f.stack_lz4
+       CAST(f.dumps AS VARCHAR) AS dumps, CAST(f.stack AS VARCHAR) AS stack, f.stack_lz4,
+       f.stack_segment, f.stack_offset, f.stack_length
 FROM m
 LEFT JOIN f ON f.span_id = m.span_id
 ORDER BY m.start_ts, m.span_id

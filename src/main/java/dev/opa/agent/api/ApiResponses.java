@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps an API failure to its HTTP answer: 400 / 401 / 404 with the exception's message, anything else
+ * Maps an API failure to its HTTP answer: 400 / 404 with the exception's message, anything else
  * 500 with a generic message (the cause is logged, never sent: it may contain SQL). Every failure is
  * counted in {@code opa_api_failures_total{status}}.
  */
@@ -35,9 +35,6 @@ public final class ApiResponses {
     static int statusOf(Throwable t) {
         if (t instanceof BadRequestException) {
             return 400;
-        }
-        if (t instanceof UnauthorizedException) {
-            return 401;
         }
         if (t instanceof NotFoundException) {
             return 404;

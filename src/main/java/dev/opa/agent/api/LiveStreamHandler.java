@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * GET /api/live: a Server-Sent Events stream of {@link LiveFeed} events. EventSource cannot set headers,
- * so the token is also accepted as {@code ?token=}. A client whose connection cannot keep up loses events
+ * GET /api/live: a Server-Sent Events stream of {@link LiveFeed} events (the key is checked before, by
+ * {@link ApiGuard}, which also takes it as {@code ?token=} here: EventSource cannot set headers). A client whose connection cannot keep up loses events
  * (counted in {@link #dropped()}) instead of slowing the pipeline.
  */
 public final class LiveStreamHandler implements Handler<RoutingContext> {
@@ -19,12 +19,10 @@ public final class LiveStreamHandler implements Handler<RoutingContext> {
     static final long KEEP_ALIVE_MS = 15_000;
 
     private final LiveFeed feed;
-    private final ApiAuth auth;
     private final AtomicLong dropped = new AtomicLong();
 
-    public LiveStreamHandler(LiveFeed feed, ApiAuth auth) {
+    public LiveStreamHandler(LiveFeed feed) {
         this.feed = feed;
-        this.auth = auth;
     }
 
     public long dropped() {
@@ -37,10 +35,6 @@ public final class LiveStreamHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        if (!auth.accepts(presentedToken(ctx))) {
-            fail(ctx, 401, "unauthorized");
-            return;
-        }
         Set<String> types;
         try {
             types = types(ctx.request().getParam("types"));
@@ -84,14 +78,6 @@ public final class LiveStreamHandler implements Handler<RoutingContext> {
             throw new BadRequestException("types must be a comma list of trace, error, log, dump");
         }
         return types;
-    }
-
-    private static String presentedToken(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return header.substring(7).strip();
-        }
-        return ctx.request().getParam("token");
     }
 
     private static void fail(RoutingContext ctx, int status, String message) {

@@ -2,7 +2,6 @@ package dev.opa.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.opa.agent.model.StackCodec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,12 @@ public final class TracesApi {
     private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
 
     private final QueryRunner queries;
+    private final RegistryDataSource active;
     private final Pages pages;
 
-    public TracesApi(QueryRunner queries) {
+    public TracesApi(QueryRunner queries, RegistryDataSource active) {
         this.queries = queries;
+        this.active = active;
         this.pages = new Pages(queries);
     }
 
@@ -54,10 +55,7 @@ public final class TracesApi {
             throw new NotFoundException();
         }
         for (Map<String, Object> span : spans) {
-            Object packed = span.remove("stack_lz4"); // the embedded store keeps the stack LZ4-compressed
-            if (packed != null) {
-                span.put("stack", StackCodec.decode(packed));
-            }
+            span.put("stack", active.store().stack(span)); // each store keeps stacks its own way
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trace_id", traceId);

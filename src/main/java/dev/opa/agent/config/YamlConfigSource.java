@@ -42,7 +42,7 @@ public class YamlConfigSource implements LoadablePropertiesSource, CamelContextA
         }
     }
 
-    static Path configFile() {
+    public static Path configFile() {
         String explicit = System.getProperty("opa.config", System.getenv("OPA_CONFIG"));
         return Path.of(explicit == null || explicit.isBlank() ? "application.yaml" : explicit);
     }

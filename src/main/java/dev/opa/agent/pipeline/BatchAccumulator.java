@@ -5,53 +5,65 @@ import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.parse.Parsed;
-import dev.opa.agent.store.Spool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Collects kept spans, errors and logs into store batches: a batch is ready when it holds {@code maxSize}
- * items, or when the oldest pending item has waited {@code intervalMs}.
+ * items or {@code maxBytes} of spans (estimated heap, {@link Span#heapBytes()}: a fully captured request of a real
+ * application is ~0.1-0.2 MB, a request summary ~1 KB, so a count alone cannot size a store transaction), or when
+ * the oldest pending item has waited {@code intervalMs}. Nothing polls it: the {@link Wakeup} given to
+ * {@link #wakeup(Wakeup)} is asked to run the flush route when a batch fills or the interval ends.
  *
  * <p>Bounded: above {@code maxPending} items or {@code maxPendingBytes} (estimated heap of the pending spans,
- * {@link Span#heapBytes()}), new input goes straight to the spool as its own batch, counted as
+ * {@link Span#heapBytes()}), new input goes straight to the spool as its own batch (the overflow consumer:
+ * {@code storeWriter.spool}), counted as
  * {@code opa_batch_overflow_items_total} (the spool replays it in order). Under mere overload that does not
  * happen: the {@link IngestGate} stops the listeners first.
  */
 public class BatchAccumulator {
 
     private final int maxSize;
+    private final long maxBytes;
     private final long intervalMs;
     private final int maxPending;
     private final long maxPendingBytes;
     private final Counter overflow;
-    private final Spool spool;
+    private final Consumer<Batch> overflowTo;
     private final ArrayDeque<Span> spans = new ArrayDeque<>();
     private final ArrayDeque<ErrorEvent> errors = new ArrayDeque<>();
     private final ArrayDeque<LogEvent> logs = new ArrayDeque<>();
     private long pendingBytes;
     private long oldestPendingMs = -1;
+    private Wakeup wakeup;
 
-    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, Spool spool, MeterRegistry meters) {
-        this(maxSize, intervalMs, maxPending, Long.MAX_VALUE, spool, meters);
+    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, Consumer<Batch> overflowTo, MeterRegistry meters) {
+        this(maxSize, Long.MAX_VALUE, intervalMs, maxPending, Long.MAX_VALUE, overflowTo, meters);
     }
 
-    public BatchAccumulator(int maxSize, long intervalMs, int maxPending, long maxPendingBytes, Spool spool,
-            MeterRegistry meters) {
+    public BatchAccumulator(int maxSize, long maxBytes, long intervalMs, int maxPending, long maxPendingBytes,
+            Consumer<Batch> overflowTo, MeterRegistry meters) {
         this.maxSize = maxSize;
+        this.maxBytes = maxBytes;
         this.intervalMs = intervalMs;
         this.maxPending = maxPending;
         this.maxPendingBytes = maxPendingBytes;
-        this.spool = spool;
+        this.overflowTo = overflowTo;
         this.overflow = Counter.builder("opa.batch.overflow.items")
                 .description("spans/errors/logs sent to the spool because the batcher was full").register(meters);
         Gauge.builder("opa.batch.pending", this, BatchAccumulator::pending).register(meters);
         Gauge.builder("opa.batch.pending.bytes", this, BatchAccumulator::pendingBytes)
                 .description("estimated heap held by spans waiting for the store").register(meters);
+    }
+
+    /** Asked to run the flush route when a batch is ready. */
+    public synchronized void wakeup(Wakeup wakeup) {
+        this.wakeup = wakeup;
     }
 
     public synchronized int pending() {
@@ -75,6 +87,7 @@ public class BatchAccumulator {
                 started();
                 spans.addAll(kept);
                 pendingBytes += bytes;
+                readyNowIfFull();
                 return;
             }
         }
@@ -92,6 +105,7 @@ public class BatchAccumulator {
                 started();
                 errors.addAll(parsed.errors());
                 logs.addAll(parsed.logs());
+                readyNowIfFull();
                 return;
             }
         }
@@ -101,12 +115,25 @@ public class BatchAccumulator {
     private void started() {
         if (oldestPendingMs < 0) {
             oldestPendingMs = System.currentTimeMillis();
+            if (wakeup != null) {
+                wakeup.at(oldestPendingMs + intervalMs);
+            }
+        }
+    }
+
+    private boolean full() {
+        return pending() >= maxSize || pendingBytes >= maxBytes;
+    }
+
+    private void readyNowIfFull() {
+        if (wakeup != null && full()) {
+            wakeup.now();
         }
     }
 
     private void overflow(Batch batch) {
         overflow.increment(batch.size());
-        spool.append(batch);
+        overflowTo.accept(batch);
     }
 
     /** Full batches, plus the remainder once it has waited the interval. */
@@ -122,24 +149,31 @@ public class BatchAccumulator {
     private synchronized List<Batch> take(boolean all) {
         List<Batch> out = new ArrayList<>();
         boolean due = all || (oldestPendingMs >= 0 && System.currentTimeMillis() - oldestPendingMs >= intervalMs);
-        while (pending() >= maxSize || (due && pending() > 0)) {
+        while (full() || (due && pending() > 0)) {
             out.add(cut());
         }
         if (pending() == 0) {
             oldestPendingMs = -1;
             pendingBytes = 0;
-        } else if (due) {
-            oldestPendingMs = System.currentTimeMillis();
+        } else {
+            if (due) {
+                oldestPendingMs = System.currentTimeMillis();
+            }
+            if (wakeup != null) {
+                wakeup.at(oldestPendingMs + intervalMs);
+            }
         }
         return out;
     }
 
-    /** Removes up to maxSize items, spans first. */
+    /** Removes up to maxSize items and maxBytes of spans (at least one item), spans first. */
     private Batch cut() {
         List<Span> s = new ArrayList<>(Math.min(maxSize, spans.size()));
-        while (s.size() < maxSize && !spans.isEmpty()) {
+        long bytes = 0;
+        while (s.size() < maxSize && !spans.isEmpty() && (s.isEmpty() || bytes + spans.peek().heapBytes() <= maxBytes)) {
             Span span = spans.poll();
             pendingBytes -= span.heapBytes();
+            bytes += span.heapBytes();
             s.add(span);
         }
         int room = maxSize - s.size();

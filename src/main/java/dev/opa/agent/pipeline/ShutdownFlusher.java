@@ -2,7 +2,6 @@ package dev.opa.agent.pipeline;
 
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.store.SpanStore;
-import dev.opa.agent.store.Spool;
 import dev.opa.agent.store.StoreWriter;
 import dev.opa.agent.trace.TailSampler;
 import dev.opa.agent.trace.TraceAssembler;
@@ -11,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * On shutdown (SIGTERM), after the routes have stopped: completes every buffered trace, samples it, and
- * stores the pending batches — or spools them when the store fails or already has a backlog — then closes
- * the store. Nothing accepted is lost.
+ * On shutdown (SIGTERM), after the routes have stopped: completes every buffered trace, samples it, and hands
+ * the pending batches to {@link StoreWriter#writeOrSpool} (the same bean and breaker the {@code store} route
+ * uses: stored, or spooled when the store fails or the breaker is open), then closes the store. Nothing
+ * accepted is lost.
  */
 public class ShutdownFlusher extends ServiceSupport {
 
@@ -23,16 +23,14 @@ public class ShutdownFlusher extends ServiceSupport {
     private final TailSampler sampler;
     private final BatchAccumulator accumulator;
     private final StoreWriter writer;
-    private final Spool spool;
     private final SpanStore store;
 
     public ShutdownFlusher(TraceAssembler assembler, TailSampler sampler, BatchAccumulator accumulator,
-            StoreWriter writer, Spool spool, SpanStore store) {
+            StoreWriter writer, SpanStore store) {
         this.assembler = assembler;
         this.sampler = sampler;
         this.accumulator = accumulator;
         this.writer = writer;
-        this.spool = spool;
         this.store = store;
     }
 
@@ -48,23 +46,12 @@ public class ShutdownFlusher extends ServiceSupport {
         int stored = 0;
         int spooled = 0;
         for (Batch batch : accumulator.takeAll()) {
-            if (spool.isEmpty() && tryWrite(batch)) {
+            if (writer.writeOrSpool(batch)) {
                 stored += batch.size();
             } else {
-                spool.append(batch);
                 spooled += batch.size();
             }
         }
         LOG.info("shutdown flush: {} items stored, {} spooled", stored, spooled);
-    }
-
-    private boolean tryWrite(Batch batch) {
-        try {
-            writer.write(batch);
-            return true;
-        } catch (Exception e) {
-            LOG.warn("store write failed during shutdown, spooling: {}", e.getMessage());
-            return false;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.opa.agent.store;
 
 import dev.opa.agent.model.Batch;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -25,6 +26,15 @@ public interface SpanStore extends AutoCloseable {
      */
     default DataSource readDataSource() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no read DataSource");
+    }
+
+    /**
+     * The call stack (JSON text) of one row of the trace-detail query ({@code trace_spans.sql}), decoded the way
+     * this store keeps it; the store's own columns for it are removed from the row. Null when there is none.
+     */
+    default String stack(Map<String, Object> row) {
+        Object text = row.get("stack");
+        return text == null ? null : text.toString();
     }
 
     @Override

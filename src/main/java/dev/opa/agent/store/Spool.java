@@ -1,5 +1,6 @@
 package dev.opa.agent.store;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opa.agent.model.Batch;
 import io.micrometer.core.instrument.Counter;
@@ -11,7 +12,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -19,26 +23,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounded on-disk queue of batches the store could not take: one file per batch, named by sequence number,
- * replayed oldest first. Survives restarts. When full, the newest batch (the one being added) is dropped and
- * counted. Meters: {@code opa_spool_bytes}, {@code opa_spool_batches}, {@code opa_spool_dropped_batches_total},
- * {@code opa_spool_dropped_spans_total}.
+ * Bounded on-disk queue of batches the store could not take: one file per batch ({@code <20-digit
+ * sequence>.batch.json}, the JSON form of {@link Batch}), replayed oldest first. Survives restarts. When full,
+ * the newest batch (the one being added) is dropped and counted.
+ *
+ * <p>The two oldest batches are read and parsed once and kept in memory until removed, so a replay that is
+ * retried every second against a failing store costs no disk reads or parsing ({@link #peek}).
+ *
+ * <p>Meters: {@code opa_spool_bytes}, {@code opa_spool_batches}, {@code opa_spool_batches_written_total},
+ * {@code opa_spool_dropped_batches_total}, {@code opa_spool_dropped_spans_total}.
  */
 public class Spool {
 
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
-    private static final String SUFFIX = ".batch.json";
+    static final String SUFFIX = ".batch.json";
+    private static final int CACHED = 2;
 
     private final Path dir;
     private final long maxBytes;
     private final ObjectMapper mapper = new ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final TreeMap<Long, Long> files = new TreeMap<>(); // sequence -> size
+    private final Map<Long, Batch> parsed = new HashMap<>();  // at most the CACHED oldest
     private final AtomicLong bytes = new AtomicLong();
     private final Counter droppedBatches;
     private final Counter droppedSpans;
     private final Counter spooled;
     private long nextSequence;
+
+    private java.util.function.LongConsumer appended = at -> { };
 
     public Spool(Path dir, long maxBytes, MeterRegistry meters) {
         this.dir = dir;
@@ -60,13 +73,17 @@ public class Spool {
             try (Stream<Path> list = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) list::iterator) {
                     String name = p.getFileName().toString();
-                    if (name.endsWith(SUFFIX)) {
-                        long seq = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+                    if (name.endsWith(".tmp")) {
+                        Files.deleteIfExists(p); // half-written by a crash: never acknowledged as spooled
+                    } else if (name.endsWith(SUFFIX)) {
+                        Long seq = sequenceOf(name);
+                        if (seq == null) {
+                            LOG.warn("spool {}: ignoring {} (not <digits>{})", dir, name, SUFFIX);
+                            continue;
+                        }
                         long size = Files.size(p);
                         files.put(seq, size);
                         bytes.addAndGet(size);
-                    } else if (name.endsWith(".tmp")) {
-                        Files.deleteIfExists(p); // half-written by a crash: never acknowledged as spooled
                     }
                 }
             }
@@ -74,8 +91,20 @@ public class Spool {
             if (!files.isEmpty()) {
                 LOG.info("spool {} holds {} batches ({} bytes) to replay", dir, files.size(), bytes.get());
             }
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot open spool directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Long sequenceOf(String name) {
+        String digits = name.substring(0, name.length() - SUFFIX.length());
+        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return null; // more than a long
         }
     }
 
@@ -91,6 +120,15 @@ public class Spool {
         return bytes.get();
     }
 
+    public Path dir() {
+        return dir;
+    }
+
+    /** Called with the time of each append (the replay route is run some time after; nothing polls the spool). */
+    public synchronized void onAppend(java.util.function.LongConsumer listener) {
+        this.appended = listener;
+    }
+
     /** Adds a batch at the end; drops it (counted) when the spool would exceed its limit. */
     public synchronized void append(Batch batch) {
         try {
@@ -102,16 +140,11 @@ public class Spool {
                 return;
             }
             long seq = nextSequence++;
-            Path tmp = dir.resolve(seq + ".tmp");
-            Files.write(tmp, data);
-            try {
-                Files.move(tmp, file(seq), StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file(seq), StandardCopyOption.REPLACE_EXISTING);
-            }
+            writeAtomically(seq, data);
             files.put(seq, (long) data.length);
             bytes.addAndGet(data.length);
             spooled.increment();
+            appended.accept(System.currentTimeMillis());
         } catch (IOException e) {
             droppedBatches.increment();
             droppedSpans.increment(batch.spans().size());
@@ -119,12 +152,33 @@ public class Spool {
         }
     }
 
-    /** The oldest batch, or null when empty. An unreadable file is moved aside and skipped. */
-    public synchronized Batch peekOldest() {
-        while (!files.isEmpty()) {
-            long seq = files.firstKey();
+    /** The oldest batch, or null when empty. */
+    public Batch peekOldest() {
+        return peek(0);
+    }
+
+    /**
+     * The batch at {@code position} (0 = oldest, 1 = the one after it), or null when there is none. Read from
+     * disk once and kept until removed. An unreadable file is moved aside ({@code <seq>.bad}), counted as
+     * dropped and skipped.
+     */
+    public synchronized Batch peek(int position) {
+        if (position < 0 || position >= CACHED) {
+            throw new IllegalArgumentException("only the " + CACHED + " oldest batches can be peeked");
+        }
+        while (true) {
+            Long seq = sequenceAt(position);
+            if (seq == null) {
+                return null;
+            }
+            Batch batch = parsed.get(seq);
+            if (batch != null) {
+                return batch;
+            }
             try {
-                return mapper.readValue(file(seq).toFile(), Batch.class);
+                batch = mapper.readValue(file(seq).toFile(), Batch.class);
+                parsed.put(seq, batch);
+                return batch;
             } catch (IOException e) {
                 LOG.error("spool file {} is unreadable, moved aside: {}", file(seq), e.getMessage());
                 try {
@@ -136,19 +190,54 @@ public class Spool {
                 droppedBatches.increment();
             }
         }
-        return null;
     }
 
-    /** Removes the oldest batch once it has been stored. */
-    public synchronized void removeOldest() throws IOException {
-        if (!files.isEmpty()) {
-            long seq = files.firstKey();
+    /** Removes the oldest batch once it has been stored (or quarantined). */
+    public void removeOldest() throws IOException {
+        remove(0);
+    }
+
+    /** Removes the batch at {@code position} (0 or 1) once it has been stored. */
+    public synchronized void remove(int position) throws IOException {
+        Long seq = sequenceAt(position);
+        if (seq != null) {
             Files.deleteIfExists(file(seq));
             forget(seq);
         }
     }
 
+    /** Replaces the oldest batch by what is left of it (after part of it was stored), atomically on disk. */
+    public synchronized void replaceOldest(Batch remainder) throws IOException {
+        Long seq = sequenceAt(0);
+        if (seq == null) {
+            throw new IllegalStateException("spool is empty");
+        }
+        byte[] data = mapper.writeValueAsBytes(remainder);
+        writeAtomically(seq, data);
+        bytes.addAndGet(data.length - files.put(seq, (long) data.length));
+        parsed.put(seq, remainder);
+    }
+
+    private Long sequenceAt(int position) {
+        Iterator<Long> it = files.keySet().iterator();
+        for (int i = 0; i < position && it.hasNext(); i++) {
+            it.next();
+        }
+        return it.hasNext() ? it.next() : null;
+    }
+
+    private void writeAtomically(long seq, byte[] data) throws IOException {
+        Path tmp = dir.resolve(seq + ".tmp");
+        Files.write(tmp, data);
+        try {
+            Files.move(tmp, file(seq), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file(seq), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     private void forget(long seq) {
+        parsed.remove(seq);
         Long size = files.remove(seq);
         if (size != null) {
             bytes.addAndGet(-size);

@@ -9,7 +9,9 @@ import java.time.Duration;
 
 /**
  * The one Resilience4j circuit breaker in front of the store, shared by the store route and the spool
- * replay route (both reference it as {@code storeBreaker}), so replay trials count like any write.
+ * replay route (both reference it as {@code storeBreaker}), so replay trials count like any write. Failures
+ * about the data ({@link StoreFailure#aboutTheData()}: constraint, invalid_data) are not counted: a poison batch
+ * must not divert healthy traffic to the spool.
  * Exported as {@code resilience4j_circuitbreaker_state{name="store"}} and friends.
  */
 public final class StoreBreaker {
@@ -25,6 +27,8 @@ public final class StoreBreaker {
                 .slidingWindowSize(slidingWindowSize)
                 .waitDurationInOpenState(Duration.ofSeconds(waitOpenSeconds))
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                // a constraint or conversion error is about one batch's data: it says nothing about the store
+                .recordException(e -> !StoreFailure.of(e).aboutTheData())
                 .build();
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(config);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);

@@ -2,6 +2,7 @@ package dev.opa.agent.trace;
 
 import dev.opa.agent.model.Span;
 import dev.opa.agent.parse.Parsed;
+import dev.opa.agent.pipeline.Wakeup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,9 @@ import java.util.Map;
  * the estimated heap of the buffered spans ({@link Span#heapBytes()}: mostly their detail JSON text): at a limit the oldest
  * traces complete early (counted as {@code opa_traces_completed_total{reason="limit"}}). Spans of an already completed trace pass straight
  * through, marked late.
+ *
+ * <p>Nothing polls it: whenever a trace's completion time is set (or a limit or a late span makes something ready
+ * now), the {@link Wakeup} given to {@link #wakeup(Wakeup)} is asked to run the completion route then.
  */
 public class TraceAssembler {
 
@@ -52,6 +56,7 @@ public class TraceAssembler {
     private final Counter completedEarly;
     private final Counter completedShutdown;
     private final Counter lateSpans;
+    private Wakeup wakeup;
 
     public TraceAssembler(Limits limits, MeterRegistry meters) {
         this.limits = limits;
@@ -78,6 +83,17 @@ public class TraceAssembler {
     private static Counter completed(MeterRegistry meters, String reason) {
         return Counter.builder("opa.traces.completed").description("traces leaving the tail buffer, by reason")
                 .tag("reason", reason).register(meters);
+    }
+
+    /** Asked to run the completion route when a trace's grace or TTL ends. */
+    public synchronized void wakeup(Wakeup wakeup) {
+        this.wakeup = wakeup;
+    }
+
+    private void dueAt(long epochMs) {
+        if (wakeup != null) {
+            wakeup.at(epochMs);
+        }
     }
 
     public synchronized int openTraces() {
@@ -108,9 +124,15 @@ public class TraceAssembler {
             if (recentlyCompleted.containsKey(id)) {
                 lateSpans.increment();
                 ready.add(new CompletedTrace(id, List.of(span), true));
+                dueAt(nowMs);
                 continue;
             }
-            OpenTrace trace = open.computeIfAbsent(id, k -> new OpenTrace(nowMs));
+            OpenTrace trace = open.get(id);
+            if (trace == null) {
+                trace = new OpenTrace(nowMs);
+                open.put(id, trace);
+                dueAt(nowMs + limits.ttlMs());
+            }
             trace.spans.add(span);
             long bytes = span.heapBytes();
             trace.bytes += bytes;
@@ -119,6 +141,7 @@ public class TraceAssembler {
             if (span.isEntry() && !trace.rootSeen) {
                 trace.rootSeen = true;
                 rootDeadlines.add(new Deadline(id, nowMs + limits.graceMs()));
+                dueAt(nowMs + limits.graceMs());
             }
         }
         while (open.size() > limits.maxTraces() || bufferedSpans > limits.maxSpans() || bufferedBytes > limits.maxBytes()) {
@@ -127,6 +150,7 @@ public class TraceAssembler {
             eldest.remove();
             ready.add(complete(e.getKey(), e.getValue()));
             completedEarly.increment();
+            dueAt(nowMs);
         }
     }
 
@@ -155,6 +179,12 @@ public class TraceAssembler {
             it.remove();
             out.add(complete(e.getKey(), e.getValue()));
             completedTtl.increment();
+        }
+        if (!rootDeadlines.isEmpty()) {
+            dueAt(rootDeadlines.peek().atMs());
+        }
+        if (!open.isEmpty()) {
+            dueAt(open.values().iterator().next().firstSeenMs + limits.ttlMs());
         }
         return out;
     }

@@ -9,7 +9,6 @@ import static dev.opa.agent.it.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.opa.agent.model.StackCodec;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -81,9 +80,15 @@ class IngestTest {
         assertEquals(List.of("api.example.com", "/v1/orders/{id}"),
                 db().rows("SELECT host, path_template FROM http_calls WHERE trace_id = ?", t1).get(0));
         assertEquals(1, db().count("SELECT count(*) FROM dumps WHERE trace_id = ? AND text = 'a=1'", t1));
-        Object stack = db().rows("SELECT stack_lz4 FROM spans_full WHERE trace_id = ? AND span_id = ?", t1, spanId(1))
-                .get(0).get(0);
-        assertEquals(2, new com.fasterxml.jackson.databind.ObjectMapper().readTree(StackCodec.decode(stack)).size());
+        String trace = Http.get(HTTP, "/api/traces/" + t1).body();
+        com.fasterxml.jackson.databind.JsonNode spans = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trace).get("spans");
+        com.fasterxml.jackson.databind.JsonNode stack = null;
+        for (com.fasterxml.jackson.databind.JsonNode sp : spans) {
+            if (spanId(1).equals(sp.get("span_id").asText())) {
+                stack = sp.get("stack");
+            }
+        }
+        assertEquals(2, stack.size(), trace);
         assertTrue(Http.metric(HTTP, "opa_frames_received_total{transport=\"tcp\"}") >= 2);
         assertTrue(Http.metric(HTTP, "opa_frames_received_total{transport=\"unix\"}") >= 1);
     }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.camel.BeanInject;
@@ -18,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * A store outage end to end: writes fail, the breaker opens, readiness goes DOWN, batches go to the on-disk
- * spool; when the store heals the spool replays and every span arrives, once.
+ * A store that is down, end to end: every write fails the way DuckDB did with its memory limit full (issue 11);
+ * the failure is logged once (rate-limited) with its text and counted by reason, the breaker opens, readiness
+ * goes DOWN and says why, batches go to the on-disk spool in order and nothing is quarantined however often the
+ * replay retries. When the store heals the spool replays in order and every span arrives, once.
  */
 @CamelMainTest(properties = {
         "opa.tail.grace-ms=50",
@@ -28,20 +32,23 @@ import org.junit.jupiter.api.TestInstance;
         "opa.store.breaker.minimum-calls=2",
         "opa.store.breaker.sliding-window-size=2",
         "opa.store.breaker.wait-open-seconds=1",
-        "opa.spool.replay-interval-ms=200"})
+        "opa.spool.replay-interval-ms=200",
+        "opa.spool.split-after-failures=2",
+        "opa.log.store-failure-interval-ms=600000"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreOutageTest {
 
     static final AgentPorts AGENT = new AgentPorts("outage");
     static final int TCP = AGENT.tcp;
     static final int HTTP = AGENT.http;
+    static final String FAILURES = "opa_store_write_failures_total{reason=\"out_of_memory\"}";
 
     @BeanInject("dataSource")
     DataSource dataSource;
 
     @AfterAll
     void heal() {
-        FlakyStore.failing = false;
+        FlakyStore.reset();
         AGENT.clear();
     }
 
@@ -51,28 +58,50 @@ class StoreOutageTest {
     }
 
     @Test
-    void outageSpoolsAndReplaysEverything() throws Exception {
-        FlakyStore.failing = true;
+    void aStoreThatIsDownSpoolsInOrderQuarantinesNothingAndReplaysEverythingInOrderWhenBack() throws Exception {
+        FlakyStore.reset();
         long now = System.currentTimeMillis();
-        for (int i = 0; i < 6; i++) {
-            Wire.sendOnce(Wire.tcp(TCP), utf8(root(traceId(100 + i), spanId(1), "shop", now, 5, "ok") + "\n"));
-            Thread.sleep(150); // separate batches, so the breaker sees several failures
+        Wire.sendOnce(Wire.tcp(TCP), utf8(root(traceId(99), spanId(1), "shop", now, 5, "ok") + "\n"));
+        Await.until("pipeline running", () -> stored(99, 99), n -> n == 1, 20_000);
+        FlakyStore.reset();
+        FlakyStore.failing = true;
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 6; i++) {
+                Wire.sendOnce(Wire.tcp(TCP), utf8(root(traceId(100 + i), spanId(1), "shop", now, 5, "ok") + "\n"));
+                Thread.sleep(150); // separate batches, so the breaker sees several failures
+            }
+            Await.until("all spans received", () -> Http.metric(HTTP, "opa_spans_received_total"), n -> n == 7, 20_000);
+            Await.until("spooled batches", () -> Http.metric(HTTP, "opa_spool_batches"), n -> n >= 2, 20_000);
+            Await.until("breaker open", () -> Http.metric(HTTP,
+                    "resilience4j_circuitbreaker_state{name=\"store\",state=\"open\"}"), v -> v == 1.0, 20_000);
+            // the replay keeps trying (the breaker half-opens every second): many failures, no quarantine
+            Await.until("replay retries", () -> Http.metric(HTTP, FAILURES), n -> n >= 6, 20_000);
+
+            List<String> lines = log.lines("store write failed (out_of_memory)");
+            assertEquals(1, lines.size(), "one line per reason and interval, not one per failure: " + lines);
+            assertTrue(lines.get(0).contains("WARN") && lines.get(0).contains(FlakyStore.OUT_OF_MEMORY)
+                    && lines.get(0).matches(".*for a batch of \\d+ items \\(\\d+ spans, 0 errors, 0 logs\\).*"), lines.get(0));
         }
-        Await.until("all spans received", () -> Http.metric(HTTP, "opa_spans_received_total"), n -> n == 6, 20_000);
-        Await.until("spooled batches", () -> Http.metric(HTTP, "opa_spool_batches"), n -> n >= 1, 20_000);
-        Await.until("breaker open", () -> Http.metric(HTTP,
-                "resilience4j_circuitbreaker_state{name=\"store\",state=\"open\"}"), v -> v == 1.0, 20_000);
-        Await.until("readiness DOWN", () -> Http.get(HTTP, "/health/ready").statusCode(), c -> c == 503, 20_000);
-        assertTrue(Http.get(HTTP, "/health/ready").body().contains("DOWN"));
+        var ready = Http.get(HTTP, "/health/ready");
+        assertEquals(503, ready.statusCode());
+        assertTrue(ready.body().contains("DOWN") && ready.body().contains("failed to pin block")
+                && ready.body().contains("waiting in the spool") && ready.body().contains("store writes failing since"),
+                ready.body());
+        String details = Http.get(HTTP, "/health/ready?data=true").body();
+        assertTrue(details.contains("last.error.reason") && details.contains("out_of_memory")
+                && details.contains("spool.batches"), details);
         assertTrue(Http.metric(HTTP, "opa_spool_bytes") > 0);
         assertEquals(0, stored(100, 105), "nothing reaches the failing store");
-        assertTrue(spoolFiles() >= 1, "batches are files on disk");
-        assertTrue(Http.metric(HTTP, "opa_store_write_failures_total") >= 2, "replay trials count as failures");
+        assertEquals(0.0, Http.metric(HTTP, "opa_deadletter_items_total"), "a store that is down quarantines nothing");
+        assertEquals(0.0, Http.metric(HTTP, "opa_spool_split_batches_total"));
+        assertTrue(spoolFiles() >= 2, "batches are files on disk");
 
         FlakyStore.failing = false;
         Await.until("replayed spans", () -> stored(100, 105), n -> n == 6, 20_000);
         Await.until("empty spool", () -> Http.metric(HTTP, "opa_spool_bytes"), b -> b == 0.0, 10_000);
         assertEquals(0, spoolFiles());
+        assertEquals(IntStream.range(100, 106).mapToObj(Messages::traceId).toList(), List.copyOf(FlakyStore.written),
+                "replayed oldest first, in the order they arrived");
 
         // new data flows through the breaker again, which closes; readiness comes back
         Wire.sendOnce(Wire.tcp(TCP), utf8(root(traceId(106), spanId(1), "shop", now, 5, "ok") + "\n"));
@@ -80,6 +109,7 @@ class StoreOutageTest {
         Await.until("readiness UP", () -> Http.get(HTTP, "/health/ready").statusCode(), c -> c == 200, 20_000);
         assertEquals(7, stored(100, 106), "each span stored exactly once");
         assertEquals(0.0, Http.metric(HTTP, "opa_spool_dropped_batches_total"));
+        assertEquals(0.0, Http.metric(HTTP, "opa_deadletter_items_total"));
     }
 
     private static long spoolFiles() throws Exception {

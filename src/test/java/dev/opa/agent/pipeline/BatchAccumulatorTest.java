@@ -43,7 +43,7 @@ class BatchAccumulatorTest {
 
     @Test
     void fullBatchesGoAtOnceTheRestAfterTheInterval() throws Exception {
-        BatchAccumulator acc = new BatchAccumulator(10, 200, 1000, new Spool(dir, 1_000_000, meters), meters);
+        BatchAccumulator acc = new BatchAccumulator(10, 200, 1000, new Spool(dir, 1_000_000, meters)::append, meters);
         acc.addSpans(spans(25));
         acc.addEvents(new Parsed(List.of(), List.of(), List.of(new LogEvent("o", "p", null, null, "s", 0, "INFO", "m", null))));
         List<Batch> ready = acc.takeReady();
@@ -62,7 +62,7 @@ class BatchAccumulatorTest {
     @Test
     void overTheLimitInputGoesToTheSpoolNotLost() {
         Spool spool = new Spool(dir, 10_000_000, meters);
-        BatchAccumulator acc = new BatchAccumulator(10, 200, 30, spool, meters);
+        BatchAccumulator acc = new BatchAccumulator(10, 200, 30, spool::append, meters);
         acc.addSpans(spans(25));
         acc.addSpans(spans(10));
         assertEquals(25, acc.pending());
@@ -75,7 +75,7 @@ class BatchAccumulatorTest {
     void heldBytesBoundTheBacklogAndAreReleasedWhenBatchesLeave() {
         Spool spool = new Spool(dir, 10_000_000, meters);
         long each = spans(1).get(0).heapBytes();
-        BatchAccumulator acc = new BatchAccumulator(10, 60_000, 1000, 30 * each, spool, meters);
+        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 60_000, 1000, 30 * each, spool::append, meters);
         acc.addSpans(spans(25));
         assertEquals(25 * each, acc.pendingBytes());
         acc.addSpans(spans(10)); // 35 spans' bytes > 30: spooled whole
@@ -88,5 +88,39 @@ class BatchAccumulatorTest {
         assertEquals(15 * each, acc.pendingBytes());
         assertEquals(15, acc.takeAll().stream().mapToInt(Batch::size).sum());
         assertEquals(0, acc.pendingBytes());
+    }
+
+    @Test
+    void aBatchIsCutByBytesAsWellAsByCount() {
+        long each = spans(1).get(0).heapBytes();
+        BatchAccumulator acc = new BatchAccumulator(1000, 4 * each, 60_000, 10_000, Long.MAX_VALUE,
+                new Spool(dir, 10_000_000, meters)::append, meters);
+        acc.addSpans(spans(10));
+        List<Batch> ready = acc.takeReady();
+        assertEquals(List.of(4, 4), ready.stream().map(Batch::size).toList()); // 2 spans wait for the interval
+        assertEquals(2, acc.pending());
+        assertEquals(List.of(2), acc.takeAll().stream().map(Batch::size).toList());
+    }
+
+    @Test
+    void asksItsWakeupWhenABatchFillsAndWhenTheIntervalEnds() throws Exception {
+        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 60_000, 1000, Long.MAX_VALUE,
+                new Spool(dir, 10_000_000, meters)::append, meters);
+        CountDownLatch ran = new CountDownLatch(1);
+        Wakeup real = new Wakeup("flush-test", 0);
+        real.task(() -> {
+            if (acc.pending() >= 10) {
+                ran.countDown();
+            }
+        });
+        acc.wakeup(real);
+        Thread.sleep(100); // the run task() asks for
+        long before = System.currentTimeMillis();
+        acc.addSpans(spans(3));
+        long due = real.scheduledAt();
+        assertTrue(due >= before + 60_000 && due <= System.currentTimeMillis() + 60_000, "interval wakeup " + due);
+        acc.addSpans(spans(7)); // full: asks for a run now
+        assertTrue(ran.await(5, TimeUnit.SECONDS), "flush ran when the batch filled");
+        real.stop();
     }
 }

@@ -41,7 +41,7 @@ class IngestGateTest {
             new TraceAssembler.Limits(60_000, 60_000, 1000, 1000, 1000 * each, 1000), meters);
 
     private BatchAccumulator batches(int batchSize) {
-        return new BatchAccumulator(batchSize, 60_000, 1000, 1000 * each, new Spool(dir, 10_000_000, meters), meters);
+        return new BatchAccumulator(batchSize, Long.MAX_VALUE, 60_000, 1000, 1000 * each, new Spool(dir, 10_000_000, meters)::append, meters);
     }
 
     @Test

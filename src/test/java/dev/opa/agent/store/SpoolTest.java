@@ -5,12 +5,14 @@ import static dev.opa.agent.store.TestBatches.json;
 import static dev.opa.agent.store.TestBatches.span;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.model.Batch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,5 +74,49 @@ class SpoolTest {
         assertTrue(Files.notExists(dir.resolve("7.tmp")));
         spool.append(numbered(5));
         assertEquals(String.format("%032x", 5), spool.peekOldest().spans().get(0).traceId());
+    }
+
+    @Test
+    void theOldestTwoBatchesAreReadAndParsedOnceNotOnEveryRetry() throws Exception {
+        Spool spool = new Spool(dir, 10_000_000, meters);
+        spool.append(numbered(1));
+        spool.append(numbered(2));
+        spool.append(numbered(3));
+        Batch oldest = spool.peekOldest();
+        Batch next = spool.peek(1);
+        for (Path p : List.of(dir.resolve("00000000000000000001.batch.json"), dir.resolve("00000000000000000002.batch.json"))) {
+            Files.writeString(p, "{garbage"); // a re-read would fail and move the file aside
+        }
+        for (int retry = 0; retry < 5; retry++) {
+            assertSame(oldest, spool.peekOldest());
+            assertSame(next, spool.peek(1));
+        }
+        assertTrue(Files.notExists(dir.resolve("1.bad")));
+        spool.remove(1);
+        assertSame(oldest, spool.peekOldest());
+        assertEquals(String.format("%032x", 3), spool.peek(1).spans().get(0).traceId(), "read when it moves up");
+    }
+
+    @Test
+    void replacingTheOldestKeepsItsPlaceAndTheByteCount() throws Exception {
+        Spool spool = new Spool(dir, 10_000_000, meters);
+        spool.append(new Batch(List.of(numbered(1).spans().get(0), numbered(2).spans().get(0)), List.of(), List.of()));
+        spool.append(numbered(3));
+        spool.replaceOldest(new Batch(List.of(numbered(2).spans().get(0)), List.of(), List.of()));
+        Spool reopened = new Spool(dir, 10_000_000, new SimpleMeterRegistry());
+        assertEquals(spool.bytes(), reopened.bytes());
+        assertEquals(1, reopened.peekOldest().size());
+        assertEquals(String.format("%032x", 2), reopened.peekOldest().spans().get(0).traceId());
+        reopened.removeOldest();
+        assertEquals(String.format("%032x", 3), reopened.peekOldest().spans().get(0).traceId());
+    }
+
+    @Test
+    void filesWithOtherNamesAreLeftAloneNotFatal() throws Exception {
+        Files.writeString(dir.resolve("notes.batch.json"), "{}");
+        Files.writeString(dir.resolve("README"), "operator notes");
+        Spool spool = new Spool(dir, 10_000_000, meters);
+        assertTrue(spool.isEmpty());
+        assertTrue(Files.exists(dir.resolve("notes.batch.json")));
     }
 }

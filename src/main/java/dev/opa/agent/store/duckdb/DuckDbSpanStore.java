@@ -7,6 +7,7 @@ import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.store.DerivedRows;
 import dev.opa.agent.store.SpanStore;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
 /**
- * The embedded store: one DuckDB file. Writes go through DuckDB Appenders (the fast path) on one
- * connection inside one transaction per batch; reads use a small pool over the same file.
+ * The embedded store: one DuckDB file plus the call stacks in segment files beside it ({@link StackSegments},
+ * directory {@code <file>.stacks}). Writes go through DuckDB Appenders (the fast path) on one connection inside
+ * one transaction per batch; reads use a small pool over the same file.
  */
 public class DuckDbSpanStore implements SpanStore {
 
@@ -35,6 +37,10 @@ public class DuckDbSpanStore implements SpanStore {
     private final Map<String, String> settings;
     private DuckDBConnection writer;
     private HikariDataSource readers;
+    private StackSegments stacks;
+
+    /** Segment files of call stacks are rotated at this size. */
+    static final long SEGMENT_BYTES = 256L << 20;
 
     public DuckDbSpanStore(Path file, int readPoolSize) {
         this(file, readPoolSize, Map.of());
@@ -87,6 +93,7 @@ public class DuckDbSpanStore implements SpanStore {
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        stacks = new StackSegments(Path.of(file.toAbsolutePath() + ".stacks"), SEGMENT_BYTES);
         writer = (DuckDBConnection) connect();
         try (Statement st = writer.createStatement()) {
             for (Map.Entry<String, String> e : settings.entrySet()) {
@@ -130,6 +137,7 @@ public class DuckDbSpanStore implements SpanStore {
                 appendSpans(batch);
                 appendErrors(batch);
                 appendLogs(batch);
+                stacks.sync();
                 st.execute("COMMIT");
                 committed = true;
             } finally {
@@ -148,7 +156,7 @@ public class DuckDbSpanStore implements SpanStore {
         }
     }
 
-    private void appendSpans(Batch batch) throws SQLException {
+    private void appendSpans(Batch batch) throws SQLException, IOException {
         if (batch.spans().isEmpty()) {
             return;
         }
@@ -201,7 +209,7 @@ public class DuckDbSpanStore implements SpanStore {
                 .append(DerivedRows.cacheCount(s)).append(s.sampleWeight()).append(s.isEntry()).endRow();
     }
 
-    private static void appendFull(DuckDBAppender a, Span s) throws SQLException {
+    private void appendFull(DuckDBAppender a, Span s) throws SQLException, IOException {
         keys(a.beginRow(), s).appendEpochMicros((s.startMs()) * 1000L);
         str(a, s.language());
         str(a, s.languageVersion());
@@ -216,7 +224,30 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.detail().redis());
         str(a, s.detail().dumps());
         a.appendNull(); // stack: the JSON column of older versions
-        a.append(s.detail().stackLz4()).endRow(); // compressed by the parser
+        a.appendNull(); // stack_lz4: the BLOB column of older versions
+        StackSegments.Ref ref = stacks.append(s.detail().stackLz4()); // compressed by the parser
+        a.append(ref.segment()).append(ref.offset()).append(ref.length()).endRow();
+    }
+
+    /**
+     * The call stack of a {@code spans_full} row as JSON text: from its segment file, or from the columns older
+     * versions wrote ({@code stack_lz4}, {@code stack}); null when the row has none.
+     */
+    @Override
+    public String stack(Map<String, Object> row) {
+        Object segment = row.remove("stack_segment");
+        Object offset = row.remove("stack_offset");
+        Object length = row.remove("stack_length");
+        Object packed = row.remove("stack_lz4");
+        if (segment != null && offset != null && length != null) {
+            return StackCodec.decode(stacks.read(((Number) segment).intValue(), ((Number) offset).longValue(),
+                    ((Number) length).intValue()));
+        }
+        if (packed != null) {
+            return StackCodec.decode(packed);
+        }
+        Object text = row.get("stack");
+        return text == null ? null : text.toString();
     }
 
     private void appendErrors(Batch batch) throws SQLException {
@@ -328,6 +359,14 @@ public class DuckDbSpanStore implements SpanStore {
 
     @Override
     public synchronized void close() {
+        if (stacks != null) {
+            try {
+                stacks.close();
+            } catch (IOException ignored) {
+                // closing at shutdown: every committed batch was synced before its commit
+            }
+            stacks = null;
+        }
         if (readers != null) {
             readers.close();
             readers = null;

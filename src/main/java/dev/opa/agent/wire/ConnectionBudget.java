@@ -1,0 +1,54 @@
+package dev.opa.agent.wire;
+
+import dev.opa.agent.ops.IngestMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-connection ingest budget, after the {@link FrameDecoder}: each connection may pass at most
+ * {@code bytesPerSecond} of decoded JSON a second (a token bucket refilled each second). Lines over the
+ * budget are dropped and counted ({@code opa_frames_rejected_total{reason="connection_limit"}}), so one
+ * flooding connection cannot fill the tail buffer and hold every other sender behind the back-pressure gate.
+ * Whole lines are dropped, never parts of a frame. One instance per connection.
+ */
+public class ConnectionBudget extends ChannelInboundHandlerAdapter {
+
+    private final AtomicRateLimiter bytes;
+    private final int perSecond;
+    private final IngestMetrics metrics;
+
+    public ConnectionBudget(int bytesPerSecond, IngestMetrics metrics) {
+        this.perSecond = bytesPerSecond;
+        this.metrics = metrics;
+        this.bytes = new AtomicRateLimiter("connection", RateLimiterConfig.custom().limitForPeriod(bytesPerSecond)
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frames frames)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        List<Frames.Line> kept = new ArrayList<>(frames.lines().size());
+        for (Frames.Line line : frames.lines()) {
+            // a line larger than a whole second's budget may pass when the bucket is full
+            if (bytes.acquirePermission(Math.max(1, Math.min(line.len(), perSecond)))) {
+                kept.add(line);
+            } else {
+                metrics.frameRejected("connection_limit", "a " + frames.transport() + " connection sent over "
+                        + perSecond + " bytes/s (opa.ingest.connection-bytes-per-second): lines dropped");
+            }
+        }
+        if (kept.size() == frames.lines().size()) {
+            ctx.fireChannelRead(frames);
+        } else if (!kept.isEmpty()) {
+            ctx.fireChannelRead(new Frames(frames.transport(), kept));
+        }
+    }
+}

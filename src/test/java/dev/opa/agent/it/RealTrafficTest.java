@@ -1,0 +1,146 @@
+package dev.opa.agent.it;
+
+import static dev.opa.agent.it.Wire.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import net.jpountz.lz4.LZ4FrameInputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real traffic through the whole agent with its default memory settings: the agent runs as its own process with
+ * the JVM flags {@code java -jar} gives it ({@code JvmLauncher.DEFAULT_OPTIONS}) and application.yaml's defaults,
+ * and receives the recorded WordPress and MediaWiki requests (full captures of 1,000-2,000 call nodes and root
+ * summaries, exactly as the extension sent them) plus one 5 MB span with a 10,000-node call tree. Every request
+ * must come back through the REST API with its whole call tree, with no store failure, an empty spool and health UP.
+ */
+class RealTrafficTest {
+
+    static final int TCP = AgentPorts.freePort();
+    static final int HTTP = AgentPorts.freePort();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void everyRecordedRequestAndAHugeSpanAreStoredWhole() throws Exception {
+        Cleanup.dataDir("target/it/real");
+        Path data = Path.of("target/it/real").toAbsolutePath();
+        Path socket = data.resolve("opa.sock");
+        Files.createDirectories(data);
+        Map<String, Integer> expectedNodes = new LinkedHashMap<>(); // trace id -> call nodes of its root span
+        List<byte[]> records = new ArrayList<>();
+        for (String fixture : List.of("wordpress.opa", "mediawiki.opa", "wordpress-summary.opa", "mediawiki-summary.opa")) {
+            for (byte[] record : Corpus.records(fixture)) {
+                JsonNode span = JSON.readTree(firstLine(record));
+                expectedNodes.put(span.get("trace_id").asText(), span.path("stack").size());
+                records.add(record);
+            }
+        }
+        String hugeTrace = "5ca1ab1e" + "0".repeat(23) + "1";
+        String huge = hugeSpan(hugeTrace, 10_000);
+        assertTrue(huge.length() > 5_000_000, "a 5 MB span: " + huge.length());
+        expectedNodes.put(hugeTrace, 10_000);
+
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(Arrays.asList(defaultJvmOptions().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "dev.opa.agent.Main"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(data.resolve("agent.log").toFile());
+        pb.environment().put("OPA_SOCKET_PATH", socket.toString());
+        pb.environment().put("OPA_TCP_LISTEN", "127.0.0.1:" + TCP);
+        pb.environment().put("OPA_HTTP_PORT", String.valueOf(HTTP));
+        pb.environment().put("OPA_DATA_DIR", data.toString());
+        Process agent = pb.start();
+        try {
+            Await.until("agent ready", () -> {
+                try {
+                    return Http.get(HTTP, "/health/ready").statusCode();
+                } catch (AssertionError notYet) {
+                    return -1;
+                }
+            }, c -> c == 200, 60_000);
+            try (SocketChannel unix = Wire.unix(socket)) {
+                for (byte[] record : records) {
+                    Wire.write(unix, record);
+                }
+            }
+            Wire.sendOnce(Wire.tcp(TCP), Wire.lz4Frame(huge + "\n"));
+            int expected = expectedNodes.size();
+            Await.until("every request stored", () -> Http.metric(HTTP, "opa_spans_stored_total"), n -> n >= expected, 60_000);
+            assertEquals(expected, Http.metric(HTTP, "opa_spans_stored_total"));
+            assertEquals(0.0, Http.metric(HTTP, "opa_spool_batches"), "nothing waits in the spool");
+            assertEquals(200, Http.get(HTTP, "/health/ready").statusCode());
+            for (Map.Entry<String, Integer> e : expectedNodes.entrySet()) {
+                JsonNode trace = JSON.readTree(Http.get(HTTP, "/api/traces/" + e.getKey()).body());
+                JsonNode spans = trace.get("spans");
+                assertEquals(1, spans.size(), e.getKey());
+                JsonNode stack = spans.get(0).get("stack");
+                assertEquals((int) e.getValue(), stack == null || stack.isNull() ? 0 : stack.size(),
+                        "call nodes of " + e.getKey());
+            }
+        } finally {
+            agent.destroy();
+            assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "agent stops after SIGTERM");
+        }
+        String log = Files.readString(data.resolve("agent.log"));
+        assertTrue(!log.contains("store write failed") && !log.contains("heap of"), "no store failure, no scaled buffers:\n"
+                + log.lines().filter(l -> l.contains("WARN") || l.contains("ERROR")).toList());
+    }
+
+    /** The flags {@code java -jar} runs the agent with (package-private in the main code). */
+    static String defaultJvmOptions() throws Exception {
+        var field = Class.forName("dev.opa.agent.JvmLauncher").getDeclaredField("DEFAULT_OPTIONS");
+        field.setAccessible(true);
+        return (String) field.get(null);
+    }
+
+    /** The first JSON line of a record: an LZ4 frame decompressed, or the line itself. */
+    static String firstLine(byte[] record) {
+        try {
+            byte[] text = record.length > 4 && record[0] == 0x04 && record[1] == 0x22
+                    ? new LZ4FrameInputStream(new ByteArrayInputStream(record)).readAllBytes() : record;
+            String s = new String(text, StandardCharsets.UTF_8);
+            int nl = s.indexOf('\n');
+            return nl < 0 ? s : s.substring(0, nl);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A root span with {@code nodes} call nodes, each ~500 bytes (deep file paths, as frameworks have). */
+    static String hugeSpan(String traceId, int nodes) {
+        long now = System.currentTimeMillis();
+        StringBuilder b = new StringBuilder(nodes * 560);
+        b.append("{\"type\":\"span\",\"trace_id\":\"").append(traceId).append("\",\"span_id\":\"00000000000000aa\",")
+                .append("\"service\":\"huge\",\"name\":\"GET /huge\",\"start_ts\":").append(now)
+                .append(",\"duration_ms\":900,\"cpu_ms\":800,\"tags\":{\"http_request\":{\"method\":\"GET\"}},\"stack\":[");
+        String dir = "/var/www/app/vendor/acme/framework/src/Component/" + "Deeply/Nested/Namespace/".repeat(12);
+        for (int i = 0; i < nodes; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"call_id\":\"").append(String.format("%016x", i + 1)).append("\",\"parent_id\":")
+                    .append(i == 0 ? "null" : "\"" + String.format("%016x", (i - 1) / 4 + 1) + "\"")
+                    .append(",\"function\":\"Acme\\\\Framework\\\\Handler").append(i % 97).append("::handle\",\"file\":\"")
+                    .append(dir).append("Handler").append(i % 97).append(".php\",\"line\":").append(i % 500)
+                    .append(",\"start_ts\":").append(now).append(",\"duration_ms\":0.25,\"cpu_ms\":0.2,\"memory_delta\":128}");
+        }
+        return b.append("]}").toString();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.opa.agent.store;
+
+import static dev.opa.agent.store.TestBatches.json;
+import static dev.opa.agent.store.TestBatches.span;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.opa.agent.model.Batch;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Write-or-spool without the routes (the shutdown flush): the breaker is asked first, a failure spools. */
+class StoreWriterTest {
+
+    @TempDir
+    Path dir;
+
+    private static Batch one(int n) {
+        return new Batch(List.of(span(n, "svc", json("[]"), json("[]"), json("[]"), 1.0)), List.of(), List.of());
+    }
+
+    @Test
+    void writeOrSpoolStoresSpoolsOnFailureAndDoesNotTryWhileTheBreakerIsOpen() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        SwitchableStore store = new SwitchableStore(dir.resolve("opa.duckdb"));
+        Spool spool = new Spool(dir.resolve("spool"), 10_000_000, meters);
+        CircuitBreaker breaker = StoreBreaker.create(50, 2, 2, 60, meters);
+        StoreFailures failures = new StoreFailures(60_000, meters);
+        StoreWriter writer = new StoreWriter(store, spool, failures, breaker, meters);
+
+        assertTrue(writer.writeOrSpool(one(1)));
+        store.outOfMemory = true;
+        assertFalse(writer.writeOrSpool(one(2)));
+        assertEquals(CircuitBreaker.State.OPEN, breaker.getState(), "1 of 2 failed: 50%");
+        int attempts = store.attempts;
+        assertFalse(writer.writeOrSpool(one(3)));
+        assertFalse(writer.writeOrSpool(one(4)));
+        assertEquals(attempts, store.attempts, "an open breaker spools without trying the store");
+        assertEquals(3, spool.size());
+        assertEquals(1.0, meters.find("opa.store.write.failures").tag("reason", "out_of_memory").counter().count());
+        StoreFailures.Status status = failures.status();
+        assertTrue(status.failingSinceMs() > 0 && status.lastError().contains("failed to pin block"), status.toString());
+        store.close();
+    }
+}
