@@ -48,6 +48,7 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("opa.redact_keys",
 		"password,passwd,pwd,secret,token,api_key,apikey,access_key,private_key,authorization,auth,cookie,session,csrf,credential",
 		PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateString, redact_keys, zend_opa_globals, opa_globals)
+	STD_PHP_INI_ENTRY("opa.call_hook", "auto", PHP_INI_SYSTEM, OnUpdateString, call_hook, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.trusted_proxy_header", "", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateString, trusted_proxy_header, zend_opa_globals, opa_globals)
 PHP_INI_END()
 
@@ -74,12 +75,10 @@ static PHP_GINIT_FUNCTION(opa)
 #endif
 	memset(opa_globals, 0, sizeof(*opa_globals));
 	opa_globals->sock_fd = -1;
-	zend_hash_init(&opa_globals->hook_cache, 64, NULL, NULL, 1);
 }
 
 static PHP_GSHUTDOWN_FUNCTION(opa)
 {
-	zend_hash_destroy(&opa_globals->hook_cache);
 	if (opa_globals->sock_fd >= 0) close(opa_globals->sock_fd);
 }
 
@@ -100,6 +99,7 @@ PHP_MSHUTDOWN_FUNCTION(opa)
 	if (OPA_G(enabled)) {
 		opa_errors_shutdown();
 		opa_hooks_shutdown();
+		opa_calltree_unregister();
 	}
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
@@ -111,13 +111,16 @@ PHP_RINIT_FUNCTION(opa)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	OPA_G(runtime_disabled) = false;
-	if (OPA_G(enabled)) OPA_G(req) = opa_request_start();
+	if (!OPA_G(enabled)) return SUCCESS;
+	OPA_G(req) = opa_request_start();
+	opa_calltree_request_begin(OPA_G(req));
 	return SUCCESS;
 }
 
 PHP_RSHUTDOWN_FUNCTION(opa)
 {
 	opa_request *req = OPA_G(req);
+	if (OPA_G(enabled)) opa_calltree_request_end();
 	if (req) {
 		OPA_G(req) = NULL; /* nothing re-enters recording from here on */
 		opa_request_finish(req);

@@ -54,6 +54,7 @@ ZEND_BEGIN_MODULE_GLOBALS(opa)
 	char *redact_keys;
 	char *trusted_proxy_header;
 	zend_long max_string_length;
+	char *call_hook;        /* auto | execute_ex | observer */
 
 	/* state */
 	opa_request *req;       /* NULL outside a recorded request */
@@ -62,7 +63,6 @@ ZEND_BEGIN_MODULE_GLOBALS(opa)
 	pid_t sock_pid;
 	uint64_t next_connect_ns; /* monotonic time before which no reconnect is tried */
 	opa_counters counters;
-	HashTable hook_cache;   /* internal zend_function* => hook id */
 ZEND_END_MODULE_GLOBALS(opa)
 
 ZEND_EXTERN_MODULE_GLOBALS(opa)

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # PHP extension overhead benchmark. Modes: no extension / loaded but disabled / sampled out / full capture /
-# full capture observing every call (opa.hot_function_limit=0: no hot-function elision, the cost of one observed call).
+# full capture observing every call (opa.hot_function_limit=0: no hot-function elision, the cost of one observed call),
+# and sampled out / full capture with opa.call_hook=observer (the Zend observer API instead of the per-request
+# zend_execute_ex hook). With the JIT configured, opa.call_hook=auto picks the observer for every mode.
+# PHP loads the distribution's conf.d minus other profilers (tideways_xhprof registers an observer).
 # Usage: bench/php-ext/run.sh [calls] [requests] [repeats]   (build php-ext first: phpize && ./configure && make)
 # Prints a markdown table: CPU ns/call = lowest of [repeats] runs (getrusage of the PHP process);
 # worker CPU µs/request = median over [repeats] rounds of [requests] sequential FastCGI requests
@@ -23,6 +26,11 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 50); do grep -q ready "$work/sink.out" 2>/dev/null && break; sleep 0.1; done
+export PHP_INI_SCAN_DIR="$work/conf.d"
+mkdir -p "$PHP_INI_SCAN_DIR"
+for f in /etc/php/8.2/cli/conf.d/*.ini; do
+  case "$(basename "$f")" in *tideways*|*excimer*|*xdebug*|*pcov*|*spx*|*xhprof*|*opa*) ;; *) cp -P "$f" "$PHP_INI_SCAN_DIR/" ;; esac
+done
 
 mode_args() {
   case "$1" in
@@ -31,6 +39,8 @@ mode_args() {
     sampled_out) echo "-d extension=$ext -d opa.sampling_rate=0 -d opa.socket_path=$work/agent.sock" ;;
     full) echo "-d extension=$ext -d opa.sampling_rate=1 -d opa.socket_path=$work/agent.sock" ;;
     full_every_call) echo "-d extension=$ext -d opa.sampling_rate=1 -d opa.hot_function_limit=0 -d opa.socket_path=$work/agent.sock" ;;
+    sampled_out_observer) echo "$(mode_args sampled_out) -d opa.call_hook=observer" ;;
+    full_observer) echo "$(mode_args full) -d opa.call_hook=observer" ;;
   esac
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -40,7 +50,7 @@ opcache_flags=(-d opcache.enable_cli=1 -d opcache.jit=off)
 jit_flags=(-d opcache.enable_cli=1 -d opcache.jit=tracing -d opcache.jit_buffer_size=64M)
 
 declare -A calls_opc calls_jit req_cpu
-modes=(none disabled sampled_out full full_every_call)
+modes=(none disabled sampled_out full full_every_call sampled_out_observer full_observer)
 # modes interleaved in every round, so that drifting background load hits all of them alike
 for _ in $(seq "$repeats"); do
   for mode in "${modes[@]}"; do

@@ -24,9 +24,11 @@
 #   --pin   receiver (agent, sink) on CPU 1; nginx, php-fpm, wrk and MariaDB on CPU 0 (needs 2 CPUs), so
 #           the receiver's CPU does not come out of PHP's throughput
 #   --agent-jar PATH   run this agent jar instead of building target/opa-agent.jar
+#   --install-only     install WordPress, print the run directory and stop (for bench/wordpress/cgi.sh and
+#                      bench/wordpress/callgrind.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROUNDS=3 DURATION=10 CONNECTIONS=4 PIN=0 AGENT_JAR=""
+ROUNDS=3 DURATION=10 CONNECTIONS=4 PIN=0 AGENT_JAR="" INSTALL_ONLY=0
 MODES_CSV=none,none2,disabled,sampled,full,full_sink
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --modes) MODES_CSV=$2; shift 2 ;;
     --pin) PIN=1; shift ;;
     --agent-jar) AGENT_JAR=$(realpath "$2"); shift 2 ;;
+    --install-only) INSTALL_ONLY=1 MODES_CSV=none; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -88,6 +91,14 @@ if [ "$PIN" = 1 ]; then
 fi
 
 wordpress_site "$PORT" 20
+if [ "$INSTALL_ONLY" = 1 ]; then echo "== installed: run directory $RUN"; exit 0; fi
+# php-fpm loads the distribution's conf.d without other profilers (tideways_xhprof registers an observer
+# and a zend_execute_internal hook: `none` would not be PHP without a profiler)
+export PHP_INI_SCAN_DIR=$RUN/fpm-conf.d
+mkdir -p "$PHP_INI_SCAN_DIR"
+for f in /etc/php/8.2/fpm/conf.d/*.ini; do
+  case "$(basename "$f")" in *tideways*|*excimer*|*xdebug*|*pcov*|*spx*|*xhprof*|*opa*) ;; *) cp -P "$f" "$PHP_INI_SCAN_DIR/" ;; esac
+done
 
 mode_flags() {
   case "$1" in

@@ -5,8 +5,32 @@
 #include "../php_opa.h"
 #include "zend_observer.h"
 #include "zend_extensions.h"
+#include "zend_closures.h"
+#include "SAPI.h"
+#include "php_ini.h"
+
+/* How user calls are seen (opa_calltree_register): */
+static opa_call_hook call_hook = OPA_CALLS_NONE;
+/* execute_ex mode: the engine's (or the previous extension's) zend_execute_ex, and whether ours can be
+ * swapped in and out per request (false when another extension installed its hook on top of ours) */
+static void (*prev_execute_ex)(zend_execute_data *ex);
+static bool swap_per_request;
+static bool compile_wrapped;
+static zend_op_array *(*prev_compile_file)(zend_file_handle *fh, int type);
+#if PHP_VERSION_ID >= 80200
+static zend_op_array *(*prev_compile_string)(zend_string *source, const char *filename, zend_compile_position position);
+#else
+static zend_op_array *(*prev_compile_string)(zend_string *source, const char *filename);
+#endif
 
 static const uint32_t fiber_search_limit = 64;
+
+#if PHP_VERSION_ID >= 80400
+/* 8.4 names closures "{closure:file:line}" or "{closure:Class::method():line}". File and line are
+ * fields of their own, so nodes keep the "{closure}" of 8.2/8.3: the same code groups the same
+ * across PHP versions and deploy paths. Interned at MINIT. */
+static zend_string *closure_name;
+#endif
 
 #if PHP_VERSION_ID >= 80200
 # define OPA_CAN_ELIDE 1
@@ -15,6 +39,7 @@ static const uint32_t fiber_search_limit = 64;
  * that are never elided). See count_dropped(). */
 static int fn_slot = -1;
 # define OPA_FN_NEVER ((uintptr_t) 1 << 62)
+# define OPA_FN_ELIDED (OPA_FN_NEVER + 1) /* execute_ex mode: no longer timed in this request */
 # define OPA_FN_SLOT(fn) (*(uintptr_t *) &ZEND_OP_ARRAY_EXTENSION(&(fn)->op_array, fn_slot))
 #endif
 
@@ -70,12 +95,19 @@ static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_d
 	return f;
 }
 
-static void describe(opa_node *n, zend_execute_data *ex, uint32_t depth)
+/* f->ex is only read for internal calls (their frame is still live when they end); a user call in
+ * execute_ex mode ends after the engine has freed its frame. */
+static void describe(opa_node *n, opa_frame *f)
 {
-	zend_function *fn = ex->func;
+	zend_function *fn = f->func;
+	zend_execute_data *ex = f->ex;
 	/* NULL = top-level code of a file: written as {main} or {include} (no allocation: this also runs
 	 * inside fatal-error handling) */
-	n->function = fn->common.function_name ? zend_string_copy(fn->common.function_name) : NULL;
+	zend_string *name = fn->common.function_name;
+#if PHP_VERSION_ID >= 80400
+	if (name && (fn->common.fn_flags & ZEND_ACC_CLOSURE) && zend_string_starts_with_literal(name, "{closure:")) name = closure_name;
+#endif
+	n->function = name ? zend_string_copy(name) : NULL;
 	n->class_name = fn->common.scope ? zend_string_copy(fn->common.scope->name) : NULL;
 	if (ZEND_USER_CODE(fn->type)) {
 		n->file = fn->op_array.filename ? zend_string_copy(fn->op_array.filename) : NULL;
@@ -115,7 +147,7 @@ static void emit_node(opa_request *req, opa_frame *f, uint32_t depth, uint64_t n
 	req->cpu_cache_at = now_t;
 	n->call_id = f->call_id;
 	n->parent_id = depth > 0 ? req->frames[depth - 1].call_id : 0;
-	describe(n, f->ex, depth);
+	describe(n, f);
 	n->depth = depth;
 	n->start_ns = f->start_ns;
 	n->dur_ns = now - f->start_ns;
@@ -183,19 +215,34 @@ static zend_never_inline void finish_recorded(opa_request *req, opa_frame *f, zv
 
 #ifdef OPA_CAN_ELIDE
 /* A user function whose first opa.hot_function_limit calls in this request were all dropped (short, no
- * I/O, no kept descendant) stops being observed for the rest of the request: each observed call costs two
- * time-stamp reads (~10 ns each on a VM) plus the handlers, and call-dense code (WordPress: ~150,000 user
- * calls per page, 99% of them dropped) spends most of its recording time on such calls. Its later calls
- * are then accounted in their caller, like any dropped call. The handlers are removed at the next begin
- * of another function, never from inside the function's own handler loop (which the engine is iterating)
- * and never while a call of it is on the stack (its end handler must still pop that frame). */
+ * I/O, no kept descendant) stops being timed for the rest of the request: each timed call costs two
+ * time-stamp reads (~10 ns each on a VM) plus the bookkeeping, and call-dense code (WordPress: ~150,000
+ * user calls per page, 99% of them dropped) spends most of its recording time on such calls. Its later
+ * calls are then accounted in their caller, like any dropped call. In execute_ex mode the function is
+ * marked in its slot and its calls pass straight through; in observer mode its handlers are removed at
+ * the next begin of another function, never from inside the function's own handler loop (which the
+ * engine is iterating) and never while a call of it is on the stack (its end handler must pop that frame).
+ * File top-level code, closures (their zend_function is per object) and generators (suspended calls are
+ * not on the stack) are never elided. */
 static zend_always_inline void count_dropped(opa_request *req, zend_function *fn)
 {
 	uintptr_t *slot = &OPA_FN_SLOT(fn);
 	uintptr_t n = *slot;
 	if (n < OPA_FN_NEVER) {
+		if (UNEXPECTED(n == 0) && (!fn->common.function_name
+				|| (fn->common.fn_flags & (ZEND_ACC_CLOSURE | ZEND_ACC_FAKE_CLOSURE | ZEND_ACC_GENERATOR)))) {
+			*slot = OPA_FN_NEVER;
+			return;
+		}
 		*slot = ++n;
-		if (UNEXPECTED(n >= req->hot_limit)) req->elide_fn = fn;
+		if (UNEXPECTED(n >= req->hot_limit)) {
+			if (call_hook == OPA_CALLS_EXECUTE_EX) {
+				*slot = OPA_FN_ELIDED;
+				req->functions_elided++;
+			} else {
+				req->elide_fn = fn;
+			}
+		}
 	}
 }
 
@@ -208,8 +255,15 @@ static zend_never_inline void elide_pending(opa_request *req, zend_execute_data 
 		if (req->frames[i].func == fn) return; /* on the stack: re-queued by its next dropped call */
 	}
 	OPA_FN_SLOT(fn) = OPA_FN_NEVER;
+#if PHP_VERSION_ID >= 80400 /* 8.4 added an out-parameter: the handler that followed the removed one */
+	zend_observer_fcall_begin_handler next_begin;
+	zend_observer_fcall_end_handler next_end;
+	bool removed = zend_observer_remove_begin_handler(fn, observer_begin, &next_begin);
+	removed = zend_observer_remove_end_handler(fn, observer_end, &next_end) && removed;
+#else
 	bool removed = zend_observer_remove_begin_handler(fn, observer_begin);
 	removed = zend_observer_remove_end_handler(fn, observer_end) && removed;
+#endif
 	if (removed) req->functions_elided++;
 }
 #endif
@@ -233,6 +287,75 @@ static zend_always_inline void finish_frame(opa_request *req, opa_frame *f, zval
 	finish_recorded(req, f, retval, now_t);
 }
 
+/* Ends the frame of ex (user or hooked internal call), if it has one. */
+static zend_always_inline void end_call(opa_request *req, zend_execute_data *ex, zval *retval)
+{
+	if (req->depth + req->overflow_depth == 0) return;
+	opa_frame *f = pop_frame(req, ex);
+	if (f) finish_frame(req, f, retval);
+}
+
+/* ---------- execute_ex mode: a zend_execute_ex hook, installed for sampled requests only ---------- */
+
+static void opa_execute_ex(zend_execute_data *ex)
+{
+	opa_request *req = OPA_G(req);
+	if (!req || !req->recording || req->in_hook
+			|| UNEXPECTED(ex->func->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE)) { /* __call: seen next */
+		prev_execute_ex(ex);
+		return;
+	}
+#ifdef OPA_CAN_ELIDE
+	if (OPA_FN_SLOT(ex->func) == OPA_FN_ELIDED) {
+		prev_execute_ex(ex);
+		return;
+	}
+#endif
+	/* a closure's zend_function lives in the closure object, which the engine releases when the call
+	 * returns: keep it until the node is written */
+	zend_object *closure = (ZEND_CALL_INFO(ex) & ZEND_CALL_CLOSURE) ? ZEND_CLOSURE_OBJECT(ex->func) : NULL;
+	if (closure) GC_ADDREF(closure);
+	push_frame(req, ex, 0);
+	prev_execute_ex(ex);
+	if (OPA_G(req) == req) end_call(req, ex, NULL);
+	if (closure) OBJ_RELEASE(closure);
+}
+
+/* Compiling with a non-default zend_execute_ex makes the compiler (and opcache's optimizer, which runs
+ * inside opcache's compile_file) emit ZEND_DO_FCALL / ZEND_DO_FCALL_BY_NAME, which call zend_execute_ex
+ * when it is not the engine's own, instead of ZEND_DO_UCALL, which never does (zend_get_call_op()). So
+ * every script, cached by opcache or not, can be seen by the hook when a request is sampled, and runs the
+ * engine's inline call path (one pointer compare more per call) when it is not. */
+static zend_op_array *opa_compile_file(zend_file_handle *fh, int type)
+{
+	if (zend_execute_ex != execute_ex) return prev_compile_file(fh, type); /* a hook is visible already */
+	zend_execute_ex = opa_execute_ex;
+	zend_op_array *op_array = prev_compile_file(fh, type);
+	zend_execute_ex = execute_ex; /* after a bailout (fatal error), RSHUTDOWN restores it */
+	return op_array;
+}
+
+#if PHP_VERSION_ID >= 80200
+static zend_op_array *opa_compile_string(zend_string *source, const char *filename, zend_compile_position position)
+#else
+static zend_op_array *opa_compile_string(zend_string *source, const char *filename)
+#endif
+{
+#if PHP_VERSION_ID >= 80200
+# define OPA_COMPILE_STRING() prev_compile_string(source, filename, position)
+#else
+# define OPA_COMPILE_STRING() prev_compile_string(source, filename)
+#endif
+	if (zend_execute_ex != execute_ex) return OPA_COMPILE_STRING();
+	zend_execute_ex = opa_execute_ex;
+	zend_op_array *op_array = OPA_COMPILE_STRING();
+	zend_execute_ex = execute_ex;
+	return op_array;
+#undef OPA_COMPILE_STRING
+}
+
+/* ---------- observer mode (JIT, ZTS, opa.call_hook=observer) ---------- */
+
 static void observer_begin(zend_execute_data *ex)
 {
 	opa_request *req = OPA_G(req);
@@ -249,60 +372,127 @@ static void observer_begin(zend_execute_data *ex)
 static void observer_end(zend_execute_data *ex, zval *retval)
 {
 	opa_request *req = OPA_G(req);
-	if (UNEXPECTED(!req) || req->in_hook || req->depth + req->overflow_depth == 0) return;
-	opa_frame *f = pop_frame(req, ex);
-	if (f) finish_frame(req, f, retval);
-}
-
-static void hook_begin(zend_execute_data *ex)
-{
-	opa_request *req = OPA_G(req);
-	if (!req || req->in_hook) return;
-	uint8_t hook = opa_hook_of(ex->func);
-	opa_hook_begin(req, ex, hook); /* propagation and logs also run on unsampled requests */
-	if (req->recording) push_frame(req, ex, hook);
-}
-
-static void hook_end(zend_execute_data *ex, zval *retval)
-{
-	opa_request *req = OPA_G(req);
-	if (!req || req->in_hook) return;
-	if (!req->recording) {
-		opa_hook_end(req, NULL, ex, opa_hook_of(ex->func), retval, opa_mono_ns());
-		return;
-	}
-	observer_end(ex, retval);
+	if (UNEXPECTED(!req) || req->in_hook) return;
+	end_call(req, ex, retval);
 }
 
 static zend_observer_fcall_handlers observer_init(zend_execute_data *ex)
 {
 	zend_observer_fcall_handlers none = {NULL, NULL};
 	opa_request *req = OPA_G(req);
-	zend_function *fn = ex->func;
-	if (!req) return none;
-	if (ZEND_USER_CODE(fn->type)) {
-		if (!req->recording) return none;
-#ifdef OPA_CAN_ELIDE
-		/* file top-level code, closures (their zend_function is per object) and generators (suspended
-		 * calls are not on the stack) are always observed */
-		if (fn_slot >= 0 && (!fn->common.function_name
-				|| (fn->common.fn_flags & (ZEND_ACC_CLOSURE | ZEND_ACC_FAKE_CLOSURE | ZEND_ACC_GENERATOR)))) {
-			OPA_FN_SLOT(fn) = OPA_FN_NEVER;
-		}
+	if (!req || !req->recording || !ZEND_USER_CODE(ex->func->type)) return none;
+	return (zend_observer_fcall_handlers) {observer_begin, observer_end};
+}
+
+/* ---------- hooked internal functions (hooks.c replaces their handlers) ---------- */
+
+void opa_calltree_internal_begin(opa_request *req, zend_execute_data *ex, uint8_t hook)
+{
+	push_frame(req, ex, hook);
+}
+
+void opa_calltree_internal_end(opa_request *req, zend_execute_data *ex, zval *retval)
+{
+	end_call(req, ex, retval);
+}
+
+/* ---------- mode selection ---------- */
+
+/* Whether opcache will run the JIT in this process: opcache.enable(_cli), a JIT buffer and opcache.jit not
+ * off. Read from the configuration at MINIT (opcache registers its INI entries after extensions start). */
+static bool jit_configured(void)
+{
+	bool cli = strcmp(sapi_module.name, "cli") == 0 || strcmp(sapi_module.name, "phpdbg") == 0;
+	zval *enable = cfg_get_entry(cli ? "opcache.enable_cli" : "opcache.enable", cli ? sizeof("opcache.enable_cli") - 1 : sizeof("opcache.enable") - 1);
+	if (enable ? !zend_ini_parse_bool(Z_STR_P(enable)) : cli) return false;
+	zval *size = cfg_get_entry("opcache.jit_buffer_size", sizeof("opcache.jit_buffer_size") - 1);
+#if PHP_VERSION_ID >= 80400
+	const char *jit_default = "disable"; /* and a 64M buffer */
+#else
+	const char *jit_default = "tracing"; /* and no buffer */
+	if (!size) return false;
 #endif
-		return (zend_observer_fcall_handlers) {observer_begin, observer_end};
-	}
-	uint8_t hook = opa_hook_of(fn);
-	if (!hook || (!req->recording && !opa_hook_always(hook))) return none;
-	return (zend_observer_fcall_handlers) {hook_begin, hook_end};
+	if (size && strtoll(Z_STRVAL_P(size), NULL, 10) <= 0) return false;
+	zval *jit = cfg_get_entry("opcache.jit", sizeof("opcache.jit") - 1);
+	const char *mode = jit ? Z_STRVAL_P(jit) : jit_default;
+	return !(strcasecmp(mode, "disable") == 0 || strcasecmp(mode, "off") == 0 || strcmp(mode, "0") == 0
+		|| strcmp(mode, "") == 0 || strcasecmp(mode, "false") == 0 || strcasecmp(mode, "no") == 0);
 }
 
 void opa_calltree_register(void)
 {
-	zend_observer_fcall_register(observer_init);
+#if PHP_VERSION_ID >= 80400
+	closure_name = zend_string_init_interned("{closure}", sizeof("{closure}") - 1, 1);
+#endif
 #ifdef OPA_CAN_ELIDE
 	fn_slot = zend_get_op_array_extension_handle(PHP_OPA_EXTNAME);
 #endif
+	const char *want = OPA_G(call_hook) ? OPA_G(call_hook) : "auto";
+	bool execute_ex;
+	if (strcmp(want, "observer") == 0) {
+		execute_ex = false;
+	} else if (strcmp(want, "execute_ex") == 0) {
+		execute_ex = true;
+	} else {
+		execute_ex = !jit_configured();
+	}
+#ifdef ZTS
+	/* zend_execute_ex is one pointer for all threads: it cannot be swapped per request */
+	execute_ex = false;
+#endif
+#ifndef OPA_CAN_ELIDE
+	execute_ex = false; /* PHP 8.1: no op_array extension slot for the per-function state */
+#endif
+	if (execute_ex) {
+		/* installed from startup until the first request (opa_calltree_request_begin): preloading and
+		 * anything compiled before then get the calls the hook can see, and opcache's system id (hence
+		 * its file cache) tells these scripts from those of a PHP without the hook */
+		call_hook = OPA_CALLS_EXECUTE_EX;
+		prev_execute_ex = zend_execute_ex;
+		zend_execute_ex = opa_execute_ex;
+	} else {
+		call_hook = OPA_CALLS_OBSERVER;
+		zend_observer_fcall_register(observer_init);
+	}
+}
+
+void opa_calltree_unregister(void)
+{
+	if (call_hook != OPA_CALLS_EXECUTE_EX) return;
+	if (zend_execute_ex == opa_execute_ex) zend_execute_ex = prev_execute_ex;
+	if (compile_wrapped) {
+		if (zend_compile_file == opa_compile_file) zend_compile_file = prev_compile_file;
+		if (zend_compile_string == opa_compile_string) zend_compile_string = prev_compile_string;
+	}
+}
+
+opa_call_hook opa_calltree_mode(void)
+{
+	return call_hook;
+}
+
+/* RINIT, after the sampling decision. The first request of the process wraps the compiler: by then
+ * opcache has installed its own compile_file (in its post-startup, which runs after every extension's). */
+void opa_calltree_request_begin(opa_request *req)
+{
+	if (call_hook != OPA_CALLS_EXECUTE_EX) return;
+	if (UNEXPECTED(!compile_wrapped)) {
+		compile_wrapped = true;
+		prev_compile_file = zend_compile_file;
+		zend_compile_file = opa_compile_file;
+		prev_compile_string = zend_compile_string;
+		zend_compile_string = opa_compile_string;
+		/* another extension that hooked zend_execute_ex after us calls ours as its previous one: ours
+		 * then stays installed (it passes calls through when the request is not recorded) */
+		swap_per_request = zend_execute_ex == opa_execute_ex;
+	}
+	if (swap_per_request) zend_execute_ex = req && req->recording ? opa_execute_ex : prev_execute_ex;
+}
+
+/* RSHUTDOWN: the next request starts with the engine's inline call path. */
+void opa_calltree_request_end(void)
+{
+	if (call_hook == OPA_CALLS_EXECUTE_EX && swap_per_request) zend_execute_ex = prev_execute_ex;
 }
 
 void opa_calltree_unwind(opa_request *req)

@@ -5,8 +5,21 @@
 #include "request.h"
 #include "clock.h"
 
+/* How user calls are seen: a zend_execute_ex hook installed for recorded requests only (NTS, JIT off:
+ * nothing runs per call in other requests), or a Zend observer (JIT, ZTS; PHP 8.2 then runs its observer
+ * path on every call of every request). opa.call_hook=auto|execute_ex|observer. */
+typedef enum { OPA_CALLS_NONE = 0, OPA_CALLS_EXECUTE_EX, OPA_CALLS_OBSERVER } opa_call_hook;
+
 void opa_calltree_register(void);             /* MINIT, only when opa.enabled */
+void opa_calltree_unregister(void);           /* MSHUTDOWN */
+opa_call_hook opa_calltree_mode(void);
+void opa_calltree_request_begin(opa_request *req); /* RINIT, after the sampling decision (req may be NULL) */
+void opa_calltree_request_end(void);               /* RSHUTDOWN */
 void opa_calltree_unwind(opa_request *req);   /* request end: close frames left open (fatal errors) */
+
+/* A hooked internal function's call (hooks.c), while the request is recorded. */
+void opa_calltree_internal_begin(opa_request *req, zend_execute_data *ex, uint8_t hook);
+void opa_calltree_internal_end(opa_request *req, zend_execute_data *ex, zval *retval);
 
 /* Records: the caller writes one JSON object into req->rec_buf between begin and end. */
 size_t opa_record_begin(opa_request *req);

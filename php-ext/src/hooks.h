@@ -20,9 +20,9 @@ enum {
 	OPA_HOOK_COUNT
 };
 
-void opa_hooks_startup(void);
+void opa_hooks_startup(void);              /* MINIT: replaces the handlers after startup */
 void opa_hooks_shutdown(void);
-uint8_t opa_hook_of(zend_function *fn);
+uint32_t opa_hooks_installed(void);         /* functions whose handler was replaced */
 bool opa_hook_aggregates(uint8_t hook);   /* file I/O: summed on the caller */
 bool opa_hook_always(uint8_t hook);       /* also active on unsampled requests */
 void opa_hook_begin(opa_request *req, zend_execute_data *ex, uint8_t hook);

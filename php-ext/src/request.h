@@ -117,6 +117,8 @@ typedef struct opa_request {
 	HashTable errors_seen;   /* fingerprints already sent in this request */
 	uint32_t errors_repeated, errors_dropped, logs_sent, logs_dropped, spans_started, spans_dropped;
 	uint64_t net_sent, net_received;
+	uint32_t sql_count, http_count;   /* counted with or without sampling (RED figures of the root span) */
+	uint64_t sql_ns, http_ns;
 	uint64_t send_deadline_ns;
 } opa_request;
 

@@ -215,6 +215,14 @@ static void tag_long(smart_str *b, const char *key, zend_long v, bool *first)
 	opa_json_cstr(b, tmp);
 }
 
+static void tag_ms(smart_str *b, const char *key, uint64_t ns, bool *first)
+{
+	char tmp[32];
+	snprintf(tmp, sizeof(tmp), "%.3f", (double) ns / 1e6);
+	opa_json_key(b, key, first);
+	opa_json_cstr(b, tmp);
+}
+
 static void span_records(opa_request *req, smart_str *b, bool *first)
 {
 	for (int kind = 0; kind < OPA_REC_KINDS; kind++) {
@@ -344,12 +352,19 @@ void opa_serialize_root(opa_request *req, uint64_t end_ns)
 	opa_json_key(b, "php.sapi", &tf);
 	opa_json_cstr(b, sapi_module.name);
 	tag_long(b, "memory_peak_bytes", (zend_long) zend_memory_peak_usage(0), &tf);
+	/* RED: counted by the replaced handlers whether or not the request is sampled */
+	tag_long(b, "opa.sql_count", req->sql_count, &tf);
+	tag_ms(b, "opa.sql_ms", req->sql_ns, &tf);
+	tag_long(b, "opa.http_count", req->http_count, &tf);
+	tag_ms(b, "opa.http_ms", req->http_ns, &tf);
 	if (req->sampled) {
 		tag_long(b, "opa.nodes_kept", req->nodes_len, &tf);
 		tag_long(b, "opa.nodes_dropped_threshold", req->dropped_threshold, &tf);
 		tag_long(b, "opa.nodes_dropped_cap", req->dropped_cap, &tf);
 		tag_long(b, "opa.records_dropped", req->records_dropped, &tf);
 		tag_long(b, "opa.functions_elided", req->functions_elided, &tf);
+		opa_json_key(b, "opa.call_hook", &tf);
+		opa_json_cstr(b, opa_calltree_mode() == OPA_CALLS_EXECUTE_EX ? "execute_ex" : "observer");
 	}
 	if (req->errors_repeated) tag_long(b, "opa.errors_repeated", req->errors_repeated, &tf);
 	if (req->errors_dropped) tag_long(b, "opa.errors_dropped", req->errors_dropped, &tf);
