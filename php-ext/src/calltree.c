@@ -8,6 +8,13 @@
 
 static const uint32_t fiber_search_limit = 64;
 
+#if PHP_VERSION_ID >= 80400
+/* 8.4 names closures "{closure:file:line}" or "{closure:Class::method():line}". File and line are
+ * fields of their own, so nodes keep the "{closure}" of 8.2/8.3: the same code groups the same
+ * across PHP versions and deploy paths. Interned at MINIT. */
+static zend_string *closure_name;
+#endif
+
 #if PHP_VERSION_ID >= 80200
 # define OPA_CAN_ELIDE 1
 /* Per function and request (a slot of the run-time cache, zeroed by the engine at every request):
@@ -75,7 +82,11 @@ static void describe(opa_node *n, zend_execute_data *ex, uint32_t depth)
 	zend_function *fn = ex->func;
 	/* NULL = top-level code of a file: written as {main} or {include} (no allocation: this also runs
 	 * inside fatal-error handling) */
-	n->function = fn->common.function_name ? zend_string_copy(fn->common.function_name) : NULL;
+	zend_string *name = fn->common.function_name;
+#if PHP_VERSION_ID >= 80400
+	if (name && (fn->common.fn_flags & ZEND_ACC_CLOSURE) && zend_string_starts_with_literal(name, "{closure:")) name = closure_name;
+#endif
+	n->function = name ? zend_string_copy(name) : NULL;
 	n->class_name = fn->common.scope ? zend_string_copy(fn->common.scope->name) : NULL;
 	if (ZEND_USER_CODE(fn->type)) {
 		n->file = fn->op_array.filename ? zend_string_copy(fn->op_array.filename) : NULL;
@@ -208,8 +219,15 @@ static zend_never_inline void elide_pending(opa_request *req, zend_execute_data 
 		if (req->frames[i].func == fn) return; /* on the stack: re-queued by its next dropped call */
 	}
 	OPA_FN_SLOT(fn) = OPA_FN_NEVER;
+#if PHP_VERSION_ID >= 80400 /* 8.4 added an out-parameter: the handler that followed the removed one */
+	zend_observer_fcall_begin_handler next_begin;
+	zend_observer_fcall_end_handler next_end;
+	bool removed = zend_observer_remove_begin_handler(fn, observer_begin, &next_begin);
+	removed = zend_observer_remove_end_handler(fn, observer_end, &next_end) && removed;
+#else
 	bool removed = zend_observer_remove_begin_handler(fn, observer_begin);
 	removed = zend_observer_remove_end_handler(fn, observer_end) && removed;
+#endif
 	if (removed) req->functions_elided++;
 }
 #endif
@@ -300,6 +318,9 @@ static zend_observer_fcall_handlers observer_init(zend_execute_data *ex)
 void opa_calltree_register(void)
 {
 	zend_observer_fcall_register(observer_init);
+#if PHP_VERSION_ID >= 80400
+	closure_name = zend_string_init_interned("{closure}", sizeof("{closure}") - 1, 1);
+#endif
 #ifdef OPA_CAN_ELIDE
 	fn_slot = zend_get_op_array_extension_handle(PHP_OPA_EXTNAME);
 #endif
