@@ -43,7 +43,8 @@ final class JvmLauncher {
         }
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(Arrays.asList(env.getOrDefault("OPA_JAVA_OPTS", DEFAULT_OPTIONS).trim().split("\\s+")));
+        Arrays.stream(env.getOrDefault("OPA_JAVA_OPTS", DEFAULT_OPTIONS).trim().split("\\s+"))
+                .filter(o -> !o.isEmpty()).forEach(command::add);
         command.addAll(jvmArgs); // -D settings and the like given to this JVM
         command.addAll(List.of("-cp", jar.toString(), Main.class.getName()));
         command.addAll(Arrays.asList(args));
