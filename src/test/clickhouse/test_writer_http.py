@@ -113,3 +113,11 @@ def test_unreachable_server_fails_the_write_path():
         port = s.getsockname()[1]
     code, summary = run_writer(f"http://127.0.0.1:{port}", spans=10)
     assert code == 1 and summary["error"], summary
+
+
+def test_the_longest_accepted_retention_keeps_the_expiry_inside_datetime(chdb_session):
+    """ClickHouseSettings.MAX_RETENTION_DAYS (3650): the TTL expression of a row of tomorrow stays in the future;
+    36500 days wrap past 2106 to a date in the past (every row expired on insert, which is why it is refused)."""
+    ttl = "toDateTime(now() + INTERVAL 1 DAY) + INTERVAL {} DAY > now()"
+    assert ch_scalar(chdb_session, "SELECT " + ttl.format(3650)) == 1
+    assert ch_scalar(chdb_session, "SELECT " + ttl.format(36500)) == 0
