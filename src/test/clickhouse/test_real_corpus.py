@@ -7,7 +7,8 @@ one sql_queries row per statement; plus a 5 MB span with a 10,000-node call tree
 
 The expectations are read from the corpus files here, independently of the agent (python-lz4 + json).
 OPA_CH_CORPUS=<dir> runs the same check on every *.opa file of that directory instead of the fixture
-(e.g. the 1,202 recorded requests of /work/corpus; not in CI) and prints rows, bytes and time.
+(e.g. the 1,202 recorded requests of /work/corpus; not in CI) and prints rows, bytes and time;
+OPA_CH_CORPUS_RATE=<messages per second> paces the sending (default: as fast as the agent reads).
 """
 import hashlib
 import json
@@ -33,6 +34,7 @@ DB = "opa_corpus"
 LZ4_MAGIC = b"\x04\x22\x4d\x18"
 FIXTURE = REPO / "src" / "test" / "resources" / "corpus"
 HUGE_TRACE = "5ca1ab1e" + "0" * 23 + "2"
+RATE = float(os.environ.get("OPA_CH_CORPUS_RATE") or 0)  # messages per second, 0 = as fast as the agent reads
 MAX_QUERY_CHARS = 8192  # application.yaml opa.limits.max-query-chars: longer statements are stored truncated
 
 
@@ -143,7 +145,9 @@ def stored(chdb_session):
         cpu0, t0 = cpu_seconds(proc.pid), time.monotonic()
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.connect(str(sock))
-            for message in messages:
+            for i, message in enumerate(messages):
+                if RATE:  # paced like a host's traffic; unpaced, the agent's overflow path is tested instead
+                    time.sleep(max(0.0, t0 + i / RATE - time.monotonic()))
                 s.sendall(message)
         with socket.create_connection(("127.0.0.1", tcp_port), timeout=30) as s:
             s.sendall(lz4.frame.compress(huge_line))
