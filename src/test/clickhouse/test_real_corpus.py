@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import socket
 import struct
 import subprocess
@@ -170,6 +171,7 @@ def stored(chdb_session):
         proc.wait(timeout=30)
         server.__exit__(None, None, None)
         log.close()
+        shutil.rmtree(work, ignore_errors=True)
         if os.environ.get("OPA_CH_CORPUS"):
             report(chdb_session)
         chdb_session.query("USE opa")
