@@ -9,7 +9,7 @@ from pathlib import Path
 
 import chschema
 
-PAYLOAD = re.compile(r"^(\d+)-([a-z_]+)\.jsonl$")
+PAYLOAD = re.compile(r"^(\d+)-([a-z_]+)-\d+\.jsonl$")  # batch, table, part (ClickHouseDatasetExport)
 
 
 def manifest(dataset: Path) -> dict:

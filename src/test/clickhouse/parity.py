@@ -65,20 +65,30 @@ def api_files():
 def run_duckdb(con, sql_text: str, params: dict):
     sql, values = sqlparams.bind_duckdb(sql_text, params)
     cur = con.execute(sql, values)
-    return api_view([d[0] for d in cur.description], [list(r) for r in cur.fetchall()])
+    columns, rows = [d[0] for d in cur.description], [list(r) for r in cur.fetchall()]
+    database = con.execute("SELECT path FROM duckdb_databases() WHERE NOT internal AND path IS NOT NULL").fetchone()
+    return api_view(columns, rows, Path(database[0] + ".stacks") if database else None)
 
 
-def api_view(columns, rows):
-    """What the API makes of a DuckDB answer (TracesApi.detail): the LZ4-compressed call stack
-    (stack_lz4, lz4-java's length-prefixed block = lz4.block's default format) replaces stack."""
-    if "stack_lz4" not in columns:
+def api_view(columns, rows, segments: Path | None = None):
+    """What the API makes of a DuckDB answer (DuckDbSpanStore.stack): the call stack as an LZ4 block
+    (lz4-java's length-prefixed block = lz4.block's default format) from its segment file
+    (stack_segment/offset/length, in `<database>.stacks/NNNNNN.seg`) or from stack_lz4 replaces stack."""
+    internal = [c for c in ("stack_lz4", "stack_segment", "stack_offset", "stack_length") if c in columns]
+    if not internal:
         return columns, rows
-    packed, stack = columns.index("stack_lz4"), columns.index("stack")
+    at = {c: columns.index(c) for c in internal}
+    stack = columns.index("stack")
     for r in rows:
-        if r[packed] is not None:
-            r[stack] = lz4.block.decompress(bytes(r[packed])).decode("utf-8")
-        del r[packed]
-    return columns[:packed] + columns[packed + 1:], rows
+        packed = r[at["stack_lz4"]] if "stack_lz4" in at else None
+        if "stack_segment" in at and r[at["stack_segment"]] is not None:
+            with open(segments / f"{r[at['stack_segment']]:06d}.seg", "rb") as f:
+                f.seek(r[at["stack_offset"]])
+                packed = f.read(r[at["stack_length"]])
+        if packed is not None:
+            r[stack] = lz4.block.decompress(bytes(packed)).decode("utf-8")
+    keep = [i for i, c in enumerate(columns) if c not in at]
+    return [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
 
 
 def run_clickhouse(session, sql_text: str, params: dict):

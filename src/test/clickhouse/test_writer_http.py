@@ -1,6 +1,7 @@
 """The real writer (ClickHouseSpanStore: client-v2 over HTTP, LZ4-compressed bodies, dedup tokens,
 async_insert settings) against the real ClickHouse engine, through chhttp's HTTP interface to chDB."""
 import json
+import re
 import socket
 import subprocess
 
@@ -67,11 +68,14 @@ def test_configured_retention_is_applied_to_every_raw_table(written, chdb_sessio
     assert "toIntervalDay(90)" in ttl["red_1m"], "the rollup keeps its own retention"
 
 
-def test_one_compressed_insert_per_table_per_batch_with_a_dedup_token(written):
+def test_one_compressed_insert_per_payload_with_a_dedup_token(written):
     _, summary, requests = written
-    inserts = [p for _, p, _ in requests if p.get("query", "").upper().startswith("INSERT")]
-    # 1 batch + 1 replay, each one INSERT per non-empty table
-    assert len(inserts) == 2 * len(summary["rows"])
+    inserts = [(p, n) for _, p, n in requests if p.get("query", "").upper().startswith("INSERT")]
+    # 1 batch + 1 replay of it: one INSERT per payload, a non-empty table's rows in parts of at most ~4 MiB
+    assert summary["batches"] == 1
+    assert len(inserts) == 2 * summary["payloads"] > 2 * len(summary["rows"]), "spans_full of 5000 spans is cut"
+    assert {re.search(r"INSERT INTO\W*(\w+)", p["query"]).group(1) for p, _ in inserts} == set(summary["rows"])
+    inserts = [p for p, _ in inserts]
     assert all(p.get("decompress") == "1" for p in inserts), "request bodies are LZ4-compressed"
     assert all(p.get("insert_deduplication_token") for p in inserts)
     assert all(p.get("deduplicate_blocks_in_dependent_materialized_views") == "1" for p in inserts)
@@ -113,3 +117,11 @@ def test_unreachable_server_fails_the_write_path():
         port = s.getsockname()[1]
     code, summary = run_writer(f"http://127.0.0.1:{port}", spans=10)
     assert code == 1 and summary["error"], summary
+
+
+def test_the_longest_accepted_retention_keeps_the_expiry_inside_datetime(chdb_session):
+    """ClickHouseSettings.MAX_RETENTION_DAYS (3650): the TTL expression of a row of tomorrow stays in the future;
+    36500 days wrap past 2106 to a date in the past (every row expired on insert, which is why it is refused)."""
+    ttl = "toDateTime(now() + INTERVAL 1 DAY) + INTERVAL {} DAY > now()"
+    assert ch_scalar(chdb_session, "SELECT " + ttl.format(3650)) == 1
+    assert ch_scalar(chdb_session, "SELECT " + ttl.format(36500)) == 0

@@ -45,7 +45,7 @@ public class StoreFailures {
     }
 
     /** Counts and logs a failed write of {@code batch}; returns the reason. */
-    public StoreFailure failed(Batch batch, Exception e) {
+    public StoreFailure failed(Batch batch, Throwable e) {
         StoreFailure reason = StoreFailure.of(e);
         byReason.get(reason).increment();
         String text = text(e);

@@ -38,12 +38,16 @@ public class StoreWriter {
         this.logsStored = Counter.builder("opa.logs.stored").register(meters);
     }
 
-    /** Stores the whole batch or throws (counted and logged by reason) for the circuit breaker. */
+    /**
+     * Stores the whole batch or throws (counted and logged by reason) for the circuit breaker. A Java heap too small
+     * for the write is such a failure too: the breaker and the spool take it like any other, and without counting
+     * it here nothing would say why batches pile up in the spool.
+     */
     public void write(Batch batch) throws Exception {
         long start = System.nanoTime();
         try {
             store.write(batch);
-        } catch (Exception e) {
+        } catch (Exception | OutOfMemoryError e) {
             failures.failed(batch, e);
             throw e;
         } finally {

@@ -4,6 +4,7 @@ import static dev.opa.agent.store.TestBatches.json;
 import static dev.opa.agent.store.TestBatches.span;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.model.Batch;
@@ -46,5 +47,37 @@ class StoreWriterTest {
         StoreFailures.Status status = failures.status();
         assertTrue(status.failingSinceMs() > 0 && status.lastError().contains("failed to pin block"), status.toString());
         store.close();
+    }
+
+    /** A heap too small for a batch (the ClickHouse encoder's whole-table bodies did that) is counted and logged too. */
+    @Test
+    void aJavaHeapTooSmallForTheWriteIsCountedAsOutOfMemory() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        SpanStore store = new SpanStore() {
+            @Override
+            public void init() {
+            }
+
+            @Override
+            public void write(Batch batch) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+
+            @Override
+            public boolean isHealthy() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        StoreFailures failures = new StoreFailures(60_000, meters);
+        StoreWriter writer = new StoreWriter(store, new Spool(dir.resolve("spool"), 10_000_000, meters), failures,
+                StoreBreaker.create(50, 2, 2, 60, meters), meters);
+        assertThrows(OutOfMemoryError.class, () -> writer.write(one(1)), "rethrown: the breaker spools the batch");
+        assertEquals(1.0, meters.find("opa.store.write.failures").tag("reason", "out_of_memory").counter().count());
+        assertTrue(failures.status().lastError().contains("Java heap space"), failures.status().toString());
+        assertFalse(writer.writeOrSpool(one(2)), "spooled");
     }
 }

@@ -12,7 +12,6 @@ import dev.opa.agent.store.DerivedRows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,12 @@ import java.util.function.Function;
  * token relies on it). Times are sent as epoch seconds with milliseconds ({@code 1700000000.123}),
  * which DateTime64(3) parses exactly whatever the server time zone; span durations as integer
  * microseconds (the schema's {@code duration_us}); JSON detail as JSON, stored as its text.
+ *
+ * <p>A table's rows of one batch go into as many payloads as needed to keep each at most about
+ * {@link #MAX_PAYLOAD_BYTES} (a row larger than that is a payload of its own), and the writer gets them one at a
+ * time ({@link #encode(Batch, PayloadSink)}): a batch of real full captures is 100+ MB of JSON detail (a batch
+ * cut at {@code opa.batch.max-bytes}, 8 MB of heap, held 353 WordPress requests, their call stacks LZ4-compressed),
+ * so one body per table made the write need several times the agent's heap.
  */
 public final class ClickHouseBatchEncoder {
 
@@ -32,24 +37,57 @@ public final class ClickHouseBatchEncoder {
             "input_format_json_read_objects_as_strings", "1",
             "input_format_json_read_arrays_as_strings", "1");
 
+    /** A payload is cut once it holds this many bytes (4 MiB): the heap one insert needs stays a few MB. */
+    public static final int MAX_PAYLOAD_BYTES = 4 << 20;
+
     private final ObjectMapper mapper;
     private final JsonFactory factory;
+    private final int maxPayloadBytes;
 
     public ClickHouseBatchEncoder(ObjectMapper mapper) {
-        this.mapper = mapper;
-        this.factory = mapper.getFactory();
+        this(mapper, MAX_PAYLOAD_BYTES);
     }
 
-    /** The payloads of the batch, tables with no rows left out, in a fixed table order. */
+    /** @param maxPayloadBytes a payload is cut once it holds this many bytes */
+    public ClickHouseBatchEncoder(ObjectMapper mapper, int maxPayloadBytes) {
+        if (maxPayloadBytes < 1) {
+            throw new IllegalArgumentException("maxPayloadBytes must be positive, got " + maxPayloadBytes);
+        }
+        this.mapper = mapper;
+        this.factory = mapper.getFactory();
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    /** Takes each payload as soon as it is encoded (the writer sends it before the next is encoded). */
+    @FunctionalInterface
+    public interface PayloadSink {
+        void accept(InsertPayload payload) throws Exception;
+    }
+
+    /**
+     * The payloads of the batch, one at a time into {@code sink}: tables with no rows left out, in a fixed table
+     * order, a table's rows in batch order. Stops at the first exception of the sink and throws it.
+     */
+    public void encode(Batch batch, PayloadSink sink) throws Exception {
+        add(sink, "spans_min", batch.spans(), this::spanMin);
+        add(sink, "spans_full", batch.spans(), this::spanFull);
+        add(sink, "sql_queries", derived(batch, DerivedRows::sql), this::sqlRow);
+        add(sink, "http_calls", derived(batch, DerivedRows::http), this::httpRow);
+        add(sink, "dumps", derived(batch, DerivedRows::dumps), this::dumpRow);
+        add(sink, "errors", batch.errors(), this::error);
+        add(sink, "logs", batch.logs(), this::log);
+    }
+
+    /** All payloads of the batch at once (tests, the data set export); the writer uses {@link #encode(Batch, PayloadSink)}. */
     public List<InsertPayload> encode(Batch batch) {
         List<InsertPayload> out = new ArrayList<>();
-        add(out, "spans_min", batch.spans(), this::spanMin);
-        add(out, "spans_full", batch.spans(), this::spanFull);
-        add(out, "sql_queries", derived(batch, DerivedRows::sql), this::sqlRow);
-        add(out, "http_calls", derived(batch, DerivedRows::http), this::httpRow);
-        add(out, "dumps", derived(batch, DerivedRows::dumps), this::dumpRow);
-        add(out, "errors", batch.errors(), this::error);
-        add(out, "logs", batch.logs(), this::log);
+        try {
+            encode(batch, out::add);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // out::add throws nothing checked
+        }
         return out;
     }
 
@@ -72,11 +110,12 @@ public final class ClickHouseBatchEncoder {
         void write(JsonGenerator g, T row) throws IOException;
     }
 
-    <T> void add(List<InsertPayload> out, String table, List<T> rows, RowWriter<T> writer) {
+    <T> void add(PayloadSink sink, String table, List<T> rows, RowWriter<T> writer) throws Exception {
         if (rows.isEmpty()) {
             return;
         }
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(rows.size() * 256);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(Math.min(rows.size() * 256, maxPayloadBytes) + 1024);
+        int inBuf = 0;
         try (JsonGenerator g = factory.createGenerator(buf)) {
             g.setRootValueSeparator(null);
             for (T row : rows) {
@@ -84,11 +123,19 @@ public final class ClickHouseBatchEncoder {
                 writer.write(g, row);
                 g.writeEndObject();
                 g.writeRaw('\n');
+                inBuf++;
+                if (buf.size() + g.getOutputBuffered() >= maxPayloadBytes) {
+                    g.flush();
+                    sink.accept(new InsertPayload(table, buf.toByteArray(), inBuf));
+                    buf.reset();
+                    inBuf = 0;
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("encoding " + table, e);
+            g.flush();
         }
-        out.add(new InsertPayload(table, buf.toByteArray(), rows.size()));
+        if (inBuf > 0) {
+            sink.accept(new InsertPayload(table, buf.toByteArray(), inBuf));
+        }
     }
 
     private void spanMin(JsonGenerator g, Span s) throws IOException {

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param timeout      per-request socket / execution timeout
  * @param readPoolSize pooled clickhouse-jdbc connections for the REST API's reads
  * @param retentionDays days the raw tables keep rows, applied at start; 0 leaves the tables' TTL as it is
- *                      (clickhouse-init/ default 30 days, or whatever an operator set with ALTER)
+ *                      (clickhouse-init/ default 30 days, or whatever an operator set with ALTER); at most
+ *                      {@link #MAX_RETENTION_DAYS}
  */
 public record ClickHouseSettings(
         String url,
@@ -31,6 +32,13 @@ public record ClickHouseSettings(
         int readPoolSize,
         int retentionDays) {
 
+    /**
+     * Ten years. The TTL is {@code toDateTime(ts) + INTERVAL n DAY}, and ClickHouse's DateTime ends in 2106: past
+     * it the expiry date wraps around to a date in the past, so every row would expire as it is inserted (36500
+     * days, "a century", stored nothing). Ten years stays inside DateTime for data of the next seventy years.
+     */
+    public static final int MAX_RETENTION_DAYS = 3650;
+
     public ClickHouseSettings {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("opa.store.clickhouse.url is required");
@@ -43,8 +51,10 @@ public record ClickHouseSettings(
         initDir = initDir == null ? Path.of("clickhouse-init") : initDir;
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         readPoolSize = readPoolSize <= 0 ? 4 : readPoolSize;
-        if (retentionDays < 0) {
-            throw new IllegalArgumentException("opa.store.clickhouse.retention-days must be >= 0, got " + retentionDays);
+        if (retentionDays < 0 || retentionDays > MAX_RETENTION_DAYS) {
+            throw new IllegalArgumentException("opa.store.clickhouse.retention-days must be between 0 and "
+                    + MAX_RETENTION_DAYS + " (ClickHouse's DateTime ends in 2106: a later expiry wraps to a past date"
+                    + " and every row expires at once), got " + retentionDays);
         }
     }
 

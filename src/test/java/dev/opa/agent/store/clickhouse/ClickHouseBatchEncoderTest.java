@@ -14,7 +14,9 @@ import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.model.SpanTrees;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,6 +24,8 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClickHouseBatchEncoderTest {
@@ -158,6 +162,49 @@ class ClickHouseBatchEncoderTest {
         for (int i = 0; i < a.size(); i++) {
             assertArrayEquals(a.get(i).body(), b.get(i).body(), a.get(i).table());
         }
+    }
+
+    /**
+     * A table's rows in parts of bounded size, each handed over before the next is encoded: the heap a write needs
+     * does not grow with the batch (353 real requests made one spans_full body of ~175 MB).
+     */
+    @Test
+    void aTablesRowsArePayloadsOfBoundedSizeHandedOverOneAtATime() throws Exception {
+        List<Span> spans = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            spans.add(span(String.format("%016x", i), null, 1793606400000L + i, 5, twoStatements()));
+        }
+        Batch batch = new Batch(spans, List.of(), List.of());
+        List<InsertPayload> whole = new ClickHouseBatchEncoder(mapper, Integer.MAX_VALUE).encode(batch);
+        int limit = 4096;
+        List<InsertPayload> parts = new ArrayList<>();
+        new ClickHouseBatchEncoder(mapper, limit).encode(batch, parts::add);
+        for (InsertPayload w : whole) {
+            List<InsertPayload> ofTable = parts.stream().filter(p -> p.table().equals(w.table())).toList();
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            ofTable.forEach(p -> joined.writeBytes(p.body()));
+            assertArrayEquals(w.body(), joined.toByteArray(), "the parts of " + w.table() + " are its rows in order");
+            assertEquals(w.rows(), ofTable.stream().mapToInt(InsertPayload::rows).sum(), w.table());
+            for (InsertPayload p : ofTable) {
+                String body = new String(p.body(), StandardCharsets.UTF_8);
+                assertEquals(p.rows(), body.lines().count(), "whole rows only");
+                long largestRow = body.lines().mapToLong(l -> l.length() + 1).max().orElseThrow();
+                assertTrue(p.body().length < limit + largestRow, w.table() + ": " + p.body().length + " bytes");
+            }
+        }
+        assertTrue(parts.stream().filter(p -> p.table().equals("spans_full")).count() > 1, "spans_full is cut");
+
+        List<String> sent = new ArrayList<>();
+        IllegalStateException refused = new IllegalStateException("server refused");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> new ClickHouseBatchEncoder(mapper, limit).encode(batch, p -> {
+                    sent.add(p.table());
+                    if (sent.size() == 2) {
+                        throw refused;
+                    }
+                }));
+        assertSame(refused, thrown);
+        assertEquals(2, sent.size(), "nothing more is encoded after the writer's failure");
     }
 
     @Test

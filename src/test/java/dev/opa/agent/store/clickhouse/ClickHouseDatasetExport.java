@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Writes a realistic generated data set the way the two stores would receive it: every batch's
  * ClickHouse insert payloads (the exact bytes {@link ClickHouseSpanStore} sends) into
- * {@code <out>/payloads/<batch>-<table>.jsonl}, and — unless {@code --duckdb false} — the same batches
+ * {@code <out>/payloads/<batch>-<table>-<part>.jsonl} (a table's rows of a batch in parts of at most
+ * {@link ClickHouseBatchEncoder#MAX_PAYLOAD_BYTES}), and — unless {@code --duckdb false} — the same batches
  * into {@code <out>/opa.duckdb} through the agent's DuckDB store. {@code <out>/manifest.json} tells the
  * time range and counts. The chDB harness (src/test/clickhouse/) loads both and compares.
  *
@@ -79,11 +80,13 @@ public final class ClickHouseDatasetExport {
                 spans += batch.spans().size();
                 errors += batch.errors().size();
                 logs += batch.logs().size();
+                Map<String, Integer> parts = new HashMap<>();
                 for (InsertPayload p : encoder.encode(batch)) {
                     if (tables != null && !tables.contains(p.table())) {
                         continue;
                     }
-                    Files.write(payloads.resolve(String.format("%05d-%s.jsonl", batchNo, p.table())), p.body());
+                    int part = parts.merge(p.table(), 1, Integer::sum) - 1;
+                    Files.write(payloads.resolve(String.format("%05d-%s-%03d.jsonl", batchNo, p.table(), part)), p.body());
                     rows.merge(p.table(), (long) p.rows(), Long::sum);
                     bytes += p.body().length;
                 }

@@ -65,5 +65,17 @@ class ClickHouseSchemaTest {
                 "clickhouse.retention-days", "7")).retentionDays());
         assertEquals(0, ClickHouseSettings.fromStoreSettings(Map.of("clickhouse.url", "http://h:8123",
                 "clickhouse.retention-days", "")).retentionDays());
+        assertEquals(3650, ClickHouseSettings.fromStoreSettings(Map.of("clickhouse.url", "http://h:8123",
+                "clickhouse.retention-days", "3650")).retentionDays());
+    }
+
+    /** 36500 days made toDateTime(start_ts) + INTERVAL 36500 DAY wrap past 2106 to 1990: every row expired on insert. */
+    @Test
+    void retentionPastClickHouseDateTimeIsAClearStartError() {
+        for (String days : List.of("36500", "3651", "-1")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClickHouseSettings
+                    .fromStoreSettings(Map.of("clickhouse.url", "http://h:8123", "clickhouse.retention-days", days)));
+            assertTrue(e.getMessage().contains("between 0 and 3650") && e.getMessage().contains(days), e.getMessage());
+        }
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Drives the real {@link ClickHouseSpanStore} against a ClickHouse HTTP endpoint, as the agent does:
  * init (DDL over HTTP), then realistic batches, then the first batch again (a spool replay). Prints a
- * JSON summary (rows per table as encoded, health); on failure prints {@code {"error": ...}} and exits 1.
+ * JSON summary (rows per table as encoded, payloads = inserts, health); on failure prints {@code {"error": ...}} and exits 1.
  * Used by src/test/clickhouse/test_writer_http.py with chDB behind a ClickHouse HTTP interface.
  *
  * <pre>ClickHouseWriterCheck --url http://127.0.0.1:8123 --user u --password p --database opa_http --spans 5000</pre>
@@ -44,6 +44,7 @@ public final class ClickHouseWriterCheck {
             store.init();
             out.put("healthy", store.isHealthy());
             Map<String, Long> rows = new HashMap<>();
+            int payloadsPerPass = 0;
             Batch first = null;
             int written = 0;
             int batches = 0;
@@ -55,9 +56,11 @@ public final class ClickHouseWriterCheck {
                 batches++;
                 List<InsertPayload> payloads = encoder.encode(batch);
                 payloads.forEach(p -> rows.merge(p.table(), (long) p.rows(), Long::sum));
+                payloadsPerPass += payloads.size();
             }
             store.write(first);
             out.put("batches", batches);
+            out.put("payloads", payloadsPerPass);
             out.put("replayed_first_batch", true);
             ObjectNode tableRows = out.putObject("rows");
             rows.forEach(tableRows::put);
