@@ -6,7 +6,9 @@ import dev.opa.agent.model.Batch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -129,26 +131,46 @@ public class Spool {
         this.appended = listener;
     }
 
-    /** Adds a batch at the end; drops it (counted) when the spool would exceed its limit. */
+    /**
+     * Adds a batch at the end; drops it (counted, logged) when the spool would exceed its limit or it cannot be
+     * written. The batch is streamed to its file, never built as one array in the heap (a batch of real traffic is
+     * ~8 MB held, several times that as JSON: serialised in memory it ran the default heap out of memory).
+     */
     public synchronized void append(Batch batch) {
+        long seq = nextSequence;
+        Path tmp = dir.resolve(seq + ".tmp");
         try {
-            byte[] data = mapper.writeValueAsBytes(batch);
-            if (bytes.get() + data.length > maxBytes) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                mapper.writeValue(out, batch);
+            }
+            long size = Files.size(tmp);
+            if (bytes.get() + size > maxBytes) {
+                Files.deleteIfExists(tmp);
                 droppedBatches.increment();
                 droppedSpans.increment(batch.spans().size());
                 LOG.warn("spool full ({} of {} bytes): dropped a batch of {} items", bytes.get(), maxBytes, batch.size());
                 return;
             }
-            long seq = nextSequence++;
-            writeAtomically(seq, data);
-            files.put(seq, (long) data.length);
-            bytes.addAndGet(data.length);
+            nextSequence++;
+            moveInto(tmp, seq);
+            files.put(seq, size);
+            bytes.addAndGet(size);
             spooled.increment();
             appended.accept(System.currentTimeMillis());
-        } catch (IOException e) {
+        } catch (IOException | OutOfMemoryError e) {
+            deleteQuietly(tmp);
             droppedBatches.increment();
             droppedSpans.increment(batch.spans().size());
-            throw new UncheckedIOException("cannot spool batch: " + e.getMessage(), e);
+            LOG.error("cannot spool a batch of {} items, dropped: {}", batch.size(), e.toString());
+            throw new UncheckedIOException("cannot spool batch: " + e, e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the write already failed; its error is the one reported
         }
     }
 
@@ -229,6 +251,10 @@ public class Spool {
     private void writeAtomically(long seq, byte[] data) throws IOException {
         Path tmp = dir.resolve(seq + ".tmp");
         Files.write(tmp, data);
+        moveInto(tmp, seq);
+    }
+
+    private void moveInto(Path tmp, long seq) throws IOException {
         try {
             Files.move(tmp, file(seq), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
