@@ -1,0 +1,62 @@
+--TEST--
+TLS to the agent over TCP (opa.tls=1): the handshake succeeds, traces arrive decrypted, one handshake serves many requests; a Unix socket stays plain
+--EXTENSIONS--
+opa
+--FILE--
+<?php
+require __DIR__ . '/support/harness.inc';
+$dir = sys_get_temp_dir() . '/opa-tls-ok-' . getmypid();
+@mkdir($dir);
+opa_make_tls_certs($dir);
+$tls = ["$dir/server.pem", "$dir/server.key"];
+
+/* CLI, no opa.tls_server_name: the certificate must name the address's IP (127.0.0.1) */
+$l = opa_listen('tcp', $dir, $tls);
+$r = opa_run('function f() { usleep(300); return 7; } echo f(), "\n";',
+    ['opa.socket_path' => $l[2], 'opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem"], [], ['no_agent' => true]);
+$rep = opa_collect($l);
+opa_check('cli: output unchanged', $r['stdout'] === "7\n" && $r['exit'] === 0 && $r['stderr'] === '', $r);
+opa_check('cli: one TLS handshake, the span arrives decrypted', $rep['tls_handshakes'] === 1 && $rep['tls_errors'] === 0
+    && count($rep['messages']) === 1 && $rep['messages'][0]['type'] === 'span' && $rep['garbage_bytes'] === 0 && !$rep['invalid_lines'], $rep);
+
+/* web server, opa.tls_server_name=localhost: requests share one connection and one handshake;
+ * a payload over opa.compress_threshold goes as an LZ4 frame inside TLS records */
+$router = <<<'PHP'
+if ($_SERVER['REQUEST_URI'] === '/stats') { echo json_encode(opa_stats()); return; }
+if ($_SERVER['REQUEST_URI'] === '/big') { opa_dump(bin2hex(random_bytes(150000))); }
+usleep(200); echo "fine";
+PHP;
+$l = opa_listen('tcp', $dir, $tls);
+$s = opa_server_start($router, ['opa.socket_path' => $l[2], 'opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem",
+    'opa.tls_server_name' => 'localhost', 'opa.max_string_length' => '400000'], ['no_agent' => true]);
+$a = opa_http($s, 'GET', '/one');
+$big = opa_http($s, 'GET', '/big');
+$b = opa_http($s, 'GET', '/two');
+$stats = json_decode(opa_http($s, 'GET', '/stats')['body'], true);
+opa_server_stop($s);
+$rep = opa_collect($l);
+$names = array_column(array_values(array_filter($rep['messages'], fn($m) => $m['type'] === 'span')), 'name');
+opa_check('web: responses unchanged', $a['body'] === 'fine' && $big['body'] === 'fine' && $b['body'] === 'fine', [$a, $big, $b]);
+opa_check('web: every trace arrived decrypted, in order', $names === ['GET /one', 'GET /big', 'GET /two', 'GET /stats']
+    && $rep['garbage_bytes'] === 0 && !$rep['invalid_lines'], [$names, $rep['invalid_lines'], $rep['garbage_bytes']]);
+opa_check('web: the large payload came as an LZ4 frame through TLS', $rep['lz4_frames'] >= 1, $rep['lz4_frames']);
+opa_check('web: one connection, one handshake for all requests', $rep['connections'] === 1 && $rep['tls_handshakes'] === 1
+    && $stats['connects'] === 1 && $stats['tls_handshakes'] === 1 && $stats['tls_handshake_failures'] === 0
+    && $stats['messages_dropped'] === 0, [$stats, $rep['connections']]);
+
+/* opa.tls applies to TCP only: a Unix socket stays plain */
+$r = opa_run('echo "plain\n";', ['opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem"]);
+opa_check('unix socket with opa.tls=1: plain JSON arrives', $r['stdout'] === "plain\n" && count($r['messages']) === 1
+    && $r['report']['tls_handshakes'] === 0 && $r['report']['garbage_bytes'] === 0, $r['report']);
+
+foreach (glob("$dir/*") as $f) { @unlink($f); }
+@rmdir($dir);
+?>
+--EXPECT--
+cli: output unchanged: ok
+cli: one TLS handshake, the span arrives decrypted: ok
+web: responses unchanged: ok
+web: every trace arrived decrypted, in order: ok
+web: the large payload came as an LZ4 frame through TLS: ok
+web: one connection, one handshake for all requests: ok
+unix socket with opa.tls=1: plain JSON arrives: ok
