@@ -9,11 +9,14 @@ $dir = sys_get_temp_dir() . '/opa-tls-ok-' . getmypid();
 @mkdir($dir);
 opa_make_tls_certs($dir);
 $tls = ["$dir/server.pem", "$dir/server.key"];
+/* budgets of 3 s: a first handshake (CA file, key exchange, a Python peer) must not race the default 5 ms
+ * under ASan on a busy machine; the stalled-handshake test covers the budget */
 
 /* CLI, no opa.tls_server_name: the certificate must name the address's IP (127.0.0.1) */
 $l = opa_listen('tcp', $dir, $tls);
 $r = opa_run('function f() { usleep(300); return 7; } echo f(), "\n";',
-    ['opa.socket_path' => $l[2], 'opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem"], [], ['no_agent' => true]);
+    ['opa.socket_path' => $l[2], 'opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem", 'opa.send_budget_ms' => '3000'],
+    [], ['no_agent' => true]);
 $rep = opa_collect($l);
 opa_check('cli: output unchanged', $r['stdout'] === "7\n" && $r['exit'] === 0 && $r['stderr'] === '', $r);
 opa_check('cli: one TLS handshake, the span arrives decrypted', $rep['tls_handshakes'] === 1 && $rep['tls_errors'] === 0
@@ -28,7 +31,7 @@ usleep(200); echo "fine";
 PHP;
 $l = opa_listen('tcp', $dir, $tls);
 $s = opa_server_start($router, ['opa.socket_path' => $l[2], 'opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem",
-    'opa.tls_server_name' => 'localhost', 'opa.max_string_length' => '400000'], ['no_agent' => true]);
+    'opa.tls_server_name' => 'localhost', 'opa.max_string_length' => '400000', 'opa.send_budget_ms' => '3000'], ['no_agent' => true]);
 $a = opa_http($s, 'GET', '/one');
 $big = opa_http($s, 'GET', '/big');
 $b = opa_http($s, 'GET', '/two');
