@@ -1,5 +1,5 @@
 --TEST--
-TLS to the agent over TCP (opa.tls=1): the handshake succeeds, traces arrive decrypted, one handshake serves many requests; a Unix socket stays plain
+TLS to the agent over TCP (opa.tls=1): the handshake succeeds, traces arrive decrypted, one handshake serves many requests, a forked child opens its own connection; a Unix socket stays plain
 --EXTENSIONS--
 opa
 --FILE--
@@ -47,6 +47,46 @@ opa_check('web: one connection, one handshake for all requests', $rep['connectio
     && $stats['connects'] === 1 && $stats['tls_handshakes'] === 1 && $stats['tls_handshake_failures'] === 0
     && $stats['messages_dropped'] === 0, [$stats, $rep['connections']]);
 
+/* pcntl_fork() in a web request: the child (which goes on serving, as PHP's built-in server does) opens its own
+ * TLS connection; the parent keeps its session (a reused SSL state would break the records: bad MAC, garbage) */
+$router = <<<'PHP'
+function in_child() { usleep(300); }
+if ($_SERVER['REQUEST_URI'] === '/stop') { posix_kill(getmypid(), SIGKILL); }
+if ($_SERVER['REQUEST_URI'] === '/stats') { echo getmypid(), ' ', json_encode(opa_stats()); return; }
+if ($_SERVER['REQUEST_URI'] === '/fork') {
+    $pid = pcntl_fork();
+    if ($pid === 0) { in_child(); echo 'child'; return; }
+    pcntl_waitpid($pid, $status);
+}
+echo getmypid();
+PHP;
+$l = opa_listen('tcp', $dir, $tls);
+$s = opa_server_start($router, ['opa.socket_path' => $l[2], 'opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem",
+    'opa.send_budget_ms' => '3000'], ['no_agent' => true]);
+$parentPid = opa_http($s, 'GET', '/one')['body'];
+$fork = opa_http($s, 'GET', '/fork')['body'];            /* served by the child; the parent waits for it */
+$childPid = opa_http($s, 'GET', '/two')['body'];
+[$p1, $childStats] = explode(' ', opa_http($s, 'GET', '/stats')['body'], 2);
+opa_http($s, 'GET', '/stop');                            /* the child dies; the parent finishes /fork */
+$after = opa_http($s, 'GET', '/after')['body'];
+[$p2, $parentStats] = explode(' ', opa_http($s, 'GET', '/stats')['body'], 2);
+opa_server_stop($s);
+$rep = opa_collect($l);
+$childStats = json_decode($childStats, true);
+$parentStats = json_decode($parentStats, true);
+$spans = array_values(array_filter($rep['messages'], fn($m) => $m['type'] === 'span'));
+$names = array_map(fn($m) => $m['name'] . (isset($m['tags']['opa.forked']) ? ' (child)' : ''), $spans);
+sort($names);
+opa_check('fork: requests served by the child, then by the parent', $fork === 'child' && $childPid !== $parentPid
+    && $p1 === $childPid && $after === $parentPid && $p2 === $parentPid, [$parentPid, $fork, $childPid, $p1, $after, $p2]);
+opa_check('fork: the child opened its own TLS connection', $childStats['connects'] === 2 && $childStats['tls_handshakes'] === 2
+    && $childStats['messages_dropped'] === 0, $childStats);
+opa_check('fork: the parent kept its connection and session', $parentStats['connects'] === 1 && $parentStats['tls_handshakes'] === 1
+    && $parentStats['messages_dropped'] === 0, $parentStats);
+opa_check('fork: every span of both processes arrived decrypted', $names === ['GET /after', 'GET /fork', 'GET /fork (child)',
+    'GET /one', 'GET /stats', 'GET /stats', 'GET /two'] && $rep['connections'] === 2 && $rep['tls_handshakes'] === 2
+    && $rep['tls_errors'] === 0 && $rep['garbage_bytes'] === 0 && !$rep['invalid_lines'], [$names, $rep]);
+
 /* opa.tls applies to TCP only: a Unix socket stays plain */
 $r = opa_run('echo "plain\n";', ['opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem"]);
 opa_check('unix socket with opa.tls=1: plain JSON arrives', $r['stdout'] === "plain\n" && count($r['messages']) === 1
@@ -62,4 +102,8 @@ web: responses unchanged: ok
 web: every trace arrived decrypted, in order: ok
 web: the large payload came as an LZ4 frame through TLS: ok
 web: one connection, one handshake for all requests: ok
+fork: requests served by the child, then by the parent: ok
+fork: the child opened its own TLS connection: ok
+fork: the parent kept its connection and session: ok
+fork: every span of both processes arrived decrypted: ok
 unix socket with opa.tls=1: plain JSON arrives: ok
