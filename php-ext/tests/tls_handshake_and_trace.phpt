@@ -87,6 +87,21 @@ opa_check('fork: every span of both processes arrived decrypted', $names === ['G
     'GET /one', 'GET /stats', 'GET /stats', 'GET /two'] && $rep['connections'] === 2 && $rep['tls_handshakes'] === 2
     && $rep['tls_errors'] === 0 && $rep['garbage_bytes'] === 0 && !$rep['invalid_lines'], [$names, $rep]);
 
+/* mutual TLS: the agent requires a client certificate signed by the CA (opa.tls_cert_file/opa.tls_key_file) */
+$mtls = ["$dir/server.pem", "$dir/server.key", "$dir/ca.pem"];
+$base = ['opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem", 'opa.send_budget_ms' => '3000'];
+$l = opa_listen('tcp', $dir, $mtls);
+$r = opa_run('echo "m\n";', $base + ['opa.socket_path' => $l[2], 'opa.tls_cert_file' => "$dir/client.pem",
+    'opa.tls_key_file' => "$dir/client.key"], [], ['no_agent' => true]);
+$rep = opa_collect($l);
+opa_check('mutual TLS with a client certificate: accepted, the span arrives', $r['stdout'] === "m\n" && $r['stderr'] === ''
+    && $rep['tls_handshakes'] === 1 && count($rep['messages']) === 1 && !$rep['invalid_lines'], [$r['stderr'], $rep]);
+$l = opa_listen('tcp', $dir, $mtls);
+$r = opa_run('echo "m\n";', $base + ['opa.socket_path' => $l[2]], [], ['no_agent' => true]);
+$rep = opa_collect($l);
+opa_check('mutual TLS without a client certificate: the agent refuses, output unchanged', $r['stdout'] === "m\n"
+    && $r['stderr'] === '' && $r['exit'] === 0 && $rep['messages'] === [] && $rep['tls_errors'] === 1, [$r['stderr'], $rep]);
+
 /* opa.tls applies to TCP only: a Unix socket stays plain */
 $r = opa_run('echo "plain\n";', ['opa.tls' => '1', 'opa.tls_ca_file' => "$dir/ca.pem"]);
 opa_check('unix socket with opa.tls=1: plain JSON arrives', $r['stdout'] === "plain\n" && count($r['messages']) === 1
@@ -106,4 +121,6 @@ fork: requests served by the child, then by the parent: ok
 fork: the child opened its own TLS connection: ok
 fork: the parent kept its connection and session: ok
 fork: every span of both processes arrived decrypted: ok
+mutual TLS with a client certificate: accepted, the span arrives: ok
+mutual TLS without a client certificate: the agent refuses, output unchanged: ok
 unix socket with opa.tls=1: plain JSON arrives: ok

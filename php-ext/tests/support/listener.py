@@ -3,7 +3,8 @@
 (JSON lines and LZ4 frames, shared/protocol.md) and, once stdin closes, prints one JSON report:
 {"messages": [...], "invalid_lines": [...], "garbage_bytes": n, "lz4_frames": n, "json_lines": n,
  "connections": n, "bytes": n}.
-Usage: listener.py unix:/path/to.sock | tcp:127.0.0.1:0 [--tls CERT KEY]   (prints "ready <address>")
+Usage: listener.py unix:/path/to.sock | tcp:127.0.0.1:0 [--tls CERT KEY [--client-ca CA]]
+(prints "ready <address>" when listening; --client-ca: clients must present a certificate signed by CA)
 With --tls, TCP connections are TLS (server certificate CERT, key KEY); the report then also has
 "tls_handshakes" and "tls_errors" (handshakes the client refused or broke off).
 """
@@ -72,9 +73,12 @@ def decode_line(line, report):
 def main():
     spec = sys.argv[1]
     tls = None
-    if len(sys.argv) == 5 and sys.argv[2] == "--tls":
+    if len(sys.argv) >= 5 and sys.argv[2] == "--tls":
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.load_cert_chain(sys.argv[3], sys.argv[4])
+        if len(sys.argv) == 7 and sys.argv[5] == "--client-ca":
+            tls.verify_mode = ssl.CERT_REQUIRED
+            tls.load_verify_locations(sys.argv[6])
     if spec.startswith("unix:"):
         path = spec[5:]
         if os.path.exists(path):
