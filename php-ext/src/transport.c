@@ -265,7 +265,13 @@ static int connect_socket(uint64_t deadline_ns)
 		OPA_G(next_connect_ns) = now + (uint64_t) OPA_G(reconnect_delay_ms) * 1000000ULL;
 		return -1;
 	}
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = -1;
+	if (OPA_G(tls) && ss.ss_family != AF_UNIX && !tls_context()) { /* unreadable/invalid TLS files: do not connect */
+		ERR_clear_error();
+		OPA_G(counters).tls_handshake_failures++;
+		goto fail;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) goto fail;
 	OPA_G(counters).connects++;
 	if (connect(fd, (struct sockaddr *) &ss, sl) != 0) {

@@ -35,12 +35,18 @@ foreach ($cases as $label => $ini) {
         && $stats['messages_sent'] === 0, $stats);
 }
 
-/* a CA file that cannot be read: no handshake is attempted, the failure is counted */
+/* a CA file that cannot be read: no handshake is possible, nothing goes out in clear, the failure is counted */
 $l = opa_listen('tcp', $dir, $tls);
-$r = opa_run('echo "x\n";', ['opa.socket_path' => $l[2], 'opa.tls' => '1', 'opa.tls_ca_file' => "$dir/missing.pem"], [], ['no_agent' => true]);
+$s = opa_server_start($router, ['opa.socket_path' => $l[2], 'opa.tls' => '1', 'opa.tls_ca_file' => "$dir/missing.pem",
+    'opa.send_budget_ms' => '3000'], ['no_agent' => true]);
+$a = opa_http($s, 'GET', '/work');
+$stats = json_decode(opa_http($s, 'GET', '/stats')['body'], true);
+opa_server_stop($s);
 $rep = opa_collect($l);
-opa_check('unreadable CA file: output unchanged, nothing on stderr', $r['stdout'] === "x\n" && $r['exit'] === 0 && $r['stderr'] === '', $r);
-opa_check('unreadable CA file: nothing sent in clear', $rep['messages'] === [] && $rep['bytes'] === 0, $rep);
+opa_check('unreadable CA file: response unchanged', $a['body'] === 'fine' && $a['status'] === 200, $a);
+opa_check('unreadable CA file: no connection made, nothing sent in clear', $rep['connections'] === 0 && $rep['messages'] === [] && $stats['connects'] === 0, [$rep, $stats]);
+opa_check('unreadable CA file: counted as a failed handshake, message dropped', $stats['tls_handshake_failures'] === 1
+    && $stats['tls_handshakes'] === 0 && $stats['messages_dropped'] === 1 && $stats['messages_sent'] === 0, $stats);
 
 /* an agent that accepts TCP (the kernel's backlog) but never answers the ClientHello */
 $stall = stream_socket_server('tcp://127.0.0.1:0');
@@ -69,8 +75,9 @@ wrong CA: refusal counted once (reconnect delay), messages dropped: ok
 wrong server name: responses unchanged: ok
 wrong server name: the agent received nothing, the client refused the handshake: ok
 wrong server name: refusal counted once (reconnect delay), messages dropped: ok
-unreadable CA file: output unchanged, nothing on stderr: ok
-unreadable CA file: nothing sent in clear: ok
+unreadable CA file: response unchanged: ok
+unreadable CA file: no connection made, nothing sent in clear: ok
+unreadable CA file: counted as a failed handshake, message dropped: ok
 stalled handshake: response unchanged: ok
 stalled handshake: the request is not held (100 ms budget): ok
 stalled handshake: timeout counted, messages dropped: ok
