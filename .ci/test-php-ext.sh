@@ -10,7 +10,7 @@ if [ "${OPA_SKIP_APT:-0}" != 1 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends \
     php8.2-dev php8.2-cli php8.2-fpm php8.2-curl php8.2-mysql php8.2-sqlite3 php-apcu php-redis \
-    liblz4-dev gcc make autoconf libc6-dev python3 python3-lz4 redis-server mariadb-server php-parser >/dev/null
+    liblz4-dev libssl-dev openssl pkg-config gcc make autoconf libc6-dev python3 python3-lz4 redis-server mariadb-server php-parser >/dev/null
 fi
 
 services="$(mktemp -d /tmp/opa-php-services.XXXXXX)"

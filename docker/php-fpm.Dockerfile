@@ -1,7 +1,7 @@
 # php-fpm with the OPA extension built from php-ext/ (phpize) and the demo application (examples/demo).
 # Build from the repository root:  docker build -f docker/php-fpm.Dockerfile -t opa-php-fpm .
 FROM php:8.2-fpm-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends liblz4-dev && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends liblz4-dev libssl-dev pkg-config && rm -rf /var/lib/apt/lists/*
 COPY php-ext/ /usr/src/opa/
 WORKDIR /usr/src/opa
 # a work tree may hold a configured build: start from the sources only

@@ -9,6 +9,8 @@ if test "$PHP_OPA" != "no"; then
   PHP_CHECK_LIBRARY(lz4, LZ4F_compressFrame,
     [PHP_ADD_LIBRARY(lz4, 1, OPA_SHARED_LIBADD)],
     [AC_MSG_ERROR([liblz4 not found: install liblz4-dev])])
+  dnl TLS to the agent over TCP (opa.tls): libssl/libcrypto, the same OpenSSL PHP's openssl extension uses
+  PHP_SETUP_OPENSSL(OPA_SHARED_LIBADD, [], [AC_MSG_ERROR([OpenSSL not found: install libssl-dev])])
   PHP_SUBST(OPA_SHARED_LIBADD)
 
   PHP_NEW_EXTENSION(opa,

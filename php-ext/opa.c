@@ -49,6 +49,11 @@ PHP_INI_BEGIN()
 		"password,passwd,pwd,secret,token,api_key,apikey,access_key,private_key,authorization,auth,cookie,session,csrf,credential",
 		PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateString, redact_keys, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.call_hook", "auto", PHP_INI_SYSTEM, OnUpdateString, call_hook, zend_opa_globals, opa_globals)
+	STD_PHP_INI_BOOLEAN("opa.tls", "0", PHP_INI_SYSTEM, OnUpdateBool, tls, zend_opa_globals, opa_globals)
+	STD_PHP_INI_ENTRY("opa.tls_ca_file", "", PHP_INI_SYSTEM, OnUpdateString, tls_ca_file, zend_opa_globals, opa_globals)
+	STD_PHP_INI_ENTRY("opa.tls_cert_file", "", PHP_INI_SYSTEM, OnUpdateString, tls_cert_file, zend_opa_globals, opa_globals)
+	STD_PHP_INI_ENTRY("opa.tls_key_file", "", PHP_INI_SYSTEM, OnUpdateString, tls_key_file, zend_opa_globals, opa_globals)
+	STD_PHP_INI_ENTRY("opa.tls_server_name", "", PHP_INI_SYSTEM, OnUpdateString, tls_server_name, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.trusted_proxy_header", "", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateString, trusted_proxy_header, zend_opa_globals, opa_globals)
 PHP_INI_END()
 
@@ -79,7 +84,7 @@ static PHP_GINIT_FUNCTION(opa)
 
 static PHP_GSHUTDOWN_FUNCTION(opa)
 {
-	if (opa_globals->sock_fd >= 0) close(opa_globals->sock_fd);
+	opa_transport_release(opa_globals);
 }
 
 PHP_MINIT_FUNCTION(opa)
@@ -136,6 +141,7 @@ static void stats_array(zval *out)
 #define C(name) add_assoc_long(out, #name, c->name)
 	C(requests); C(requests_sampled); C(messages_queued); C(messages_sent); C(messages_dropped); C(bytes_sent);
 	C(frames_compressed); C(connects); C(connect_failures); C(send_failures); C(send_timeouts);
+	C(tls_handshakes); C(tls_handshake_failures); C(tls_handshake_timeouts);
 	C(nodes_dropped_threshold); C(nodes_dropped_cap); C(records_dropped_cap);
 #undef C
 }

@@ -26,6 +26,9 @@ typedef struct {
 	zend_long connect_failures;
 	zend_long send_failures;
 	zend_long send_timeouts;
+	zend_long tls_handshakes;
+	zend_long tls_handshake_failures; /* refused: certificate not verified, protocol error, bad local TLS files */
+	zend_long tls_handshake_timeouts; /* the handshake did not finish within opa.send_budget_ms */
 	zend_long nodes_dropped_threshold;
 	zend_long nodes_dropped_cap;
 	zend_long records_dropped_cap;
@@ -55,12 +58,19 @@ ZEND_BEGIN_MODULE_GLOBALS(opa)
 	char *trusted_proxy_header;
 	zend_long max_string_length;
 	char *call_hook;        /* auto | execute_ex | observer */
+	bool tls;               /* TLS on TCP connections (a Unix socket stays plain) */
+	char *tls_ca_file;
+	char *tls_cert_file;
+	char *tls_key_file;
+	char *tls_server_name;
 
 	/* state */
 	opa_request *req;       /* NULL outside a recorded request */
 	bool runtime_disabled;  /* opa_disable() */
 	int sock_fd;
 	pid_t sock_pid;
+	void *tls_ssl;          /* SSL of sock_fd when it is a TLS connection (transport.c) */
+	void *tls_ctx;          /* SSL_CTX, built on first use from the opa.tls_* files */
 	uint64_t next_connect_ns; /* monotonic time before which no reconnect is tried */
 	opa_counters counters;
 ZEND_END_MODULE_GLOBALS(opa)

@@ -12,6 +12,9 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <lz4frame.h>
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 #ifndef MSG_NOSIGNAL
 # define MSG_NOSIGNAL 0
@@ -19,10 +22,23 @@
 
 void opa_transport_close(void)
 {
+	if (OPA_G(tls_ssl)) {
+		SSL_free(OPA_G(tls_ssl)); /* no close_notify: the agent sees the connection end */
+		OPA_G(tls_ssl) = NULL;
+	}
 	if (OPA_G(sock_fd) >= 0) {
 		close(OPA_G(sock_fd));
 		OPA_G(sock_fd) = -1;
 	}
+}
+
+void opa_transport_release(zend_opa_globals *g)
+{
+	if (g->tls_ssl) SSL_free(g->tls_ssl);
+	if (g->tls_ctx) SSL_CTX_free(g->tls_ctx);
+	if (g->sock_fd >= 0) close(g->sock_fd);
+	g->tls_ssl = g->tls_ctx = NULL;
+	g->sock_fd = -1;
 }
 
 /* Parses opa.socket_path into a socket address. Host names are not resolved (DNS could block):
@@ -98,6 +114,147 @@ static bool connection_alive(int fd)
 	return true;
 }
 
+/* TLS (opa.tls=1, TCP only). The SSL object works on memory BIOs and the socket I/O stays ours:
+ * non-blocking send(MSG_NOSIGNAL) and recv within the request's deadline, as for plain connections. */
+
+static int write_all(int fd, const char *p, size_t len, uint64_t deadline_ns);
+
+/* Sends what the SSL object has produced (handshake records, encrypted data). */
+static int tls_flush(SSL *ssl, int fd, uint64_t deadline_ns)
+{
+	BIO *wbio = SSL_get_wbio(ssl);
+	char *p;
+	long n = BIO_get_mem_data(wbio, &p);
+	if (n <= 0) return 0;
+	int r = write_all(fd, p, (size_t) n, deadline_ns);
+	(void) BIO_reset(wbio);
+	return r;
+}
+
+/* Moves what has arrived on the socket into the SSL object. Returns bytes read, 0 = nothing
+ * available yet, -1 = connection closed or failed. */
+static ssize_t tls_fill(SSL *ssl, int fd)
+{
+	char buf[16384];
+	ssize_t total = 0;
+	for (;;) {
+		ssize_t r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (r > 0) {
+			BIO_write(SSL_get_rbio(ssl), buf, (int) r);
+			total += r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR) continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return total;
+		return -1;
+	}
+}
+
+/* The SSL_CTX is built once per process from the opa.tls_* files (PHP_INI_SYSTEM). */
+static SSL_CTX *tls_context(void)
+{
+	if (OPA_G(tls_ctx)) return OPA_G(tls_ctx);
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx) return NULL;
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	const char *ca = OPA_G(tls_ca_file), *cert = OPA_G(tls_cert_file), *key = OPA_G(tls_key_file);
+	bool ok = (ca && *ca) ? SSL_CTX_load_verify_locations(ctx, ca, NULL) == 1 : SSL_CTX_set_default_verify_paths(ctx) == 1;
+	if (ok && cert && *cert) {
+		ok = SSL_CTX_use_certificate_chain_file(ctx, cert) == 1
+			&& SSL_CTX_use_PrivateKey_file(ctx, (key && *key) ? key : cert, SSL_FILETYPE_PEM) == 1
+			&& SSL_CTX_check_private_key(ctx) == 1;
+	}
+	if (!ok) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	OPA_G(tls_ctx) = ctx;
+	return ctx;
+}
+
+/* Handshake on a connected socket within the deadline. The peer must present a certificate signed
+ * by opa.tls_ca_file and naming opa.tls_server_name (or, when that is empty, the address's IP). */
+static SSL *tls_handshake(int fd, const struct sockaddr_storage *ss, uint64_t deadline_ns)
+{
+	SSL_CTX *ctx = tls_context();
+	SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+	BIO *rbio = ssl ? BIO_new(BIO_s_mem()) : NULL, *wbio = rbio ? BIO_new(BIO_s_mem()) : NULL;
+	if (!wbio) {
+		BIO_free(rbio);
+		goto refused;
+	}
+	SSL_set_bio(ssl, rbio, wbio);
+	const char *name = OPA_G(tls_server_name);
+	if (name && *name) {
+		if (SSL_set1_host(ssl, name) != 1) goto refused;
+		SSL_set_tlsext_host_name(ssl, name);
+	} else {
+		X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
+		const unsigned char *ip = ss->ss_family == AF_INET6
+			? (const unsigned char *) &((const struct sockaddr_in6 *) ss)->sin6_addr
+			: (const unsigned char *) &((const struct sockaddr_in *) ss)->sin_addr;
+		if (X509_VERIFY_PARAM_set1_ip(param, ip, ss->ss_family == AF_INET6 ? 16 : 4) != 1) goto refused;
+	}
+	for (;;) {
+		int r = SSL_connect(ssl);
+		int err = r == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl, r);
+		if (tls_flush(ssl, fd, deadline_ns) != 0) {
+			if (remaining_ms(deadline_ns) < 0) goto timeout;
+			goto refused;
+		}
+		if (r == 1) break;
+		if (err != SSL_ERROR_WANT_READ) goto refused;
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		int ms = remaining_ms(deadline_ns);
+		if (ms < 0 || poll(&pfd, 1, ms) != 1) goto timeout;
+		if (tls_fill(ssl, fd) < 0) goto refused;
+	}
+	ERR_clear_error();
+	OPA_G(counters).tls_handshakes++;
+	return ssl;
+timeout:
+	OPA_G(counters).tls_handshake_timeouts++;
+	goto out;
+refused:
+	OPA_G(counters).tls_handshake_failures++;
+out:
+	ERR_clear_error(); /* OpenSSL's error queue is per thread: leave nothing for PHP's openssl functions */
+	SSL_free(ssl);
+	return NULL;
+}
+
+/* A kept TLS connection: read what the agent sent (session tickets) and see whether it has closed. */
+static bool tls_alive(SSL *ssl, int fd)
+{
+	if (tls_fill(ssl, fd) < 0) return false;
+	char buf[4096];
+	for (;;) {
+		int r = SSL_read(ssl, buf, sizeof(buf));
+		if (r > 0) continue; /* the agent sends no data: discard */
+		int err = SSL_get_error(ssl, r);
+		ERR_clear_error();
+		return err == SSL_ERROR_WANT_READ;
+	}
+}
+
+/* Encrypts the payload into the SSL object's memory BIO and sends the records. */
+static int tls_write(SSL *ssl, int fd, const char *p, size_t len, uint64_t deadline_ns)
+{
+	while (len > 0) {
+		int chunk = len > (1u << 20) ? (1 << 20) : (int) len;
+		if (SSL_write(ssl, p, chunk) != chunk) {
+			ERR_clear_error();
+			OPA_G(counters).send_failures++;
+			return -1;
+		}
+		if (tls_flush(ssl, fd, deadline_ns) != 0) return -1;
+		p += chunk;
+		len -= (size_t) chunk;
+	}
+	return 0;
+}
+
 static int connect_socket(uint64_t deadline_ns)
 {
 	struct sockaddr_storage ss;
@@ -108,7 +265,13 @@ static int connect_socket(uint64_t deadline_ns)
 		OPA_G(next_connect_ns) = now + (uint64_t) OPA_G(reconnect_delay_ms) * 1000000ULL;
 		return -1;
 	}
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = -1;
+	if (OPA_G(tls) && ss.ss_family != AF_UNIX && !tls_context()) { /* unreadable/invalid TLS files: do not connect */
+		ERR_clear_error();
+		OPA_G(counters).tls_handshake_failures++;
+		goto fail;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) goto fail;
 	OPA_G(counters).connects++;
 	if (connect(fd, (struct sockaddr *) &ss, sl) != 0) {
@@ -123,6 +286,11 @@ static int connect_socket(uint64_t deadline_ns)
 	if (ss.ss_family != AF_UNIX) {
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (OPA_G(tls)) {
+			SSL *ssl = tls_handshake(fd, &ss, deadline_ns);
+			if (!ssl) goto fail;
+			OPA_G(tls_ssl) = ssl;
+		}
 	}
 	return fd;
 fail:
@@ -139,8 +307,12 @@ static int get_connection(uint64_t deadline_ns)
 		/* forked child: the descriptor is the parent's connection; closing our copy leaves it open */
 		close(fd);
 		fd = OPA_G(sock_fd) = -1;
+		if (OPA_G(tls_ssl)) { /* the parent's session state: freed in this copy only, never used */
+			SSL_free(OPA_G(tls_ssl));
+			OPA_G(tls_ssl) = NULL;
+		}
 	}
-	if (fd >= 0 && !connection_alive(fd)) {
+	if (fd >= 0 && !(OPA_G(tls_ssl) ? tls_alive(OPA_G(tls_ssl), fd) : connection_alive(fd))) {
 		opa_transport_close();
 		fd = -1;
 	}
@@ -209,7 +381,8 @@ void opa_transport_send(const char *payload, size_t len, uint32_t messages, uint
 	}
 
 	int fd = get_connection(deadline_ns);
-	if (fd < 0 || write_all(fd, data, data_len, deadline_ns) != 0) {
+	SSL *ssl = fd >= 0 ? OPA_G(tls_ssl) : NULL;
+	if (fd < 0 || (ssl ? tls_write(ssl, fd, data, data_len, deadline_ns) : write_all(fd, data, data_len, deadline_ns)) != 0) {
 		if (fd >= 0) opa_transport_close();
 		OPA_G(counters).messages_dropped += messages;
 	} else {

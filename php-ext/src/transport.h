@@ -1,5 +1,5 @@
 /* Transport to the agent: one persistent, non-blocking connection per worker (Unix socket or TCP),
- * LZ4 frames above opa.compress_threshold, a total time budget per request. Every failure drops the
+ * TLS on TCP with opa.tls=1, LZ4 frames above opa.compress_threshold, a total time budget per request. Every failure drops the
  * payload and is counted; nothing is ever reported to the application. */
 #ifndef OPA_TRANSPORT_H
 #define OPA_TRANSPORT_H
@@ -10,5 +10,8 @@
 /* Sends payload (one or more JSON lines) before deadline_ns (monotonic). messages = lines in it. */
 void opa_transport_send(const char *payload, size_t len, uint32_t messages, uint64_t deadline_ns);
 void opa_transport_close(void);
+/* Frees the connection and TLS state of one globals block (GSHUTDOWN). */
+struct _zend_opa_globals;
+void opa_transport_release(struct _zend_opa_globals *g);
 
 #endif

@@ -3,12 +3,16 @@
 (JSON lines and LZ4 frames, shared/protocol.md) and, once stdin closes, prints one JSON report:
 {"messages": [...], "invalid_lines": [...], "garbage_bytes": n, "lz4_frames": n, "json_lines": n,
  "connections": n, "bytes": n}.
-Usage: listener.py unix:/path/to.sock | tcp:127.0.0.1:0   (prints "ready <address>" when listening)
+Usage: listener.py unix:/path/to.sock | tcp:127.0.0.1:0 [--tls CERT KEY [--client-ca CA]]
+(prints "ready <address>" when listening; --client-ca: clients must present a certificate signed by CA)
+With --tls, TCP connections are TLS (server certificate CERT, key KEY); the report then also has
+"tls_handshakes" and "tls_errors" (handshakes the client refused or broke off).
 """
 import json
 import os
 import selectors
 import socket
+import ssl
 import sys
 import time
 
@@ -68,6 +72,13 @@ def decode_line(line, report):
 
 def main():
     spec = sys.argv[1]
+    tls = None
+    if len(sys.argv) >= 5 and sys.argv[2] == "--tls":
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(sys.argv[3], sys.argv[4])
+        if len(sys.argv) == 7 and sys.argv[5] == "--client-ca":
+            tls.verify_mode = ssl.CERT_REQUIRED
+            tls.load_verify_locations(sys.argv[6])
     if spec.startswith("unix:"):
         path = spec[5:]
         if os.path.exists(path):
@@ -90,7 +101,8 @@ def main():
 
     conns = {}
     report = {"messages": [], "invalid_lines": [], "garbage_bytes": 0, "lz4_frames": 0, "json_lines": 0,
-              "connections": 0, "bytes": 0}
+              "connections": 0, "bytes": 0, "tls_handshakes": 0, "tls_errors": 0}
+    handshaking = set()
     stopping_at = None
     while True:
         timeout = None if stopping_at is None else max(0.0, stopping_at - time.monotonic())
@@ -100,6 +112,9 @@ def main():
             if key.data == "accept":
                 c, _ = srv.accept()
                 c.setblocking(False)
+                if tls:
+                    c = tls.wrap_socket(c, server_side=True, do_handshake_on_connect=False)
+                    handshaking.add(c)
                 conns[c] = bytearray()
                 report["connections"] += 1
                 sel.register(c, selectors.EVENT_READ, "conn")
@@ -109,7 +124,21 @@ def main():
                     stopping_at = time.monotonic() + 2.0
             else:
                 c = key.fileobj
-                data = c.recv(1 << 20)
+                try:
+                    if c in handshaking:
+                        c.do_handshake()
+                        handshaking.discard(c)
+                        report["tls_handshakes"] += 1
+                    data = c.recv(1 << 20)
+                    while tls and data and c.pending():
+                        data += c.recv(c.pending())
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                    continue
+                except (ssl.SSLError, ConnectionError):
+                    if c in handshaking:
+                        report["tls_errors"] += 1
+                        handshaking.discard(c)
+                    data = b""
                 if data:
                     conns[c] += data
                     report["bytes"] += len(data)

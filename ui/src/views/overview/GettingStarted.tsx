@@ -7,7 +7,7 @@ export function GettingStarted() {
       <ol>
         <li>
           Build and install the extension from <code>php-ext/</code> (needs <code>php-dev</code> and{' '}
-          <code>liblz4-dev</code>):
+          <code>liblz4-dev</code>, <code>libssl-dev</code>):
           <pre>{`cd php-ext && phpize && ./configure && make && sudo make install`}</pre>
         </li>
         <li>
