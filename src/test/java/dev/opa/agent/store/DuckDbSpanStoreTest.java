@@ -130,7 +130,17 @@ class DuckDbSpanStoreTest {
         assertEquals("[{\"function\":\"legacy\"}]", text(store, "SELECT CAST(stack AS VARCHAR) FROM spans_full WHERE trace_id = 'old'"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = 'old' AND stack_lz4 IS NULL"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = '" + s.traceId()
-                + "' AND stack IS NULL AND stack_lz4 IS NULL AND stack_segment IS NOT NULL"), "new rows: the stack in a segment");
+                + "' AND stack IS NULL AND stack_lz4 IS NOT NULL AND stack_segment IS NULL"), "a tiny stack stays in the row");
+        StringBuilder nodes = new StringBuilder("[");
+        for (int i = 0; i < 3000; i++) {
+            nodes.append(i == 0 ? "" : ",").append("{\"call_id\":\"").append(i).append("\",\"function\":\"f").append(i * 7919)
+                    .append("\",\"duration_ms\":").append(i % 13).append('}');
+        }
+        Span big = span(8, "shop", json("[]"), json("[]"), json(nodes.append(']').toString()), 1.0);
+        store.write(new Batch(java.util.List.of(big), java.util.List.of(), java.util.List.of()));
+        assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = '" + big.traceId()
+                + "' AND stack IS NULL AND stack_lz4 IS NULL AND stack_segment IS NOT NULL"), "a large stack in a segment");
+        assertEquals(big.detail().stack(), storedStack(store, big.traceId()));
         assertEquals(s.detail().stack(), storedStack(store, s.traceId()));
         assertEquals("[{\"function\":\"legacy\"}]", storedStack(store, "old"));
         store.close();

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * The call stacks of the DuckDB store, outside the database: append-only segment files ({@code 000001.seg},
  * rotated at {@code maxSegmentBytes}) in a directory beside the database file, each stack as its
- * {@code StackCodec} bytes; a {@code spans_full} row refers to its stack by segment, offset and length.
+ * {@code StackCodec} bytes; a {@code spans_full} row refers to its stack by segment, offset and length (small
+ * stacks stay in the row: {@code DuckDbSpanStore.INLINE_STACK_BYTES}).
  *
  * <p>Why not a BLOB column: a fully captured request of a real application carries a 60-130 KB compressed stack,
  * ~85% of its bytes. Held in DuckDB, 50 such requests per second filled the 128MB memory limit at checkpoint
