@@ -17,13 +17,13 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM/SIGINT and exits with the child's status; the child ends itself when the parent disappears.
  * Any {@code -Xmx}, {@code -XX:MaxRAM...} or {@code OPA_JVM_RELAUNCH=false} keeps the single process as started.
  */
-final class JvmLauncher {
+public final class JvmLauncher {
 
     /**
      * Heap for the tail buffer, batcher and parsing of real traffic (application.yaml's buffer limits fit in half of
      * it); SerialGC: no GC threads or remembered sets, fine for a heap this small on a host whose cores serve PHP.
      */
-    static final String DEFAULT_OPTIONS = "-Xmx112m -Xss512k -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m "
+    public static final String DEFAULT_OPTIONS = "-Xmx112m -Xss512k -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m "
             + "-XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m";
 
     static final String CHILD_ENV = "OPA_AGENT_CHILD";

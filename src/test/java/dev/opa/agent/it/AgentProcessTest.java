@@ -12,6 +12,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -39,25 +40,11 @@ class AgentProcessTest {
         }
         assertTrue(Files.exists(socket));
 
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", classpath, "dev.opa.agent.Main")
-                .redirectErrorStream(true).redirectOutput(data.resolve("agent.log").toFile());
-        pb.environment().put("OPA_SOCKET_PATH", socket.toString());
-        pb.environment().put("OPA_TCP_LISTEN", "127.0.0.1:" + TCP);
-        pb.environment().put("OPA_HTTP_PORT", String.valueOf(HTTP));
-        pb.environment().put("OPA_DATA_DIR", data.toString());
-        pb.environment().put("OPA_STORE", "duckdb");
-        pb.environment().put("OPA_TAIL_GRACE_MS", "600000"); // traces stay buffered until shutdown
-        Process agent = pb.start();
+        Process agent = AgentProcess.start(Map.of("OPA_SOCKET_PATH", socket.toString(), "OPA_TCP_LISTEN", "127.0.0.1:" + TCP,
+                "OPA_HTTP_PORT", String.valueOf(HTTP), "OPA_DATA_DIR", data.toString(), "OPA_STORE", "duckdb",
+                "OPA_TAIL_GRACE_MS", "600000"), data.resolve("agent.log")); // traces stay buffered until shutdown
         try {
-            Await.until("agent ready", () -> {
-                try {
-                    return Http.get(HTTP, "/health/ready").statusCode();
-                } catch (AssertionError notYet) {
-                    return -1;
-                }
-            }, c -> c == 200, 60_000);
+            AgentProcess.awaitReady(HTTP);
             long now = System.currentTimeMillis();
             Wire.sendOnce(Wire.unix(socket), utf8(root(traceId(200), spanId(1), "proc", now, 5, "ok") + "\n"));
             Wire.sendOnce(Wire.tcp(TCP), Wire.lz4Frame(root(traceId(201), spanId(1), "proc", now, 5, "ok") + "\n"

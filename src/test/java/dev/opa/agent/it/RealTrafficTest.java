@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opa.agent.JvmLauncher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -55,26 +56,12 @@ class RealTrafficTest {
         assertTrue(huge.length() > 5_000_000, "a 5 MB span: " + huge.length());
         expectedNodes.put(hugeTrace, 10_000);
 
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(Arrays.asList(defaultJvmOptions().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "dev.opa.agent.Main"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(data.resolve("agent.log").toFile());
-        pb.environment().put("OPA_SOCKET_PATH", socket.toString());
-        pb.environment().put("OPA_TCP_LISTEN", "127.0.0.1:" + TCP);
-        pb.environment().put("OPA_HTTP_PORT", String.valueOf(HTTP));
-        pb.environment().put("OPA_DATA_DIR", data.toString());
-        Process agent = pb.start();
+        Map<String, String> env = Map.of("OPA_SOCKET_PATH", socket.toString(), "OPA_TCP_LISTEN", "127.0.0.1:" + TCP,
+                "OPA_HTTP_PORT", String.valueOf(HTTP), "OPA_DATA_DIR", data.toString());
+        Process agent = AgentProcess.start(Arrays.asList(JvmLauncher.DEFAULT_OPTIONS.split("\\s+")), env,
+                data.resolve("agent.log"));
         try {
-            Await.until("agent ready", () -> {
-                try {
-                    return Http.get(HTTP, "/health/ready").statusCode();
-                } catch (AssertionError notYet) {
-                    return -1;
-                }
-            }, c -> c == 200, 60_000);
+            AgentProcess.awaitReady(HTTP);
             try (SocketChannel unix = Wire.unix(socket)) {
                 for (byte[] record : records) {
                     Wire.write(unix, record);
@@ -101,13 +88,6 @@ class RealTrafficTest {
         String log = Files.readString(data.resolve("agent.log"));
         assertTrue(!log.contains("store write failed") && !log.contains("heap of"), "no store failure, no scaled buffers:\n"
                 + log.lines().filter(l -> l.contains("WARN") || l.contains("ERROR")).toList());
-    }
-
-    /** The flags {@code java -jar} runs the agent with (package-private in the main code). */
-    static String defaultJvmOptions() throws Exception {
-        var field = Class.forName("dev.opa.agent.JvmLauncher").getDeclaredField("DEFAULT_OPTIONS");
-        field.setAccessible(true);
-        return (String) field.get(null);
     }
 
     /** The first JSON line of a record: an LZ4 frame decompressed, or the line itself. */
