@@ -7,6 +7,7 @@ import dev.opa.agent.boot.StoreStart;
 import dev.opa.agent.config.HeapBudget;
 import dev.opa.agent.config.Settings;
 import dev.opa.agent.config.YamlConfigSource;
+import dev.opa.agent.ops.DuckDbMemoryMetrics;
 import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.ops.StoreReadinessCheck;
@@ -24,6 +25,7 @@ import dev.opa.agent.store.Spool;
 import dev.opa.agent.store.SpoolReplay;
 import dev.opa.agent.store.StoreFailures;
 import dev.opa.agent.store.StoreWriter;
+import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import dev.opa.agent.trace.KeepMarks;
 import dev.opa.agent.trace.TailSampler;
 import dev.opa.agent.trace.TraceAssembler;
@@ -115,6 +117,9 @@ public class AgentConfiguration implements CamelConfiguration {
         openStore(cfg, store);
         registry.bind("spanStore", store);
         registry.bind("dataSource", store.readDataSource());
+        if (store instanceof DuckDbSpanStore) {
+            DuckDbMemoryMetrics.register(meters, store.readDataSource());
+        }
         CircuitBreaker breaker = StoreBreaker.create((float) cfg.doubleValue("opa.store.breaker.failure-rate-threshold"),
                 cfg.intValue("opa.store.breaker.minimum-calls"), cfg.intValue("opa.store.breaker.sliding-window-size"),
                 cfg.longValue("opa.store.breaker.wait-open-seconds"), meters);
