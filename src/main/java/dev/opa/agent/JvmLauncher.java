@@ -56,6 +56,9 @@ public final class JvmLauncher {
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         pb.environment().put(CHILD_ENV, "1");
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // glibc arenas per thread: DuckDB's native memory
+        // DuckDB's own jemalloc keeps freed pages for a while (and purges only when it allocates again): each batch
+        // and checkpoint then left 20-40 MB resident on top of what DuckDB holds. Give them back at once.
+        pb.environment().putIfAbsent("DUCKDB_JE_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0");
         Process child = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (child.isAlive()) {
