@@ -20,16 +20,14 @@ import java.util.concurrent.TimeUnit;
 public final class JvmLauncher {
 
     /**
-     * The child's JVM, sized as application.yaml's memory model says: a 96 MB heap for the tail buffer, batcher,
-     * parsing of real traffic and the dashboard's answers (the buffer limits take 40% of it); SerialGC (no GC
+     * The child's JVM, sized as application.yaml's memory model says: a 112 MB heap for the tail buffer, batcher,
+     * decoding bursts of real traffic and the dashboard's answers (the buffer limits take a third of it); SerialGC (no GC
      * threads or remembered sets, fine for a heap this small on a host whose cores serve PHP); bounded code cache,
-     * metaspace and direct memory; one Netty arena for direct and heap buffers (a few listener threads, not one
-     * arena per core); and glibc's free memory given back every second (JDK 17.0.9+; DuckDB's and the JIT's
+     * metaspace and direct memory; and glibc's free memory given back every second (JDK 17.0.9+; DuckDB's and the JIT's
      * transient malloc peaks otherwise stay resident as free chunks).
      */
-    public static final String DEFAULT_OPTIONS = "-Xmx96m -Xss512k -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m "
-            + "-XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m -XX:TrimNativeHeapInterval=1000 "
-            + "-Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1";
+    public static final String DEFAULT_OPTIONS = "-Xmx112m -Xss512k -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m "
+            + "-XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m -XX:TrimNativeHeapInterval=1000";
 
     static final String CHILD_ENV = "OPA_AGENT_CHILD";
 
