@@ -2,6 +2,7 @@ package dev.opa.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.opa.agent.model.TraceId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,6 @@ import org.apache.camel.ExchangeProperty;
 /** GET /api/traces (search) and /api/traces/{traceId} (one trace with everything recorded for it). */
 public final class TracesApi {
 
-    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{32}|[0-9a-fA-F]{16}");
     private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
 
     private final QueryRunner queries;
@@ -65,13 +65,13 @@ public final class TracesApi {
         return out;
     }
 
-    /** 32 lowercase hex; a legacy 16-hex id is left-padded with zeros as the store does. */
+    /** The stored form ({@link TraceId#canonical}). */
     static String traceId(String raw) {
-        if (!TRACE_ID.matcher(raw).matches()) {
-            throw new BadRequestException("traceId must be 32 (or legacy 16) hex digits");
+        String id = TraceId.canonical(raw);
+        if (id == null) {
+            throw new BadRequestException("traceId " + TraceId.RULE);
         }
-        String id = raw.toLowerCase();
-        return id.length() == 16 ? "0000000000000000" + id : id;
+        return id;
     }
 
     /** {@code key:value} pairs as the JSON array the queries take ({@code [{"k":..,"v":..}]}), NULL when none. */

@@ -3,8 +3,8 @@ package dev.opa.agent.parse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.ErrorEvent;
+import dev.opa.agent.model.Fingerprint;
 import dev.opa.agent.model.LogEvent;
-import dev.opa.agent.trace.SqlNormalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -64,7 +64,7 @@ final class EventReader {
     /** Stable grouping key: type, message with variable parts removed, and location. */
     static String fingerprint(String type, String message, String file, Integer line) {
         String normalized = VARIABLE_PARTS.matcher(message).replaceAll("?");
-        return SqlNormalizer.fingerprint(type + '\n' + normalized + '\n' + file + ':' + line);
+        return Fingerprint.of(type + '\n' + normalized + '\n' + file + ':' + line);
     }
 
     private static String optionalTrace(JsonNode msg) throws InvalidMessageException {
