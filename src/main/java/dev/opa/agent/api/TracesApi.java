@@ -1,8 +1,12 @@
 package dev.opa.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.opa.agent.model.TraceId;
+import dev.opa.agent.trace.SqlNormalizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,10 +63,30 @@ public final class TracesApi {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trace_id", traceId);
-        out.put("spans", JsonColumns.parse(spans, "tags", "net", "sql", "http", "cache", "redis", "dumps", "stack"));
+        out.put("spans", withSqlFingerprints(
+                JsonColumns.parse(spans, "tags", "net", "sql", "http", "cache", "redis", "dumps", "stack")));
+        out.put("n_plus_one_threshold", SqlApi.N_PLUS_ONE_THRESHOLD);
         out.put("errors", JsonColumns.parse(queries.query("trace_errors", p), "stack_trace", "tags"));
         out.put("logs", JsonColumns.parse(queries.query("trace_logs", p), "fields"));
         return out;
+    }
+
+    /**
+     * Each SQL record of the spans gets the {@code fingerprint} and {@code normalized} text the SQL page groups by
+     * ({@link SqlNormalizer}, as the store derived them), so the trace view groups statements as that page does.
+     */
+    static List<Map<String, Object>> withSqlFingerprints(List<Map<String, Object>> spans) {
+        for (Map<String, Object> span : spans) {
+            if (span.get("sql") instanceof ArrayNode records) {
+                for (JsonNode record : records) {
+                    if (record instanceof ObjectNode r && r.get("query") instanceof TextNode query) {
+                        SqlNormalizer.Result n = SqlNormalizer.of(query.textValue());
+                        r.put("fingerprint", n.fingerprint()).put("normalized", n.normalized());
+                    }
+                }
+            }
+        }
+        return spans;
     }
 
     /** The stored form ({@link TraceId#canonical}). */
