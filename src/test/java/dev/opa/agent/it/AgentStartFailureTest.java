@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.Main;
+import dev.opa.agent.testkit.AgentProcess;
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Cleanup;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,8 +35,8 @@ class AgentStartFailureTest {
         Map<String, String> env = new HashMap<>();
         env.put("OPA_DATA_DIR", dir.resolve(name).toString());
         env.put("OPA_SOCKET_PATH", dir.resolve(name).resolve("opa.sock").toString());
-        env.put("OPA_TCP_LISTEN", "127.0.0.1:" + AgentPorts.freePort());
-        env.put("OPA_HTTP_PORT", String.valueOf(AgentPorts.freePort()));
+        env.put("OPA_TCP_LISTEN", "127.0.0.1:" + TestAgent.freePort());
+        env.put("OPA_HTTP_PORT", String.valueOf(TestAgent.freePort()));
         env.put("OPA_STORE", "duckdb");
         return env;
     }
@@ -100,7 +105,7 @@ class AgentStartFailureTest {
     @Test
     void clickHouseUnreachableWithFailPolicy() throws Exception {
         Map<String, String> env = env("clickhouse");
-        int closed = AgentPorts.freePort();
+        int closed = TestAgent.freePort();
         env.put("OPA_STORE", "clickhouse");
         env.put("OPA_STORE_CLICKHOUSE_URL", "http://127.0.0.1:" + closed);
         env.put("OPA_STORE_CLICKHOUSE_START_WAIT_MS", "1500");
@@ -114,7 +119,7 @@ class AgentStartFailureTest {
     void clickHouseUnreachableWithSpoolPolicyStarts() throws Exception {
         Map<String, String> env = env("clickhouse-spool");
         env.put("OPA_STORE", "clickhouse");
-        env.put("OPA_STORE_CLICKHOUSE_URL", "http://127.0.0.1:" + AgentPorts.freePort());
+        env.put("OPA_STORE_CLICKHOUSE_URL", "http://127.0.0.1:" + TestAgent.freePort());
         env.put("OPA_STORE_CLICKHOUSE_START_POLICY", "spool");
         env.put("OPA_STORE_CLICKHOUSE_TIMEOUT_MS", "1000");
         int http = Integer.parseInt(env.get("OPA_HTTP_PORT"));

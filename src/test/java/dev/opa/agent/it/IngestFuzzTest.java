@@ -1,11 +1,17 @@
 package dev.opa.agent.it;
 
-import static dev.opa.agent.it.Messages.root;
-import static dev.opa.agent.it.Wire.concat;
-import static dev.opa.agent.it.Wire.utf8;
+import static dev.opa.agent.testkit.TestIds.spanId;
+import static dev.opa.agent.testkit.TestIds.traceId;
+import static dev.opa.agent.testkit.TestSpan.webRequest;
+import static dev.opa.agent.testkit.Wire.concat;
+import static dev.opa.agent.testkit.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.Wire;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,7 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestFuzzTest {
 
-    static final AgentPorts AGENT = new AgentPorts("fuzz");
+    static final TestAgent AGENT = new TestAgent("fuzz");
     static final long SEED = Long.getLong("fuzz.seed", 20261204L);
     static final String VALID = "fuzz-valid";
 
@@ -109,7 +115,7 @@ class IngestFuzzTest {
     /** A span-shaped message with its own trace id and the given name (may hold escapes or a marker). */
     String hostileSpan(Random r, String name) {
         String traceId = String.format("%016x%016x", r.nextLong(), r.nextLong());
-        return root(traceId, String.format("%016x", r.nextLong()), "fuzz-hostile", now, 5, "ok")
+        return webRequest(traceId, String.format("%016x", r.nextLong()), "fuzz-hostile", now, 5, "ok").message().toString()
                 .replace("\"name\":\"GET /users/{id}\"", "\"name\":\"" + name + "\"");
     }
 
@@ -134,7 +140,7 @@ class IngestFuzzTest {
 
     byte[] validTrace() {
         int n = validSent++;
-        return utf8(root(String.format("%032x", 0xf0220000L + n), Messages.spanId(1), VALID, now, 5, "ok") + "\n");
+        return utf8(webRequest(traceId(0xf0220000L + n), spanId(1), VALID, now, 5, "ok").message() + "\n");
     }
 
     @Test

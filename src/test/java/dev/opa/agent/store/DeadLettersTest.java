@@ -1,7 +1,6 @@
 package dev.opa.agent.store;
 
-import static dev.opa.agent.store.TestBatches.json;
-import static dev.opa.agent.store.TestBatches.span;
+import static dev.opa.agent.testkit.TestSpan.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +29,7 @@ class DeadLettersTest {
     }
 
     private static Batch item(int n) {
-        return new Batch(List.of(span(n, "svc", json("[]"), json("[]"), json("[]"), 3.0)), List.of(), List.of());
+        return new Batch(List.of(numbered(n).weight(3.0).toSpan()), List.of(), List.of());
     }
 
     private List<Path> files(Path d) throws Exception {

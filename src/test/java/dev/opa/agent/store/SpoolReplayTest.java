@@ -1,7 +1,7 @@
 package dev.opa.agent.store;
 
-import static dev.opa.agent.store.TestBatches.json;
-import static dev.opa.agent.store.TestBatches.span;
+import static dev.opa.agent.testkit.TestSpan.json;
+import static dev.opa.agent.testkit.TestSpan.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,7 +53,7 @@ class SpoolReplayTest {
     }
 
     private static Span s(int n) {
-        return span(n, "svc", json("[]"), json("[]"), json("[]"), 1.0);
+        return numbered(n).toSpan();
     }
 
     private static Batch spans(int from, int to) {

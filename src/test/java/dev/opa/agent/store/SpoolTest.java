@@ -1,14 +1,13 @@
 package dev.opa.agent.store;
 
-import static dev.opa.agent.store.TestBatches.batch;
-import static dev.opa.agent.store.TestBatches.json;
-import static dev.opa.agent.store.TestBatches.span;
+import static dev.opa.agent.testkit.TestEvents.batchWithEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.model.Batch;
+import dev.opa.agent.testkit.TestSpan;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,7 @@ class SpoolTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private static Batch numbered(int n) {
-        return batch(span(n, "svc", json("[]"), json("[]"), json("[]"), 2.0));
+        return batchWithEvents(TestSpan.numbered(n).weight(2.0).toSpan());
     }
 
     @Test

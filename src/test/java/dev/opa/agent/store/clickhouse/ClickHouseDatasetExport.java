@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.api.SqlCatalog;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
-
+import dev.opa.agent.testkit.RealisticTraces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
