@@ -100,7 +100,7 @@ class ApiHttpTest {
     }
 
     @Test
-    void servicesEndpointsAndTimeseries() {
+    void serviceFiguresEndpointsAndTimeSeriesCountEveryRequestOfTheService() {
         JsonNode shop = find(AGENT.json("/api/services").get("items"), "service", SHOP);
         assertEquals(22.0, shop.get("requests").asDouble());
         assertEquals(1.0, shop.get("errors").asDouble());
@@ -208,7 +208,7 @@ class ApiHttpTest {
     }
 
     @Test
-    void httpErrorsLogsDumpsAndStats() {
+    void outgoingCallsErrorsLogsAndDumpsAreGroupedAndFilteredAndStatsCountTheStore() {
         JsonNode call = AGENT.json("/api/http").get("items").get(0);
         assertEquals("api.payments.test", call.get("host").asText());
         assertEquals("/v1/charges/{id}", call.get("path_template").asText());
@@ -297,7 +297,7 @@ class ApiHttpTest {
     }
 
     @Test
-    void samplingRateWeightsAndKeepMarks() {
+    void aLowerSamplingRateWeightsWhatItKeepsAndAKeepMarkSavesATraceFromRateZero() {
         assertEquals(1.0, AGENT.json("/api/sampling").get("rate").asDouble());
         try {
             assertEquals(0.5, putRate(0.5));
@@ -336,7 +336,7 @@ class ApiHttpTest {
     }
 
     @Test
-    void dashboardFilesAndDeepLinks() throws Exception {
+    void theDashboardIsServedForDeepLinksAndItsFilesUnchanged() throws Exception {
         Files.writeString(AGENT.uiDir().resolve("index.html"), "<!doctype html><title>OPA test index</title>");
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, (byte) 0xff, (byte) 0xfe, 7};
         Files.write(AGENT.uiDir().resolve("logo.png"), png);

@@ -124,7 +124,7 @@ class ApiQueriesTest {
     }
 
     @Test
-    void endpointsAndTimeseries() {
+    void endpointsCountRequestsAndTheTimeSeriesAlignsItsBucketsToTheInterval() {
         var endpoints = Pages.items(new ServicesApi(queries).endpoints(params("service", "plain", "sort", "name")));
         assertEquals(List.of("GET /even", "GET /odd"), endpoints.stream().map(r -> r.get("name")).toList());
         assertEquals(50.0, num(endpoints.get(0), "requests"));
@@ -186,7 +186,7 @@ class ApiQueriesTest {
     }
 
     @Test
-    void nPlusOneDetection() {
+    void aStatementShapeRunAtLeastThresholdTimesInOneTraceIsNPlusOne() {
         SqlApi sql = new SqlApi(queries);
         var runs = Pages.items(sql.nPlusOne(params("threshold", "10")));
         assertEquals(1, runs.size());
@@ -204,7 +204,7 @@ class ApiQueriesTest {
     }
 
     @Test
-    void traceDetailErrorsLogsDumps() {
+    void aTraceIdInAnyCaseFindsItsSpansErrorsAndLogsAndErrorGroupsKeepTheirSampleTraces() {
         var detail = new TracesApi(queries, new RegistryDataSource(store)).detail(params("traceId", traceId(300).toUpperCase()));
         assertEquals(traceId(300), detail.get("trace_id"));
         @SuppressWarnings("unchecked")
@@ -249,7 +249,7 @@ class ApiQueriesTest {
     }
 
     @Test
-    void storeStillHoldsEverything() throws Exception {
+    void queriesLeaveEverySeededSpanInTheStore() throws Exception {
         try (Connection c = store.readDataSource().getConnection();
              ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM spans_min")) {
             rs.next();

@@ -36,7 +36,7 @@ class AgentProcessTest {
     static final int HTTP = TestAgent.freePort();
 
     @Test
-    void environmentConfigStaleSocketAndSigtermFlush() throws Exception {
+    void theChildJvmTakesItsConfigFromTheEnvironmentReplacesAStaleSocketAndFlushesOnSigterm() throws Exception {
         Cleanup.dataDir("target/it/process");
         Path data = Path.of("target/it/process").toAbsolutePath();
         Path socket = data.resolve("run/opa.sock");

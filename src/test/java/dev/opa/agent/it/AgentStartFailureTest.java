@@ -56,7 +56,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void httpPortTaken() throws Exception {
+    void aTakenHttpPortStopsStartupWithTheKeyToChange() throws Exception {
         Map<String, String> env = env("http");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             env.put("OPA_HTTP_PORT", String.valueOf(taken.getLocalPort()));
@@ -68,7 +68,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void tcpPortTaken() throws Exception {
+    void aTakenTcpPortStopsStartupWithTheKeyToChange() throws Exception {
         Map<String, String> env = env("tcp");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             env.put("OPA_TCP_LISTEN", "127.0.0.1:" + taken.getLocalPort());
@@ -79,7 +79,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void socketPathNotCreatable() throws Exception {
+    void aSocketPathThatCannotBeBoundStopsStartupWithTheKeyToChange() throws Exception {
         Map<String, String> env = env("socket");
         Path notADirectory = dir.resolve("socket/plain-file");
         Files.writeString(notADirectory, "a file where the socket's directory should be");
@@ -90,7 +90,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void dataDirectoryLockedByAnotherProcess() throws Exception {
+    void aDuckDbFileLockedByAnotherProcessStopsStartupWithTheKeyToChange() throws Exception {
         Map<String, String> env = env("locked");
         Path file = dir.resolve("locked/opa.duckdb");
         // DuckDB locks its file per process: this JVM holding it open is "another agent"
@@ -103,7 +103,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void clickHouseUnreachableWithFailPolicy() throws Exception {
+    void anUnreachableClickHouseStopsStartupUnderTheFailPolicy() throws Exception {
         Map<String, String> env = env("clickhouse");
         int closed = TestAgent.freePort();
         env.put("OPA_STORE", "clickhouse");
@@ -116,7 +116,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void clickHouseUnreachableWithSpoolPolicyStarts() throws Exception {
+    void anUnreachableClickHouseDoesNotStopStartupUnderTheSpoolPolicy() throws Exception {
         Map<String, String> env = env("clickhouse-spool");
         env.put("OPA_STORE", "clickhouse");
         env.put("OPA_STORE_CLICKHOUSE_URL", "http://127.0.0.1:" + TestAgent.freePort());
@@ -140,7 +140,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void tlsFilesMissing() throws Exception {
+    void missingTlsFilesStopStartupWithTheKeysToChange() throws Exception {
         Map<String, String> env = env("tls");
         env.put("OPA_TCP_TLS_ENABLED", "true");
         env.put("OPA_TCP_TLS_CERT_FILE", dir.resolve("tls/none.crt.pem").toString());
@@ -151,7 +151,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void configurationFileMissing() throws Exception {
+    void aMissingConfigurationFileStopsStartupNamingThePath() throws Exception {
         Map<String, String> env = env("config");
         env.put("OPA_CONFIG", dir.resolve("config/nowhere.yaml").toString());
         String line = failureLine(startAndFail("config", env));

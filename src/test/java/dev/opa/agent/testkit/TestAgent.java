@@ -91,7 +91,7 @@ public final class TestAgent {
         send(Wire.utf8(lines.toString()));
     }
 
-    /** Sends the messages as one LZ4 frame (protocol §2). */
+    /** Sends the messages as one LZ4 frame (docs/protocol.md §2). */
     public void sendLz4Frame(List<? extends JsonNode> messages) {
         StringBuilder lines = new StringBuilder();
         messages.forEach(m -> lines.append(m.toString()).append('\n'));

@@ -12,7 +12,7 @@ import dev.opa.agent.model.Span;
 import java.util.List;
 
 /**
- * The kit's error and log events, as the extension sends them (protocol §3.2, §3.3: {@code message()} forms) and
+ * The kit's error and log events, as the extension sends them (docs/protocol.md §3.2, §3.3: {@code message()} forms) and
  * as the pipeline hands them on ({@code event()} forms), plus batches of spans with events.
  */
 public final class TestEvents {

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The test kit's one span builder: a span as the extension sends it ({@link #message()}, protocol §3.1) and as
+ * The test kit's one span builder: a span as the extension sends it ({@link #message()}, docs/protocol.md §3.1) and as
  * the pipeline hands it to a store ({@link #toSpan()}, its detail read by the parser's {@link DetailScanner}), from
  * the same fields. Unset fields keep neutral defaults; the starting points ({@link #of}, {@link #request},
  * {@link #webRequest}) only differ in which fields they fill.

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SqlNormalizerTest {
 
     @Test
-    void literalsInListsAndWhitespace() {
+    void literalsBecomePlaceholdersListsCollapseAndWhitespaceFolds() {
         assertEquals("SELECT * FROM users WHERE id = ? AND name = ? AND x IN (?)",
                 SqlNormalizer.normalize("SELECT  *\n FROM users WHERE id = 42 AND name = 'o''brien' AND x IN (1, 2,3)"));
         assertEquals("INSERT INTO t (a, b) VALUES (?, ?)",
