@@ -25,3 +25,9 @@ sum(w) OVER (PARTITION BY $keys ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum
 -- @fragment quantile(p)
 -- the p-quantile of a group (an aggregate over its ranked buckets)
 min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * $p))
+
+-- @fragment latency_percentiles
+-- the RED queries' three percentiles of a group
+@quantile(0.50) AS p50_ms,
+       @quantile(0.95) AS p95_ms,
+       @quantile(0.99) AS p99_ms

@@ -22,9 +22,7 @@ SELECT name,
        sum(b_errors) AS errors,
        sum(b_errors) / sum(b_requests) AS error_rate,
        sum(b_requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
-       @quantile(0.50) AS p50_ms,
-       @quantile(0.95) AS p95_ms,
-       @quantile(0.99) AS p99_ms
+       @latency_percentiles
 FROM ranked
 GROUP BY name
 ORDER BY CASE WHEN :sort = 'requests' THEN requests END DESC,

@@ -21,9 +21,7 @@ ranked AS (
 SELECT ts,
        sum(requests) AS requests,
        sum(errors) AS errors,
-       @quantile(0.50) AS p50_ms,
-       @quantile(0.95) AS p95_ms,
-       @quantile(0.99) AS p99_ms
+       @latency_percentiles
 FROM ranked
 GROUP BY ts
 ORDER BY ts

@@ -25,9 +25,7 @@ SELECT service,
        sum(errors) AS errors,
        sum(errors) / sum(requests) AS error_rate,
        sum(requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
-       @quantile(0.50) AS p50_ms,
-       @quantile(0.95) AS p95_ms,
-       @quantile(0.99) AS p99_ms
+       @latency_percentiles
 FROM ranked
 GROUP BY service
 ORDER BY service

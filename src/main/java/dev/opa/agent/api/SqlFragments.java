@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * Pieces of SQL that several API queries share, defined once per dialect in {@code sql/<dialect>/fragments.sql}
  * and written {@code @name} or {@code @name(argument)} where a query uses them. A definition starts at a line
  * {@code -- @fragment name} or {@code -- @fragment name(parameter)} and runs to the next one; in its body
- * {@code $parameter} stands for the argument's text (which may hold commas: a column list). Full-line comments
- * of a body are dropped, so a fragment can sit inside one line of a query.
+ * {@code $parameter} stands for the argument's text (which may hold commas: a column list); a body may use other
+ * fragments. Full-line comments of a body are dropped, so a fragment can sit inside one line of a query.
  */
 final class SqlFragments {
 
@@ -63,8 +63,22 @@ final class SqlFragments {
         return out.toString();
     }
 
-    /** {@code sql} with every {@code @name(...)} replaced by its fragment; {@code where} names the file in errors. */
+    /**
+     * {@code sql} with every {@code @name(...)} replaced by its fragment, and fragments used inside fragments in
+     * turn; {@code where} names the file in errors.
+     */
     String expand(String sql, String where) {
+        String out = sql;
+        for (int depth = 0; out.indexOf('@') >= 0; depth++) {
+            if (depth == 8) {
+                throw new IllegalArgumentException(where + ": SQL fragments nested deeper than 8 (a cycle?)");
+            }
+            out = expandOnce(out, where);
+        }
+        return out;
+    }
+
+    private String expandOnce(String sql, String where) {
         Matcher m = USE.matcher(sql);
         StringBuilder out = new StringBuilder(sql.length() * 2);
         while (m.find()) {

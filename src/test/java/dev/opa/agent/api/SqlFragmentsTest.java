@@ -27,12 +27,23 @@ class SqlFragmentsTest {
             40 + 2
             -- @fragment total(keys)
             sum(x) OVER (PARTITION BY $keys)
+            -- @fragment twice
+            @answer, @answer
+            -- @fragment loop
+            @loop
             """);
 
     @Test
     void usesAreReplacedByTheirBodiesWithTheArgumentInPlaceOfTheParameter() {
         assertEquals("SELECT 40 + 2 AS a, sum(x) OVER (PARTITION BY host, path) AS t",
                 FRAGMENTS.expand("SELECT @answer AS a, @total( host, path ) AS t", "q.sql"));
+    }
+
+    @Test
+    void aFragmentMayUseOthersButNotItself() {
+        assertEquals("SELECT 40 + 2, 40 + 2", FRAGMENTS.expand("SELECT @twice", "q.sql"));
+        var cycle = assertThrows(IllegalArgumentException.class, () -> FRAGMENTS.expand("SELECT @loop", "q.sql"));
+        assertTrue(cycle.getMessage().startsWith("q.sql: SQL fragments nested deeper than 8"), cycle.getMessage());
     }
 
     @Test
