@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.Fingerprint;
 import dev.opa.agent.model.LogEvent;
+import dev.opa.agent.model.Tenant;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -37,8 +38,8 @@ final class EventReader {
         message = message.length() > limits.maxDumpChars() ? message.substring(0, limits.maxDumpChars()) : message;
         ObjectNode tags = Fields.object(msg, "tags");
         limits.truncateTagValues(tags);
-        return new ErrorEvent(Fields.tenant(msg, tags, "organization_id", Fields.DEFAULT_ORG),
-                Fields.tenant(msg, tags, "project_id", Fields.DEFAULT_PROJECT), optionalTrace(msg),
+        return new ErrorEvent(Fields.tenant(msg, tags, "organization_id", Tenant.DEFAULT_ORG),
+                Fields.tenant(msg, tags, "project_id", Tenant.DEFAULT_PROJECT), optionalTrace(msg),
                 optionalSpan(msg), service, time(msg, "occurred_at_ms", arrivalMs), type, message, file, line,
                 fingerprint, Fields.optionalString(msg, "environment"), Fields.optionalString(msg, "release"),
                 Fields.array(msg, "stack_trace"), tags);
@@ -56,8 +57,8 @@ final class EventReader {
             message = message.substring(0, limits.maxDumpChars());
         }
         ObjectNode fields = Fields.object(msg, "fields");
-        return new LogEvent(Fields.tenant(msg, fields, "organization_id", Fields.DEFAULT_ORG),
-                Fields.tenant(msg, fields, "project_id", Fields.DEFAULT_PROJECT), optionalTrace(msg), optionalSpan(msg),
+        return new LogEvent(Fields.tenant(msg, fields, "organization_id", Tenant.DEFAULT_ORG),
+                Fields.tenant(msg, fields, "project_id", Tenant.DEFAULT_PROJECT), optionalTrace(msg), optionalSpan(msg),
                 service, time(msg, "timestamp_ms", arrivalMs), level, message, fields);
     }
 

@@ -10,8 +10,6 @@ import java.util.Locale;
 /** Typed reads of message fields: required ones throw {@link InvalidMessageException}, optional ones default. */
 final class Fields {
 
-    static final String DEFAULT_ORG = "default-org";
-    static final String DEFAULT_PROJECT = "default-project";
 
     private Fields() {
     }

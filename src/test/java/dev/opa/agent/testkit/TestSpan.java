@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.model.SpanDetail;
+import dev.opa.agent.model.Tenant;
 import dev.opa.agent.parse.DetailScanner;
 import dev.opa.agent.parse.Limits;
 import dev.opa.agent.wire.Frames;
@@ -24,8 +25,8 @@ import java.util.Map;
 public final class TestSpan {
 
     public static final ObjectMapper JSON = new ObjectMapper();
-    public static final String ORG = "default-org";
-    public static final String PROJECT = "default-project";
+    public static final String ORG = Tenant.DEFAULT_ORG;
+    public static final String PROJECT = Tenant.DEFAULT_PROJECT;
     /** A fixed start (2023-11-14T22:13:20Z) for tests that do not go through the parser's time repair. */
     public static final long T0 = 1_700_000_000_000L;
 
