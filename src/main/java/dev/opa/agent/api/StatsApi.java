@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
 
 /**
  * GET /api/stats: what the store holds (stats.sql, store_size.sql) and what ingest has seen (the pipeline's
@@ -21,19 +20,20 @@ public final class StatsApi {
     static final String SPANS_RECEIVED = "opa.spans.received";
 
     private final QueryRunner queries;
+    private final MeterRegistry meters;
     private final long startedMs = System.currentTimeMillis();
     private double lastSpans;
     private long lastMs = startedMs;
 
-    public StatsApi(QueryRunner queries) {
+    public StatsApi(QueryRunner queries, MeterRegistry meters) {
         this.queries = queries;
+        this.meters = meters;
     }
 
-    public Map<String, Object> stats(Exchange exchange) {
+    public Map<String, Object> stats() {
         Map<String, Object> out = new LinkedHashMap<>(queries.query("stats", Map.of()).get(0));
         out.put("store_bytes", storeBytes(queries.query("store_size", Map.of())));
-        out.put("ingest", ingest(exchange.getContext().getRegistry()
-                .lookupByNameAndType("metricsRegistry", MeterRegistry.class)));
+        out.put("ingest", ingest());
         return out;
     }
 
@@ -59,11 +59,11 @@ public final class StatsApi {
         }
     }
 
-    private Map<String, Object> ingest(MeterRegistry meters) {
-        double spans = total(meters, SPANS_RECEIVED);
+    private Map<String, Object> ingest() {
+        double spans = total(SPANS_RECEIVED);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("frames_received", (long) total(meters, FRAMES_RECEIVED));
-        out.put("frames_rejected", (long) total(meters, FRAMES_REJECTED));
+        out.put("frames_received", (long) total(FRAMES_RECEIVED));
+        out.put("frames_rejected", (long) total(FRAMES_REJECTED));
         out.put("spans_received", (long) spans);
         out.put("spans_per_sec", spansPerSecond(spans));
         return out;
@@ -78,10 +78,7 @@ public final class StatsApi {
         return rate;
     }
 
-    private static double total(MeterRegistry meters, String name) {
-        if (meters == null) {
-            return 0;
-        }
+    private double total(String name) {
         return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 }
