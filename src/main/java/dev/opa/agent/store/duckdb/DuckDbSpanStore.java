@@ -12,9 +12,11 @@ import dev.opa.agent.store.DerivedRows;
 import dev.opa.agent.store.SpanStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Blob;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -255,10 +257,30 @@ public class DuckDbSpanStore implements SpanStore {
                     ((Number) length).intValue()));
         }
         if (packed != null) {
-            return StackCodec.decode(packed);
+            return StackCodec.decode(blobBytes(packed));
         }
         Object text = row.get("stack");
         return text == null ? null : text.toString();
+    }
+
+    /** A BLOB value as the DuckDB driver returns it (Blob, byte[] or ByteBuffer). */
+    private static byte[] blobBytes(Object value) {
+        try {
+            if (value instanceof byte[] bytes) {
+                return bytes;
+            }
+            if (value instanceof Blob blob) {
+                return blob.getBytes(1, (int) blob.length());
+            }
+            if (value instanceof ByteBuffer buffer) {
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.duplicate().get(bytes);
+                return bytes;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading stack_lz4: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("stack_lz4 is not a BLOB: " + value.getClass().getName());
     }
 
     private void appendErrors(Batch batch) throws SQLException {
