@@ -21,6 +21,7 @@ import dev.opa.agent.api.SqlCatalog;
 import dev.opa.agent.api.StatsApi;
 import dev.opa.agent.api.TracesApi;
 import dev.opa.agent.api.UiFiles;
+import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.store.SpanStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import javax.sql.DataSource;
@@ -84,8 +85,8 @@ public class ApiBeans extends AgentBeans {
     }
 
     @BindToRegistry(value = "statsApi", lazy = true)
-    public StatsApi statsApi(QueryRunner queries, PrometheusMeterRegistry meters) {
-        return new StatsApi(queries, meters);
+    public StatsApi statsApi(QueryRunner queries, SpanStore store, IngestMetrics ingest) {
+        return new StatsApi(queries, store, ingest);
     }
 
     @BindToRegistry(value = "controlApi", lazy = true)

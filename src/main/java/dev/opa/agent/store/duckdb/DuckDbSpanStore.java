@@ -382,6 +382,21 @@ public class DuckDbSpanStore implements SpanStore {
         }
     }
 
+    /** The database file plus its WAL when that is larger than what DuckDB reports (only checkpointed blocks). */
+    @Override
+    public long bytesOnDisk(long reported) {
+        Path db = file.toAbsolutePath();
+        return Math.max(reported, sizeOf(db) + sizeOf(Path.of(db + ".wal")));
+    }
+
+    private static long sizeOf(Path path) {
+        try {
+            return Files.isRegularFile(path) ? Files.size(path) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     @Override
     public DataSource readDataSource() {
         if (readers == null) {
