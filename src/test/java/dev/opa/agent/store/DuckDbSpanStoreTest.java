@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.model.StackCodec;
+import dev.opa.agent.store.duckdb.DuckDbSettings;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -104,17 +105,17 @@ class DuckDbSpanStoreTest {
 
     @Test
     void settingsAreAppliedAndValidated() throws Exception {
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("m.duckdb"), 1,
-                DuckDbSpanStore.settings("64MB", "128MB", "1"));
+        DuckDbSpanStore store = new DuckDbSpanStore(new DuckDbSettings(dir.resolve("m.duckdb"), 1,
+                DuckDbSettings.pragmas("64MB", "128MB", "1")));
         store.init();
         assertTrue(text(store, "SELECT current_setting('memory_limit')").startsWith("61"), "64MB is about 61 MiB");
         assertTrue(text(store, "SELECT current_setting('checkpoint_threshold')").startsWith("122"), "128MB ~ 122 MiB");
         assertEquals("1", text(store, "SELECT current_setting('threads')"));
         store.close();
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("1GB'; DROP TABLE x; --", "", ""));
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "1GB' --", ""));
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "", "0; DROP TABLE x"));
-        assertEquals(java.util.Map.of(), DuckDbSpanStore.settings("", " ", null), "empty keeps DuckDB's defaults");
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("1GB'; DROP TABLE x; --", "", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("", "1GB' --", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("", "", "0; DROP TABLE x"));
+        assertEquals(java.util.Map.of(), DuckDbSettings.pragmas("", " ", null), "empty keeps DuckDB's defaults");
     }
 
     @Test

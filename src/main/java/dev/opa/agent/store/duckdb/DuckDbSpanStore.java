@@ -36,7 +36,7 @@ public class DuckDbSpanStore implements SpanStore {
 
     private final Path file;
     private final int readPoolSize;
-    private final Map<String, String> settings;
+    private final Map<String, String> pragmas;
     private DuckDBConnection writer;
     private HikariDataSource readers;
     private StackSegments stacks;
@@ -51,45 +51,13 @@ public class DuckDbSpanStore implements SpanStore {
     static final long SEGMENT_BYTES = 256L << 20;
 
     public DuckDbSpanStore(Path file, int readPoolSize) {
-        this(file, readPoolSize, Map.of());
+        this(new DuckDbSettings(file, readPoolSize, Map.of()));
     }
 
-    /** @param settings DuckDB settings applied at start ({@link #settings}), validated there */
-    public DuckDbSpanStore(Path file, int readPoolSize, Map<String, String> settings) {
-        this.file = file;
-        this.readPoolSize = readPoolSize;
-        this.settings = settings;
-    }
-
-    /**
-     * DuckDB settings from the agent's configuration; an empty value keeps DuckDB's default.
-     *
-     * @param memoryLimit         memory_limit, e.g. {@code 256MB} (DuckDB's default: 80% of RAM)
-     * @param checkpointThreshold checkpoint_threshold, the WAL size that triggers a checkpoint (default 16MB)
-     * @param threads             threads (default: one per core). 1 on a 2-core machine raised the ingest rate by
-     *                            ~50% but made dashboard queries ~1.7x slower (docs/benchmarks.md)
-     */
-    public static Map<String, String> settings(String memoryLimit, String checkpointThreshold, String threads) {
-        Map<String, String> out = new LinkedHashMap<>();
-        put(out, "memory_limit", "memory-limit", memoryLimit, SIZE, "256MB");
-        put(out, "checkpoint_threshold", "checkpoint-threshold", checkpointThreshold, SIZE, "128MB");
-        put(out, "threads", "threads", threads, "[1-9]\\d{0,3}", "1");
-        return out;
-    }
-
-    private static final String SIZE = "\\d+(\\.\\d+)?\\s*[KMGT]?i?B";
-
-    /** Values are validated: SET takes no parameters, so only these shapes ever reach the SQL text. */
-    private static void put(Map<String, String> out, String setting, String key, String value, String shape,
-            String example) {
-        String v = value == null ? "" : value.trim();
-        if (v.isEmpty()) {
-            return;
-        }
-        if (!v.matches(shape)) {
-            throw new IllegalArgumentException("opa.store.duckdb." + key + " must look like " + example + ", got " + v);
-        }
-        out.put(setting, v);
+    public DuckDbSpanStore(DuckDbSettings settings) {
+        this.file = settings.file();
+        this.readPoolSize = settings.readPoolSize();
+        this.pragmas = settings.pragmas();
     }
 
     @Override
@@ -104,8 +72,8 @@ public class DuckDbSpanStore implements SpanStore {
         stacks = new StackSegments(Path.of(file.toAbsolutePath() + ".stacks"), SEGMENT_BYTES);
         writer = (DuckDBConnection) connect();
         try (Statement st = writer.createStatement()) {
-            for (Map.Entry<String, String> e : settings.entrySet()) {
-                st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by settings()
+            for (Map.Entry<String, String> e : pragmas.entrySet()) {
+                st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by DuckDbSettings
             }
             st.execute(schema());
         }
