@@ -90,10 +90,11 @@ public class DuckDbSpanStore implements SpanStore {
         return "jdbc:duckdb:" + file.toAbsolutePath();
     }
 
+    /** The store's DDL, {@code schema.sql} beside this class (idempotent: applied at every start). */
     public static String schema() throws IOException {
-        try (InputStream in = DuckDbSpanStore.class.getResourceAsStream("/sql/duckdb/schema.sql")) {
+        try (InputStream in = DuckDbSpanStore.class.getResourceAsStream("schema.sql")) {
             if (in == null) {
-                throw new IOException("sql/duckdb/schema.sql missing from the classpath");
+                throw new IOException("dev/opa/agent/store/duckdb/schema.sql missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
