@@ -119,6 +119,32 @@ class DuckDbSpanStoreTest {
     }
 
     @Test
+    void settingsComeFromTheOpaStoreKeys() {
+        DuckDbSettings s = DuckDbSettings.fromStoreSettings(java.util.Map.of("duckdb.file", "/d/opa.duckdb",
+                "duckdb.read-pool-size", " 3 ", "duckdb.memory-limit", "256MB", "duckdb.threads", ""));
+        assertEquals(Path.of("/d/opa.duckdb"), s.file());
+        assertEquals(3, s.readPoolSize());
+        assertEquals(java.util.Map.of("memory_limit", "256MB"), s.pragmas());
+        assertEquals(4, DuckDbSettings.fromStoreSettings(java.util.Map.of("duckdb.file", "x")).readPoolSize());
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.fromStoreSettings(java.util.Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.fromStoreSettings(
+                java.util.Map.of("duckdb.file", "x", "duckdb.memory-limit", "lots")));
+    }
+
+    @Test
+    void sizeOnDiskCountsTheWalThatDuckDbDoesNotReport() throws Exception {
+        Path file = dir.resolve("w.duckdb");
+        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
+        store.init();
+        store.write(batch(span(4, "shop", json("[]"), json("[]"), json("[]"), 1.0)));
+        long wal = java.nio.file.Files.size(Path.of(file + ".wal"));
+        assertTrue(wal > 0, "the batch is in the WAL until a checkpoint");
+        assertTrue(store.bytesOnDisk(0) >= java.nio.file.Files.size(file) + wal);
+        assertEquals(1L << 40, store.bytesOnDisk(1L << 40), "a larger figure reported by DuckDB stands");
+        store.close();
+    }
+
+    @Test
     void aFileOfAnOlderVersionGetsTheCompressedStackColumnAndKeepsItsRows() throws Exception {
         DuckDbSpanStore store = storeOverAnOlderFile("old.duckdb", DuckDbSpanStore.schema()
                 .replace("stack           JSON,      -- array of call nodes", "stack           JSON       -- array of call nodes")
