@@ -26,11 +26,13 @@ import dev.opa.agent.store.SpanStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import javax.sql.DataSource;
 import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
 
 /**
  * The beans of routes/api.camel.yaml: request capture and failure answers, one bean per group of endpoints over
  * the named queries of the store's dialect, the guard and audit log in front of /api, the live stream and the
- * dashboard files ({@code apiHttpRoutes} adds those to the HTTP server when the context has started).
+ * dashboard files ({@code apiHttpRoutes} adds those to the HTTP server when the context has started). At start:
+ * those front handlers are created, so a keys file that cannot be read ends the start (no route names them).
  */
 public class ApiBeans extends AgentBeans {
 
@@ -134,5 +136,15 @@ public class ApiBeans extends AgentBeans {
     public HttpRoutes apiHttpRoutes(ApiAuditLog audit, ApiGuard guard, LiveStreamHandler liveStream, UiFiles ui,
             PrometheusMeterRegistry meters) {
         return new HttpRoutes(audit, guard, liveStream, ui, meters);
+    }
+
+    /**
+     * Camel finds {@code apiHttpRoutes} (an {@code OnCamelContextStarted}) only when the context has started, and
+     * ignores an exception then: created here, a bad {@code opa.api.keys-file} ends the start instead of leaving the
+     * API without its guard.
+     */
+    @Override
+    public void configure(CamelContext camelContext) {
+        bean(HttpRoutes.class);
     }
 }
