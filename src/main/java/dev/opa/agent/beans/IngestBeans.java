@@ -24,7 +24,8 @@ import org.apache.camel.StartupListener;
 
 /**
  * The beans of routes/ingest.camel.yaml: per-connection framing and byte budget of each listener, TLS, the
- * parser and the backpressure gate. At start: both listeners' addresses are checked before anything binds.
+ * parser and the backpressure gate. At start: the TLS files and both listeners' addresses are checked before
+ * anything binds.
  */
 public class IngestBeans extends AgentBeans {
 
@@ -82,9 +83,13 @@ public class IngestBeans extends AgentBeans {
                 meters);
     }
 
-    /** Fail fast: a listener address that cannot be used ends the start with the setting to change. */
+    /**
+     * Fail fast: TLS files that cannot be loaded, then a listener address that cannot be used, end the start with
+     * the setting to change (before the store opens).
+     */
     @Override
     public void configure(CamelContext camelContext) throws Exception {
+        bean(TlsHandlerFactory.class);
         Path socket = Path.of(cfg.string("opa.socket.path"));
         ListenerPreflight.unixSocketUsable("opa.socket.path", socket);
         ListenerPreflight.tcpPortFree("TCP ingest listener", "opa.tcp.listen", cfg.string("opa.tcp.host"),
