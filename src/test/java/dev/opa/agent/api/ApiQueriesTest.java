@@ -140,7 +140,7 @@ class ApiQueriesTest {
 
     @Test
     void pagingIsStableAcrossTies() {
-        TracesApi traces = new TracesApi(queries, new RegistryDataSource(store));
+        TracesApi traces = new TracesApi(queries, store);
         List<Object> all = Pages.items(traces.search(params("service", "plain", "sort", "duration", "limit", "100")))
                 .stream().map(r -> r.get("trace_id")).toList();
         List<Object> paged = new ArrayList<>();
@@ -159,7 +159,7 @@ class ApiQueriesTest {
 
     @Test
     void slowestTracesAreDeterministic() {
-        var items = Pages.items(new TracesApi(queries, new RegistryDataSource(store)).search(params("sort", "duration", "order", "desc", "limit", "3")));
+        var items = Pages.items(new TracesApi(queries, store).search(params("sort", "duration", "order", "desc", "limit", "3")));
         assertEquals(List.of(traceId(2), traceId(200), traceId(199)),
                 items.stream().map(r -> r.get("trace_id")).toList());
         assertEquals(1L, ((Number) items.get(0).get("span_count")).longValue());
@@ -167,7 +167,7 @@ class ApiQueriesTest {
 
     @Test
     void filtersAndHostileTextAreLiteral() {
-        TracesApi traces = new TracesApi(queries, new RegistryDataSource(store));
+        TracesApi traces = new TracesApi(queries, store);
         var hit = Pages.items(traces.search(params("q", "' OR 1=1 --")));
         assertEquals(List.of(traceId(400)), hit.stream().map(r -> r.get("trace_id")).toList());
         // LIKE wildcards mean nothing: only the statement that literally contains them matches
@@ -205,7 +205,7 @@ class ApiQueriesTest {
 
     @Test
     void aTraceIdInAnyCaseFindsItsSpansErrorsAndLogsAndErrorGroupsKeepTheirSampleTraces() {
-        var detail = new TracesApi(queries, new RegistryDataSource(store)).detail(params("traceId", traceId(300).toUpperCase()));
+        var detail = new TracesApi(queries, store).detail(params("traceId", traceId(300).toUpperCase()));
         assertEquals(traceId(300), detail.get("trace_id"));
         @SuppressWarnings("unchecked")
         var spans = (List<Map<String, Object>>) detail.get("spans");
@@ -214,7 +214,7 @@ class ApiQueriesTest {
         assertEquals("prod", ((com.fasterxml.jackson.databind.JsonNode) spans.get(0).get("tags")).get("env").asText());
         assertEquals(1, ((List<?>) detail.get("errors")).size());
         assertEquals(2, ((List<?>) detail.get("logs")).size());
-        assertThrows(NotFoundException.class, () -> new TracesApi(queries, new RegistryDataSource(store)).detail(params("traceId", traceId(999))));
+        assertThrows(NotFoundException.class, () -> new TracesApi(queries, store).detail(params("traceId", traceId(999))));
 
         var groups = Pages.items(new ErrorsApi(queries).groups(params()));
         Map<String, Object> type = row(groups, "fingerprint", "fp-type");
@@ -235,7 +235,7 @@ class ApiQueriesTest {
 
     @Test
     void badParametersAreRejected() {
-        TracesApi traces = new TracesApi(queries, new RegistryDataSource(store));
+        TracesApi traces = new TracesApi(queries, store);
         for (Map<String, Object> bad : List.of(params("limit", "0"), params("limit", "1001"), params("offset", "-1"),
                 params("from", "x"), params("from", "5", "to", "5"), params("sort", "name; drop"),
                 params("order", "sideways"), params("min_ms", "-1"), params("min_ms", "NaN"),

@@ -1,6 +1,5 @@
-package dev.opa.agent.trace;
+package dev.opa.agent.model;
 
-import dev.opa.agent.model.Fingerprint;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -8,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * Groups SQL statements: literals become {@code ?}, {@code IN (...)} lists collapse to {@code IN (?)},
  * whitespace is folded; the fingerprint is the normalised text's {@link Fingerprint}.
- * Shared by every store so fingerprints agree.
+ * Shared by every store so fingerprints agree, and by the API (the trace view groups by it): a rule of the
+ * records, so it lives with them in {@code model/}.
  *
  * <p>It runs on the store's writer thread for every statement (2–3 per span), so the passes that are cheap to
  * write by hand — numbers and whitespace — are scanners, and the regular expressions for quoted strings, hex
