@@ -298,6 +298,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
         int last = lines.size() - 1;
         lines.set(last, lines.get(last).withStack(stack));
+        metrics.stackAttached();
         return true;
     }
 
