@@ -256,13 +256,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
         long envelopeLength = in.getUnsignedIntLE(start + 4);
         long stackLength = in.getUnsignedIntLE(start + 8);
         long total = ATTACHED_HEADER + envelopeLength + stackLength;
-        String fault = envelopeLength == 0 ? "an empty envelope"
-                : envelopeLength > compressedBound(maxFrameBytes) ? "an envelope of " + envelopeLength + " bytes"
-                : stackLength < 5 ? "a stack of " + stackLength + " bytes"
-                : stackLength > 4 + compressedBound(maxFrameBytes) ? "a stack of " + stackLength + " bytes" : null;
-        if (fault != null) {
-            metrics.frameRejected(stackLength < 5 && envelopeLength > 0 ? "stack_corrupt" : "oversize",
-                    "span with attached stack declares " + fault + " (frame limit " + maxFrameBytes + " bytes)");
+        String reason = envelopeLength == 0 ? "garbage"
+                : envelopeLength > compressedBound(maxFrameBytes) || stackLength > 4 + compressedBound(maxFrameBytes)
+                ? "oversize" : stackLength < 5 ? "stack_corrupt" : null;
+        if (reason != null) {
+            metrics.frameRejected(reason, "span with attached stack declares an envelope of " + envelopeLength
+                    + " bytes and a stack of " + stackLength + " bytes (frame limit " + maxFrameBytes + " bytes)");
             skipRemaining = total;
             mode = Mode.SKIP_BYTES;
             return true;
