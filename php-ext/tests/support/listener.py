@@ -4,7 +4,7 @@
 JSON report: {"messages": [...], "invalid_lines": [...], "garbage_bytes": n, "lz4_frames": n, "json_lines": n,
  "attached_stacks": n, "connections": n, "bytes": n}.
 An attached stack is checked as the agent checks it (its declared length, one LZ4 block giving exactly that many
-bytes, a JSON array) and put back as the `stack` field of the envelope's last message
+bytes, a JSON array) and put back as the `stack` field of the envelope's last message.
 Usage: listener.py unix:/path/to.sock | tcp:127.0.0.1:0 [--tls CERT KEY [--client-ca CA]]
 (prints "ready <address>" when listening; --client-ca: clients must present a certificate signed by CA)
 With --tls, TCP connections are TLS (server certificate CERT, key KEY); the report then also has
