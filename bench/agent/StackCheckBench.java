@@ -16,7 +16,7 @@ import net.jpountz.lz4.LZ4Factory;
  * What the agent's check of an attached stack costs next to what it replaces: per real call stack, CPU µs of
  * StackCodec.problem (decompress to scratch, the ingest check), of decompressing it to a new array (the read
  * path), and of StackCodec.encode on its text (the recompression the old path did). Stacks are taken from a
- * corpus in the attached-stack form (bench/corpus/attach_stack.py). Usage (bench/agent/parse.sh STACKS=1 runs it):
+ * corpus in the attached-stack form (bench/corpus/attach_stack.py). Usage (bench/agent/parse.sh runs it when NEW_CORPUS is set):
  *   java -cp CLASSES:DEPS bench/agent/StackCheckBench.java CORPUS[,CORPUS...] [passes]
  */
 public class StackCheckBench {

@@ -4,7 +4,8 @@
 # Usage: bench/agent/parse.sh [corpus,...] [messages per corpus] [passes] [rounds]
 #        BASE=<git rev> (default main) is compiled from `git archive` into a temporary directory.
 #        NEW_CORPUS=file,... : this checkout also reads these (e.g. the corpus rewritten into spans with attached
-#        stacks by bench/corpus/attach_stack.py, which the base may not read), after each of its runs on CORPUS.
+#        stacks by bench/corpus/attach_stack.py, which the base may not read), after each of its runs on CORPUS;
+#        then bench/agent/StackCheckBench.java on them (the ingest check of an attached stack vs recompression).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CORPUS=${1:-/work/corpus/wordpress.opa,/work/corpus/mediawiki.opa}
@@ -30,3 +31,7 @@ for round in $(seq "$ROUNDS"); do
     java -Xmx1g -cp "$classes:$DEPS" bench/agent/ParseBench.java "$corpus" "$PER" "$PASSES" 2>&1 | grep -v '^SLF4J'
   done
 done
+if [ -n "${NEW_CORPUS:-}" ]; then
+  echo "--- the attached stacks of $NEW_CORPUS: the ingest check against what it replaces, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  java -Xmx1g -cp "target/classes:$DEPS" bench/agent/StackCheckBench.java "$NEW_CORPUS" "$PASSES" 2>&1 | grep -v '^SLF4J'
+fi

@@ -23,6 +23,11 @@ public record Frames(String transport, List<Line> lines) {
             return new Line(buf, off, len, attached);
         }
 
+        /** The JSON this line stands for, in bytes: its own, plus its attached stack's text (declared length). */
+        public long jsonBytes() {
+            return stack == null ? len : len + dev.opa.agent.model.StackCodec.declaredLength(stack);
+        }
+
         public static Line of(byte[] bytes) {
             return new Line(bytes, 0, bytes.length);
         }
