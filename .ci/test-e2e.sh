@@ -28,6 +28,9 @@ status=0
 python3 examples/e2e/run_e2e.py --front "http://127.0.0.1:$FRONT_PORT" --api "http://127.0.0.1:$API_PORT" \
   --out "$RUN/e2e.json" || status=1
 
+echo "== the extension against a second agent: CLI requests over the Unix socket and TCP, attached and inline call stacks"
+OPA_E2E_EXT_SO="$STACK_EXT" bash php-ext/scripts/e2e-agent.sh "$PWD/target/opa-agent.jar" || status=1
+
 echo "== check the dashboard shows them (Chromium)"
 mkdir -p ui/test-results
 [ -d ui/node_modules/playwright-core ] || (cd ui && npm ci --no-audit --no-fund --silent)

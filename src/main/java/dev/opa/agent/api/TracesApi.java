@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.opa.agent.model.SqlNormalizer;
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.model.TraceId;
+import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.store.SpanStore;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.apache.camel.ExchangeProperty;
 /** GET /api/traces (search) and /api/traces/{traceId} (one trace with everything recorded for it). */
 public final class TracesApi {
 
+    private static final RateLimitedLog UNREADABLE = new RateLimitedLog(60_000);
     private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
 
     private final QueryRunner queries;
@@ -61,7 +64,14 @@ public final class TracesApi {
             throw new NotFoundException();
         }
         for (Map<String, Object> span : spans) {
-            span.put("stack", store.stack(span)); // each store keeps stacks its own way
+            try {
+                span.put("stack", store.stack(span)); // each store keeps stacks its own way
+            } catch (StackCodec.UnreadableStackException e) {
+                // the rest of the trace is still worth showing; the client is told why the call tree is missing
+                span.put("stack", null);
+                span.put("stack_error", e.getMessage());
+                UNREADABLE.warn("stack", "unreadable", "trace " + traceId + ": " + e.getMessage());
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trace_id", traceId);

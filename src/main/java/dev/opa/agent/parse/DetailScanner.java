@@ -260,6 +260,18 @@ public final class DetailScanner {
             this.stack = StackCodec.encode(stack.buf(), stack.off(), stack.len());
         }
 
+        /**
+         * A stack that arrived attached, already in {@link StackCodec}'s form and checked by the frame decoder: kept
+         * as received. Its call nodes are not read, so their nested records are not either: a producer that
+         * attaches the stack lists its records on the span (docs/protocol.md), as the extension does.
+         */
+        public void attachedStack(byte[] packed) {
+            sqlNested.clear();
+            httpNested.clear();
+            sqlNestedCount = httpNestedCount = cacheNestedCount = redisNestedCount = 0;
+            this.stack = packed;
+        }
+
         /** Rare path: a nested query was too long, so the stack is rebuilt as a tree with it cut. */
         private String truncateNestedQueries(String received) throws IOException {
             JsonNode tree = MAPPER.readTree(received);

@@ -1,15 +1,18 @@
 package dev.opa.agent.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.wire.Frames;
+import dev.opa.agent.wire.Frames.Line;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -293,5 +296,43 @@ class MessageParserTest {
         for (Span s : p.spans()) {
             assertTrue(s.detail().stack().startsWith("[") && s.detail().tags().startsWith("{"), s.detail().stack());
         }
+    }
+
+    private Parsed parseAttached(String line, byte[] stack) {
+        Line l = Line.of(line.getBytes(StandardCharsets.UTF_8)).withStack(stack);
+        return parser.parse(new Frames("test", List.of(Line.of(span("\"start_ts\":" + System.currentTimeMillis()
+                + ",\"duration_ms\":1").getBytes(StandardCharsets.UTF_8)), l)));
+    }
+
+    @Test
+    void anAttachedStackIsStoredAsReceivedAndOnlyTheEnvelopeIsRead() {
+        long now = System.currentTimeMillis();
+        // nested records in an attached stack are not read: the span's own lists are the records
+        String stack = "[{\"call_id\":\"0000000000000001\",\"parent_id\":null,\"function\":\"{main}\","
+                + "\"sql_queries\":[{\"query\":\"SELECT nested\",\"duration_ms\":1}]}]";
+        byte[] packed = StackCodec.encode(stack);
+        Parsed p = parseAttached(span("\"start_ts\":" + now + ",\"duration_ms\":3,\"sql\":[{\"query\":\"SELECT 1\","
+                + "\"duration_ms\":2}]"), packed);
+        assertEquals(2, p.spans().size());
+        Span s = p.spans().get(1);
+        assertSame(packed, s.detail().stackLz4(), "the received bytes, not a copy or a recompression");
+        assertEquals(stack, s.detail().stack());
+        assertEquals(List.of("SELECT 1"), s.detail().sqlRecords().stream().map(r -> r.query()).toList());
+        assertEquals(1, s.detail().sqlCount());
+        assertEquals("[]", p.spans().get(0).detail().stack());
+        assertEquals(0.0, meters.find("opa.messages.rejected").counters().stream().mapToDouble(c -> c.count()).sum());
+    }
+
+    @Test
+    void anAttachedStackBelongsToASpanWithoutAnInlineOne() {
+        long now = System.currentTimeMillis();
+        byte[] packed = StackCodec.encode("[]");
+        Parsed both = parseAttached(span("\"start_ts\":" + now + ",\"duration_ms\":3,\"stack\":[]"), packed);
+        assertEquals(1, both.spans().size(), "the other line of the frame is still accepted");
+        Parsed error = parseAttached("{\"type\":\"error\",\"trace_id\":\"" + TRACE + "\",\"service\":\"s\","
+                + "\"error_type\":\"E\",\"error_message\":\"m\"}", packed);
+        assertEquals(0, error.errors().size());
+        assertEquals(1, error.spans().size());
+        assertEquals(2.0, rejected("attached_stack"));
     }
 }

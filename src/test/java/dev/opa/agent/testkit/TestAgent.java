@@ -1,6 +1,7 @@
 package dev.opa.agent.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opa.agent.model.StackCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -96,6 +97,16 @@ public final class TestAgent {
         StringBuilder lines = new StringBuilder();
         messages.forEach(m -> lines.append(m.toString()).append('\n'));
         send(Wire.lz4Frame(lines.toString()));
+    }
+
+    /**
+     * Sends the messages as a span with an attached stack (docs/protocol.md §2.1): the messages as the envelope (the
+     * last one the span), the stack's JSON as u32 LE length + LZ4 block.
+     */
+    public void sendAttached(List<? extends JsonNode> messages, String stackJson) {
+        StringBuilder lines = new StringBuilder();
+        messages.forEach(m -> lines.append(m.toString()).append('\n'));
+        send(Wire.attached(Wire.utf8(lines.toString()), StackCodec.encode(stackJson)));
     }
 
     private void send(byte[] bytes) {

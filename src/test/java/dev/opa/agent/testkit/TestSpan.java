@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.model.SpanDetail;
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.model.Tenant;
 import dev.opa.agent.parse.DetailScanner;
 import dev.opa.agent.parse.Limits;
@@ -297,6 +298,25 @@ public final class TestSpan {
             }
         }
         return m;
+    }
+
+    /**
+     * As the extension sends a span with an attached stack (docs/protocol.md §2.1): the message without its stack as
+     * the envelope, the stack's JSON in stored form.
+     */
+    public byte[] attached() {
+        return attached(message().toString());
+    }
+
+    /**
+     * A span message whose last field is {@code stack}, as a span with an attached stack: the message without the
+     * field as the envelope, the field's array as the stored-form stack (the text need not be valid JSON otherwise).
+     */
+    public static byte[] attached(String spanWithStack) {
+        int at = spanWithStack.lastIndexOf(",\"stack\":");
+        String envelope = spanWithStack.substring(0, at) + "}\n";
+        String stack = spanWithStack.substring(at + ",\"stack\":".length(), spanWithStack.length() - 1);
+        return Wire.attached(Wire.utf8(envelope), StackCodec.encode(stack));
     }
 
     /** {@link #message()} as one JSON line (with its newline). */
