@@ -68,6 +68,8 @@ class StoreOutageTest {
         long now = System.currentTimeMillis();
         Wire.sendOnce(Wire.tcp(TCP), utf8(webRequest(traceId(99), spanId(1), "shop", now, 5, "ok").message() + "\n"));
         Await.until("pipeline running", () -> stored(99, 99), n -> n == 1, 20_000);
+        // the store notes a write after it committed: wait for the note too, or reset() may come before it
+        Await.until("write noted", () -> FlakyStore.written.contains(traceId(99)), noted -> noted, 20_000);
         FlakyStore.reset();
         FlakyStore.failing = true;
         try (LogCapture log = LogCapture.start()) {
