@@ -132,6 +132,8 @@ describe('dashboard on a running agent', () => {
     await page.getByTestId('logs-table').getByText(OTHER_TENANT.log).waitFor(WAIT);
     await open('/logs');
     await page.getByTestId('logs-table').getByText(OTHER_TENANT.log).waitFor(WAIT);
+    await open(`/traces/${IDS.otherTenant}`);
+    await page.getByRole('heading', { name: /GET \/acme/ }).waitFor(WAIT);
     await page.getByTestId('tenant').click();
     await page.getByLabel('Organisation').fill('default-org');
     await page.getByLabel('Project').fill('default-project');
