@@ -33,7 +33,7 @@ public final class TestSpan {
 
     private static final DetailScanner NO_LIMITS =
             new DetailScanner(new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE), null);
-    private static final String[] DETAIL = {"tags", "net", "sql", "http", "cache", "redis", "dumps", "stack"};
+    private static final String[] DETAIL = {"tags", "net", "sql", "http", "cache", "redis", "dumps", "file_io", "stack"};
 
     private String org = ORG;
     private String project = PROJECT;
@@ -241,7 +241,7 @@ public final class TestSpan {
         return this;
     }
 
-    /** Sets one detail field (tags, net, sql, http, cache, redis, dumps, stack) to the given JSON as received. */
+    /** Sets one detail field (tags, net, sql, http, cache, redis, dumps, file_io, stack) to the given JSON as received. */
     public TestSpan detail(String field, JsonNode value) {
         if (!detail.has(field)) {
             throw new IllegalArgumentException("not a detail field: " + field);
