@@ -10,6 +10,7 @@
 #   each are parsed and cycled), the matching *-summary.opa, memory_limit 128MB (application.yaml).
 #   Needs the recorded corpus, the agent compiled (mvn -o -Dskip.ui -DskipTests package) and Maven for Arrow
 #   (bench/agent/columnar/pom.xml: arrow-vector, arrow-memory-unsafe, arrow-c-data). Writes under /tmp/columnar-bench-*.
+# Then CommitProbe.java: thread CPU of appender open/close and COMMIT for tiny transactions, data disk vs tmpfs.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROUNDS=${1:-3}
@@ -22,6 +23,9 @@ trap 'rm -rf "$TMP"' EXIT
 mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile="$TMP/agent.cp" >/dev/null
 mvn -B -ntp -q -f bench/agent/columnar/pom.xml dependency:build-classpath -Dmdep.outputFile="$TMP/arrow.cp" >/dev/null
 echo "--- $(date -u +%FT%TZ) $(git rev-parse --short HEAD), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xmx3g -XX:+UseParallelGC --add-opens=java.base/java.nio=ALL-UNNAMED -DperFile="${PER_FILE:-150}" \
+java -Xmx3g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --add-opens=java.base/java.nio=ALL-UNNAMED -DperFile="${PER_FILE:-150}" \
   -cp "target/classes:$(cat "$TMP/agent.cp"):$(cat "$TMP/arrow.cp")" bench/agent/columnar/ColumnarBench.java \
   "$FULL" "$SUMMARY" "$ROUNDS" "$TMP/work" "$MEMORY" 2>&1 | grep -v '^SLF4J'
+# the fixed cost of a commit: the same transactions on the data disk (under /tmp here) and on tmpfs (no fsync cost)
+echo "--- CommitProbe: $TMP (data disk) vs /dev/shm (tmpfs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+java -cp "$(tr ':' '\n' < "$TMP/agent.cp" | grep duckdb_jdbc)" bench/agent/columnar/CommitProbe.java "$TMP" /dev/shm
