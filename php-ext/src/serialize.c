@@ -38,11 +38,16 @@ static void opt_str(smart_str *b, const char *key, const char *value, bool *firs
 	opa_json_cstr(b, value);
 }
 
+void opa_msg_org_project(smart_str *b, bool *first)
+{
+	opt_str(b, "organization_id", OPA_G(organization_id), first);
+	opt_str(b, "project_id", OPA_G(project_id), first);
+}
+
 void opa_msg_tenant(opa_request *req, smart_str *b, bool *first)
 {
 	(void) req;
-	opt_str(b, "organization_id", OPA_G(organization_id), first);
-	opt_str(b, "project_id", OPA_G(project_id), first);
+	opa_msg_org_project(b, first);
 	opt_str(b, "environment", OPA_G(environment), first);
 	opt_str(b, "release", OPA_G(release), first);
 }

@@ -71,7 +71,8 @@ public final class TracesApi {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trace_id", traceId);
-        out.put("spans", JsonColumns.parse(spans, "tags", "net", "sql", "http", "cache", "redis", "dumps", "stack"));
+        out.put("spans", JsonColumns.parse(spans, "tags", "net", "sql", "http", "cache", "redis", "dumps", "file_io",
+                "stack"));
         out.put("errors", JsonColumns.parse(queries.query("trace_errors", p), "stack_trace", "tags"));
         out.put("logs", JsonColumns.parse(queries.query("trace_logs", p), "fields"));
         return out;

@@ -131,6 +131,45 @@ class MessageParserTest {
     }
 
     @Test
+    void fileIoRecordsAreKeptAsReceived() {
+        String fileIo = "[{\"operation\":\"fread\",\"path\":\"/var/www/a.json\",\"bytes\":1000,"
+                + "\"duration_ms\":1.25,\"start_ts\":1.7e12}]";
+        Span s = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,\"file_io\": " + fileIo))
+                .spans().get(0);
+        assertEquals(fileIo, s.detail().fileIo());
+        Span wrongKind = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,\"file_io\":{}"))
+                .spans().get(0);
+        assertEquals("[]", wrongKind.detail().fileIo());
+        assertEquals("[]", parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1")).spans().get(0)
+                .detail().fileIo(), "absent: empty");
+    }
+
+    @Test
+    void aSummaryWithoutRecordsTakesItsSqlAndHttpFiguresFromTheRedTags() {
+        long now = System.currentTimeMillis();
+        Span summary = parse(span("\"start_ts\":" + now + ",\"duration_ms\":9,\"tags\":{\"sampled\":\"false\","
+                + "\"opa.sql_count\":\"4\",\"opa.sql_ms\":\"6.500\",\"opa.http_count\":1,\"opa.http_ms\":\"2.25\"}"))
+                .spans().get(0);
+        assertEquals(4, summary.detail().sqlCount());
+        assertEquals(6.5, summary.detail().sqlMs(), 1e-9);
+        assertEquals(1, summary.detail().httpCount());
+        assertEquals(2.25, summary.detail().httpMs(), 1e-9);
+        Span sampled = parse(span("\"start_ts\":" + now + ",\"duration_ms\":9,\"tags\":{\"opa.sql_count\":\"9\","
+                + "\"opa.sql_ms\":\"99\",\"opa.http_count\":\"7\"},\"sql\":[{\"query\":\"SELECT 1\",\"duration_ms\":1.5},"
+                + "{\"query\":\"SELECT 2\",\"duration_ms\":0.5}],\"http\":[{\"url\":\"http://a/\",\"duration_ms\":3}]"))
+                .spans().get(0);
+        assertEquals(2, sampled.detail().sqlCount(), "records win over the tags");
+        assertEquals(2.0, sampled.detail().sqlMs(), 1e-9);
+        assertEquals(1, sampled.detail().httpCount());
+        assertEquals(3.0, sampled.detail().httpMs(), 1e-9);
+        Span garbage = parse(span("\"start_ts\":" + now + ",\"duration_ms\":9,\"tags\":{\"opa.sql_count\":\"many\","
+                + "\"opa.sql_ms\":\"-3\",\"opa.http_count\":{\"n\":1},\"opa.http_ms\":\"NaN\"}")).spans().get(0);
+        assertEquals(0, garbage.detail().sqlCount() + garbage.detail().httpCount());
+        assertEquals(0.0, garbage.detail().sqlMs() + garbage.detail().httpMs());
+        assertEquals(1, garbage.sampleWeight(), 0.0, "kept, not rejected");
+    }
+
+    @Test
     void duplicateDetailFieldKeepsTheLastValueAndItsText() {
         Parsed p = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,"
                 + "\"stack\":[{\"call_id\":\"a\"}],\"stack\":[{\"call_id\":\"b\"}]"));
