@@ -34,10 +34,13 @@ static zend_string *closure_name;
 
 #if PHP_VERSION_ID >= 80200
 # define OPA_CAN_ELIDE 1
-/* Per function and request (a slot of the run-time cache, zeroed by the engine at every request):
- * how many of its calls were dropped as short, or OPA_FN_NEVER once one was kept (or for functions
- * that are never elided). See count_dropped(). */
+/* Per function and request (a slot of the run-time cache, zeroed by the engine at every request): how
+ * many of its calls were timed (low OPA_FN_COUNT_BITS bits) and the sum of their durations, each capped
+ * at the threshold, in units of 2^req->unit_shift ticks (above them); or OPA_FN_NEVER for functions
+ * that are never elided, OPA_FN_ELIDED once elided. See count_call(). */
 static int fn_slot = -1;
+# define OPA_FN_COUNT_BITS 24
+# define OPA_FN_COUNT_MASK (((uintptr_t) 1 << OPA_FN_COUNT_BITS) - 1)
 # define OPA_FN_NEVER ((uintptr_t) 1 << 62)
 # define OPA_FN_ELIDED (OPA_FN_NEVER + 1) /* execute_ex mode: no longer timed in this request */
 # define OPA_FN_SLOT(fn) (*(uintptr_t *) &ZEND_OP_ARRAY_EXTENSION(&(fn)->op_array, fn_slot))
@@ -214,17 +217,21 @@ static zend_never_inline void finish_recorded(opa_request *req, opa_frame *f, zv
 }
 
 #ifdef OPA_CAN_ELIDE
-/* A user function whose first opa.hot_function_limit calls in this request were all dropped (short, no
- * I/O, no kept descendant) stops being timed for the rest of the request: each timed call costs two
- * time-stamp reads (~10 ns each on a VM) plus the bookkeeping, and call-dense code (WordPress: ~150,000
- * user calls per page, 99% of them dropped) spends most of its recording time on such calls. Its later
- * calls are then accounted in their caller, like any dropped call. In execute_ex mode the function is
- * marked in its slot and its calls pass straight through; in observer mode its handlers are removed at
- * the next begin of another function, never from inside the function's own handler loop (which the
- * engine is iterating) and never while a call of it is on the stack (its end handler must pop that frame).
- * File top-level code, closures (their zend_function is per object) and generators (suspended calls are
- * not on the stack) are never elided. */
-static zend_always_inline void count_dropped(opa_request *req, zend_function *fn)
+/* A user function whose calls in this request are consistently short stops being timed for the rest of
+ * the request: each timed call costs two time-stamp reads (~10 ns each on a VM) plus the bookkeeping,
+ * and call-dense code (WordPress: ~150,000 user calls per page, 99% of them dropped) spends most of its
+ * recording time on such calls. "Consistently short": at least opa.hot_function_limit calls, none with
+ * I/O of its own, averaging under an eighth of the threshold, where a call that was long or kept for a slow descendant
+ * counts as eight thresholds (so at most about one call in 65 may be one; get_option() on WordPress,
+ * whose every 300th call reads the database, is elided, a hook dispatcher with one slow callback in 40
+ * is not). Its
+ * later calls are then accounted in their caller, like any dropped call. In execute_ex mode the function
+ * is marked in its slot and its calls pass straight through; in observer mode its handlers are removed
+ * at the next begin of another function, never from inside the function's own handler loop (which the
+ * engine is iterating) and never while a call of it is on the stack (its end handler must pop that
+ * frame). File top-level code, closures (their zend_function is per object) and generators (suspended
+ * calls are not on the stack) are never elided. */
+static zend_always_inline void count_call(opa_request *req, zend_function *fn, uint64_t dur_t)
 {
 	uintptr_t *slot = &OPA_FN_SLOT(fn);
 	uintptr_t n = *slot;
@@ -234,8 +241,14 @@ static zend_always_inline void count_dropped(opa_request *req, zend_function *fn
 			*slot = OPA_FN_NEVER;
 			return;
 		}
-		*slot = ++n;
-		if (UNEXPECTED(n >= req->hot_limit)) {
+		uintptr_t calls = (n & OPA_FN_COUNT_MASK) + 1;
+		uintptr_t units = (n >> OPA_FN_COUNT_BITS) + (MIN(dur_t, 8 * req->threshold_ticks) >> req->unit_shift);
+		if (UNEXPECTED(calls == OPA_FN_COUNT_MASK)) {
+			*slot = OPA_FN_NEVER; /* never consistently short: stop counting */
+			return;
+		}
+		*slot = (units << OPA_FN_COUNT_BITS) | calls;
+		if (UNEXPECTED(calls >= req->hot_limit) && units < calls * req->tiny_units) {
 			if (call_hook == OPA_CALLS_EXECUTE_EX) {
 				*slot = OPA_FN_ELIDED;
 				req->functions_elided++;
@@ -274,15 +287,15 @@ static zend_always_inline void finish_frame(opa_request *req, opa_frame *f, zval
 	if (EXPECTED(!f->hook && !f->keep) && dur_t < req->threshold_ticks) {
 		req->dropped_threshold++; /* the common case: a short call without I/O, nothing more to do */
 #ifdef OPA_CAN_ELIDE
-		if (req->hot_limit) {
-			if (EXPECTED(dur_t < req->tiny_ticks)) count_dropped(req, f->func);
-			else OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* not always tiny: may well cross the threshold */
-		}
+		if (req->hot_limit) count_call(req, f->func, dur_t);
 #endif
 		return;
 	}
 #ifdef OPA_CAN_ELIDE
-	if (!f->hook && req->hot_limit) OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* kept once: always observed */
+	if (!f->hook && req->hot_limit) {
+		if (f->rec_head >= 0 || f->file_ops) OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* I/O of its own */
+		else count_call(req, f->func, 8 * req->threshold_ticks); /* long or kept for a descendant */
+	}
 #endif
 	finish_recorded(req, f, retval, now_t);
 }

@@ -77,7 +77,9 @@ opa_request *opa_request_start(void)
 	req->cpu_cache_at = req->start_ticks;
 	uint64_t threshold_ns = (uint64_t) MAX(OPA_G(call_threshold_us), 0) * 1000ULL;
 	req->threshold_ticks = (uint64_t) ((double) threshold_ns / opa_ns_per_tick);
-	req->tiny_ticks = req->threshold_ticks / 8;
+	/* durations are summed per function in units of about threshold / 64 (a power of two of ticks) */
+	while (req->unit_shift < 40 && (req->threshold_ticks >> (req->unit_shift + 1)) >= 64) req->unit_shift++;
+	req->tiny_units = (req->threshold_ticks / 8) >> req->unit_shift;
 	req->cpu_refresh_ticks = (uint64_t) ((double) MAX(threshold_ns / 2, 20000) / opa_ns_per_tick);
 	req->file_threshold_ns = (uint64_t) MAX(OPA_G(file_io_threshold_us), 0) * 1000ULL;
 	req->hot_limit = (uint64_t) MAX(OPA_G(hot_function_limit), 0);

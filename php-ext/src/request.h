@@ -80,7 +80,8 @@ typedef struct opa_request {
 	uint64_t cpu_cache_ns, cpu_cache_at; /* thread CPU clock, re-read at most every cpu_refresh_ticks */
 	uint64_t cpu_refresh_ticks;
 	uint64_t threshold_ticks, file_threshold_ns;
-	uint64_t tiny_ticks;     /* threshold / 8: calls this short count towards opa.hot_function_limit */
+	uint64_t tiny_units;     /* threshold / 8 in units of 2^unit_shift ticks: the mean under which a function is elided */
+	uint32_t unit_shift;     /* per-function duration sums (calltree.c) count in units of 2^unit_shift ticks */
 
 	opa_frame *frames;
 	uint32_t depth, frames_cap, overflow_depth;
