@@ -30,7 +30,7 @@ typedef struct {
 	uint64_t call_id;
 	uint64_t start_t;        /* ticks (clock.h) */
 	uint64_t start_ns;       /* monotonic ns, filled in when the call ends and is recorded */
-	uint64_t cpu_start_ns;
+	uint64_t cpu_reading_ns, cpu_reading_at; /* the thread CPU reading (ns, ticks) the start extrapolates from */
 	size_t mem_start;
 	int32_t rec_head, rec_tail;
 	uint32_t file_ops;
