@@ -41,6 +41,7 @@ static zend_string *closure_name;
 static int fn_slot = -1;
 # define OPA_FN_COUNT_BITS 24
 # define OPA_FN_COUNT_MASK (((uintptr_t) 1 << OPA_FN_COUNT_BITS) - 1)
+# define OPA_FN_SLOW_WEIGHT 32 /* a long or kept call counts as this many thresholds (see count_call()) */
 # define OPA_FN_NEVER ((uintptr_t) 1 << 62)
 # define OPA_FN_ELIDED (OPA_FN_NEVER + 1) /* execute_ex mode: no longer timed in this request */
 # define OPA_FN_SLOT(fn) (*(uintptr_t *) &ZEND_OP_ARRAY_EXTENSION(&(fn)->op_array, fn_slot))
@@ -234,9 +235,10 @@ static zend_never_inline void finish_recorded(opa_request *req, opa_frame *f, zv
  * and call-dense code (WordPress: ~150,000 user calls per page, 99% of them dropped) spends most of its
  * recording time on such calls. "Consistently short": at least opa.hot_function_limit calls, none with
  * I/O of its own, averaging under an eighth of the threshold, where a call that was long or kept for a slow descendant
- * counts as eight thresholds (so at most about one call in 65 may be one; get_option() on WordPress,
- * whose every 300th call reads the database, is elided, a hook dispatcher with one slow callback in 40
- * is not). Its
+ * counts as OPA_FN_SLOW_WEIGHT (32) thresholds: at most about one call in 256 may be one, so few slow
+ * calls are lost as nodes (WordPress's home page: ~30 calls of elided functions per page cross the
+ * threshold, as with the former rule "the first calls all tiny"; eight thresholds lost ~75, mostly of
+ * its hook dispatcher, slow once in 40 calls). Its
  * later calls are then accounted in their caller, like any dropped call. In execute_ex mode the function
  * is marked in its slot and its calls pass straight through; in observer mode its handlers are removed
  * at the next begin of another function, never from inside the function's own handler loop (which the
@@ -254,7 +256,7 @@ static zend_always_inline void count_call(opa_request *req, zend_function *fn, u
 			return;
 		}
 		uintptr_t calls = (n & OPA_FN_COUNT_MASK) + 1;
-		uintptr_t units = (n >> OPA_FN_COUNT_BITS) + (MIN(dur_t, 8 * req->threshold_ticks) >> req->unit_shift);
+		uintptr_t units = (n >> OPA_FN_COUNT_BITS) + (MIN(dur_t, OPA_FN_SLOW_WEIGHT * req->threshold_ticks) >> req->unit_shift);
 		if (UNEXPECTED(calls == OPA_FN_COUNT_MASK)) {
 			*slot = OPA_FN_NEVER; /* never consistently short: stop counting */
 			return;
@@ -306,7 +308,7 @@ static zend_always_inline void finish_frame(opa_request *req, opa_frame *f, zval
 #ifdef OPA_CAN_ELIDE
 	if (!f->hook && req->hot_limit) {
 		if (f->rec_head >= 0 || f->file_ops) OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* I/O of its own */
-		else count_call(req, f->func, 8 * req->threshold_ticks); /* long or kept for a descendant */
+		else count_call(req, f->func, OPA_FN_SLOW_WEIGHT * req->threshold_ticks); /* long or kept for a descendant */
 	}
 #endif
 	finish_recorded(req, f, retval, now_t);
