@@ -1,4 +1,4 @@
-/* Message envelopes and the root span of a request, as JSON lines (shared/protocol.md). */
+/* Message envelopes and the root span of a request, as JSON lines (docs/protocol.md). */
 #ifndef OPA_SERIALIZE_H
 #define OPA_SERIALIZE_H
 

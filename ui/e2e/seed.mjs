@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Seeds a running agent with realistic protocol v1 messages (JSON lines over its TCP listener,
-// shared/protocol.md): two services, background traffic, a 10,000-node trace, an N+1 pattern,
+// docs/protocol.md): two services, background traffic, a 10,000-node trace, an N+1 pattern,
 // errors, logs and dumps with known names. Usage: node e2e/seed.mjs [host:port]
 import net from 'node:net';
 import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, OTHER_TENANT, SERVICES } from './ids.mjs';

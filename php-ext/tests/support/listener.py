@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Test agent: accepts connections on a Unix socket or TCP port, decodes what the extension sends
-(JSON lines and LZ4 frames, shared/protocol.md) and, once stdin closes, prints one JSON report:
+(JSON lines and LZ4 frames, docs/protocol.md) and, once stdin closes, prints one JSON report:
 {"messages": [...], "invalid_lines": [...], "garbage_bytes": n, "lz4_frames": n, "json_lines": n,
  "connections": n, "bytes": n}.
 Usage: listener.py unix:/path/to.sock | tcp:127.0.0.1:0 [--tls CERT KEY [--client-ca CA]]

@@ -1,6 +1,6 @@
 package dev.opa.agent.it;
 
-/** Protocol messages for tests (shared/protocol.md §3), built as JSON text like an extension would. */
+/** Protocol messages for tests (docs/protocol.md §3), built as JSON text like an extension would. */
 public final class Messages {
 
     private Messages() {
