@@ -1,7 +1,5 @@
 #include "calltree.h"
-#include "hooks.h"
 #include "clock.h"
-#include "json.h"
 #include "../php_opa.h"
 #include "zend_observer.h"
 #include "zend_extensions.h"
@@ -85,7 +83,10 @@ static zend_never_inline bool grow_frames(opa_request *req)
 	return true;
 }
 
-static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t hook)
+/* The integration layer's end of a hooked internal call (opa_calltree_on_internal_end) */
+static opa_internal_end_fn internal_end;
+
+static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t hook, bool aggregate)
 {
 	if (UNEXPECTED(req->depth >= req->frames_cap) && !grow_frames(req)) {
 		req->overflow_depth++;
@@ -107,7 +108,7 @@ static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_d
 	f->hook = hook;
 	f->keep = false;
 	f->kept_child = false;
-	f->aggregate = hook && opa_hook_aggregates(hook);
+	f->aggregate = aggregate;
 	return f;
 }
 
@@ -206,7 +207,7 @@ static zend_never_inline void finish_recorded(opa_request *req, opa_frame *f, zv
 	if (f->hook) {
 		now = opa_req_ns(req, now_t);
 		f->start_ns = opa_req_ns(req, f->start_t);
-		opa_hook_end(req, f, f->ex, f->hook, retval, now);
+		if (internal_end) internal_end(req, f, f->ex, f->hook, retval, now);
 		if (f->aggregate) {
 			if (depth > 0) {
 				opa_frame *parent = &req->frames[depth - 1];
@@ -344,7 +345,7 @@ static void opa_execute_ex(zend_execute_data *ex)
 	 * returns: keep it until the node is written */
 	zend_object *closure = (ZEND_CALL_INFO(ex) & ZEND_CALL_CLOSURE) ? ZEND_CLOSURE_OBJECT(ex->func) : NULL;
 	if (closure) GC_ADDREF(closure);
-	push_frame(req, ex, 0);
+	push_frame(req, ex, 0, false);
 	prev_execute_ex(ex);
 	if (OPA_G(req) == req) end_call(req, ex, NULL);
 	if (closure) OBJ_RELEASE(closure);
@@ -395,7 +396,7 @@ static void observer_begin(zend_execute_data *ex)
 #ifdef OPA_CAN_ELIDE
 	if (UNEXPECTED(req->elide_fn != NULL)) elide_pending(req, ex);
 #endif
-	push_frame(req, ex, 0);
+	push_frame(req, ex, 0, false);
 }
 
 static void observer_end(zend_execute_data *ex, zval *retval)
@@ -415,9 +416,14 @@ static zend_observer_fcall_handlers observer_init(zend_execute_data *ex)
 
 /* ---------- hooked internal functions (hooks.c replaces their handlers) ---------- */
 
-void opa_calltree_internal_begin(opa_request *req, zend_execute_data *ex, uint8_t hook)
+void opa_calltree_on_internal_end(opa_internal_end_fn fn)
 {
-	push_frame(req, ex, hook);
+	internal_end = fn;
+}
+
+void opa_calltree_internal_begin(opa_request *req, zend_execute_data *ex, uint8_t hook, bool aggregate)
+{
+	push_frame(req, ex, hook, aggregate);
 }
 
 void opa_calltree_internal_end(opa_request *req, zend_execute_data *ex, zval *retval)
