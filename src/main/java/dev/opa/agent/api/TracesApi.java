@@ -2,6 +2,7 @@ package dev.opa.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.opa.agent.store.SpanStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +17,13 @@ public final class TracesApi {
     private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
 
     private final QueryRunner queries;
-    private final RegistryDataSource active;
+    private final SpanStore store;
     private final Pages pages;
 
-    public TracesApi(QueryRunner queries, RegistryDataSource active) {
+    /** @param store decodes the call stack of each span row the way it keeps them */
+    public TracesApi(QueryRunner queries, SpanStore store) {
         this.queries = queries;
-        this.active = active;
+        this.store = store;
         this.pages = new Pages(queries);
     }
 
@@ -55,7 +57,7 @@ public final class TracesApi {
             throw new NotFoundException();
         }
         for (Map<String, Object> span : spans) {
-            span.put("stack", active.store().stack(span)); // each store keeps stacks its own way
+            span.put("stack", store.stack(span)); // each store keeps stacks its own way
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trace_id", traceId);

@@ -1,9 +1,6 @@
 package dev.opa.agent.model;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.sql.Blob;
-import java.sql.SQLException;
 import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4DecompressorWithLength;
@@ -53,25 +50,5 @@ public final class StackCodec {
 
     public static String decode(byte[] packed) {
         return new String(DECOMPRESSOR.decompress(packed), StandardCharsets.UTF_8);
-    }
-
-    /** The JSON text of a {@code stack_lz4} value as the DuckDB driver returns it (Blob, byte[] or ByteBuffer). */
-    public static String decode(Object value) {
-        byte[] bytes;
-        try {
-            if (value instanceof byte[] b) {
-                bytes = b;
-            } else if (value instanceof Blob blob) {
-                bytes = blob.getBytes(1, (int) blob.length());
-            } else if (value instanceof ByteBuffer buffer) {
-                bytes = new byte[buffer.remaining()];
-                buffer.duplicate().get(bytes);
-            } else {
-                throw new IllegalArgumentException("not a BLOB: " + value.getClass().getName());
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading stack_lz4: " + e.getMessage(), e);
-        }
-        return decode(bytes);
     }
 }

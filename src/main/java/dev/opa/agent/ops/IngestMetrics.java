@@ -66,4 +66,18 @@ public class IngestMetrics {
     public void logsReceived(int n) {
         logsReceived.increment(n);
     }
+
+    /** Frames read, all transports together. */
+    public double framesReceived() {
+        return framesReceived.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Frames discarded, all reasons together. */
+    public double framesRejected() {
+        return framesRejected.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    public double spansReceived() {
+        return spansReceived.count();
+    }
 }

@@ -209,6 +209,8 @@ class ApiHttpTest {
         assertTrue(stats.get("spans_stored").asLong() >= 42, stats.toString());
         assertTrue(stats.get("store_bytes").asLong() > 0, stats.toString());
         assertTrue(stats.get("ingest").has("spans_per_sec"));
+        assertTrue(stats.get("ingest").get("spans_received").asLong() >= 42, stats.toString());
+        assertTrue(stats.get("ingest").get("frames_received").asLong() > 0, stats.toString());
     }
 
     @Test

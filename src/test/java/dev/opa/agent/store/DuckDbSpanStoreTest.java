@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.model.StackCodec;
+import dev.opa.agent.store.duckdb.DuckDbSettings;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -104,17 +105,43 @@ class DuckDbSpanStoreTest {
 
     @Test
     void settingsAreAppliedAndValidated() throws Exception {
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("m.duckdb"), 1,
-                DuckDbSpanStore.settings("64MB", "128MB", "1"));
+        DuckDbSpanStore store = new DuckDbSpanStore(new DuckDbSettings(dir.resolve("m.duckdb"), 1,
+                DuckDbSettings.pragmas("64MB", "128MB", "1")));
         store.init();
         assertTrue(text(store, "SELECT current_setting('memory_limit')").startsWith("61"), "64MB is about 61 MiB");
         assertTrue(text(store, "SELECT current_setting('checkpoint_threshold')").startsWith("122"), "128MB ~ 122 MiB");
         assertEquals("1", text(store, "SELECT current_setting('threads')"));
         store.close();
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("1GB'; DROP TABLE x; --", "", ""));
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "1GB' --", ""));
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "", "0; DROP TABLE x"));
-        assertEquals(java.util.Map.of(), DuckDbSpanStore.settings("", " ", null), "empty keeps DuckDB's defaults");
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("1GB'; DROP TABLE x; --", "", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("", "1GB' --", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("", "", "0; DROP TABLE x"));
+        assertEquals(java.util.Map.of(), DuckDbSettings.pragmas("", " ", null), "empty keeps DuckDB's defaults");
+    }
+
+    @Test
+    void settingsComeFromTheOpaStoreKeys() {
+        DuckDbSettings s = DuckDbSettings.fromStoreSettings(java.util.Map.of("duckdb.file", "/d/opa.duckdb",
+                "duckdb.read-pool-size", " 3 ", "duckdb.memory-limit", "256MB", "duckdb.threads", ""));
+        assertEquals(Path.of("/d/opa.duckdb"), s.file());
+        assertEquals(3, s.readPoolSize());
+        assertEquals(java.util.Map.of("memory_limit", "256MB"), s.pragmas());
+        assertEquals(4, DuckDbSettings.fromStoreSettings(java.util.Map.of("duckdb.file", "x")).readPoolSize());
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.fromStoreSettings(java.util.Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.fromStoreSettings(
+                java.util.Map.of("duckdb.file", "x", "duckdb.memory-limit", "lots")));
+    }
+
+    @Test
+    void sizeOnDiskCountsTheWalThatDuckDbDoesNotReport() throws Exception {
+        Path file = dir.resolve("w.duckdb");
+        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
+        store.init();
+        store.write(batch(span(4, "shop", json("[]"), json("[]"), json("[]"), 1.0)));
+        long wal = java.nio.file.Files.size(Path.of(file + ".wal"));
+        assertTrue(wal > 0, "the batch is in the WAL until a checkpoint");
+        assertTrue(store.bytesOnDisk(0) >= java.nio.file.Files.size(file) + wal);
+        assertEquals(1L << 40, store.bytesOnDisk(1L << 40), "a larger figure reported by DuckDB stands");
+        store.close();
     }
 
     @Test
