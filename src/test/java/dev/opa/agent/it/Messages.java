@@ -33,6 +33,17 @@ public final class Messages {
                 + "\"function\":\"find\",\"class\":\"Repo\",\"duration_ms\":1,\"cpu_ms\":0.5,\"memory_delta\":16}]}";
     }
 
+    /**
+     * A span message with its (last) {@code stack} field as a span with an attached stack (docs/protocol.md §2.1):
+     * the message without the field as envelope, the field's array as the stored-form stack.
+     */
+    public static byte[] attached(String spanWithStack) {
+        int at = spanWithStack.lastIndexOf(",\"stack\":");
+        String envelope = spanWithStack.substring(0, at) + "}\n";
+        String stack = spanWithStack.substring(at + ",\"stack\":".length(), spanWithStack.length() - 1);
+        return Wire.attached(Wire.utf8(envelope), dev.opa.agent.model.StackCodec.encode(stack));
+    }
+
     public static String child(String traceId, String spanId, String parentId, String service, long startMs, double durationMs) {
         return "{\"type\":\"span\",\"trace_id\":\"" + traceId + "\",\"span_id\":\"" + spanId + "\",\"parent_id\":\""
                 + parentId + "\",\"service\":\"" + service + "\",\"name\":\"child\",\"start_ts\":" + startMs

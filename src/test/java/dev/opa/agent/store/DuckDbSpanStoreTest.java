@@ -148,8 +148,8 @@ class DuckDbSpanStoreTest {
     void aFileOfAnOlderVersionGetsTheCompressedStackColumnAndKeepsItsRows() throws Exception {
         DuckDbSpanStore store = storeOverAnOlderFile("old.duckdb", DuckDbSpanStore.schema()
                 .replace("stack           JSON,      -- array of call nodes", "stack           JSON       -- array of call nodes")
-                .replaceAll("(?m)^\\s*stack_(lz4|segment|offset|length)\\s+.*$", "")
-                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_.*$", ""),
+                .replaceAll("(?m)^\\s*(stack_(lz4|segment|offset|length)|file_io)\\s+.*$", "")
+                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS (stack_|file_io).*$", ""),
                 "INSERT INTO spans_full (organization_id, project_id, trace_id, span_id, service, start_ts, stack) "
                         + "VALUES ('o', 'p', 'old', '1', 's', now(), '[{\"function\":\"legacy\"}]')");
         Span s = span(7, "shop", json("[]"), json("[]"), json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]"), 1.0);
@@ -170,6 +170,8 @@ class DuckDbSpanStoreTest {
         assertEquals(big.detail().stack(), storedStack(store, big.traceId()));
         assertEquals(s.detail().stack(), storedStack(store, s.traceId()));
         assertEquals("[{\"function\":\"legacy\"}]", storedStack(store, "old"));
+        assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = 'old' AND file_io IS NULL"));
+        assertEquals("[]", text(store, "SELECT CAST(file_io AS VARCHAR) FROM spans_full WHERE trace_id = '" + s.traceId() + "'"));
         store.close();
     }
 
@@ -178,9 +180,9 @@ class DuckDbSpanStoreTest {
         DuckDbSpanStore store = storeOverAnOlderFile("old-entry.duckdb", DuckDbSpanStore.schema()
                 .replace("sample_weight   DOUBLE    NOT NULL,   -- 1 / sampling probability",
                         "sample_weight   DOUBLE    NOT NULL    -- 1 / sampling probability")
-                .replaceAll("(?m)^\\s*is_entry\\s+BOOLEAN.*$", "")
+                .replaceAll("(?m)^\\s*(is_entry\\s+BOOLEAN|sql_ms\\s+DOUBLE|http_ms\\s+DOUBLE).*$", "")
                 .replaceAll("(?m)^\\s+-- request of a continued trace.*$", "")
-                .replaceAll("(?m)^(ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry|UPDATE spans_min SET is_entry).*$", ""),
+                .replaceAll("(?m)^(ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS (is_entry|sql_ms|http_ms)|UPDATE spans_min SET is_entry).*$", ""),
                 "INSERT INTO spans_min (organization_id, project_id, trace_id, span_id, parent_id, service, name, "
                         + "start_ts, end_ts, duration_ms, cpu_ms, status, http_method, sql_count, http_count, cache_count, "
                         + "sample_weight) VALUES "
@@ -190,6 +192,12 @@ class DuckDbSpanStoreTest {
         assertEquals("call,root", text(store,
                 "SELECT string_agg(span_id, ',' ORDER BY span_id) FROM spans_min WHERE is_entry"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE NOT is_entry"));
+        assertEquals(3, count(store, "SELECT count(*) FROM spans_min WHERE sql_ms = 0 AND http_ms = 0"), "0 for old rows");
+        Span fresh = span(9, "shop", json("[{\"query\":\"SELECT 1\",\"duration_ms\":1.5},{\"query\":\"SELECT 2\",\"duration_ms\":2}]"),
+                json("[{\"url\":\"http://h/\",\"duration_ms\":4}]"), json("[]"), 1.0);
+        store.write(new Batch(java.util.List.of(fresh), java.util.List.of(), java.util.List.of()));
+        assertEquals("2 3.5 1 4.0", text(store, "SELECT sql_count || ' ' || sql_ms || ' ' || http_count || ' ' || http_ms "
+                + "FROM spans_min WHERE trace_id = '" + fresh.traceId() + "'"), "new rows after the added columns");
         store.close();
     }
 

@@ -183,7 +183,8 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.httpMethod());
         str(a, s.httpRoute());
         nullable(a, s.httpStatus()).append(DerivedRows.sqlCount(s)).append(DerivedRows.httpCount(s))
-                .append(DerivedRows.cacheCount(s)).append(s.sampleWeight()).append(s.isEntry()).endRow();
+                .append(DerivedRows.cacheCount(s)).append(s.sampleWeight()).append(s.isEntry())
+                .append(s.detail().sqlMs()).append(s.detail().httpMs()).endRow();
     }
 
     private void appendFull(DuckDBAppender a, Span s) throws SQLException, IOException {
@@ -203,12 +204,13 @@ public class DuckDbSpanStore implements SpanStore {
         a.appendNull(); // stack: the JSON column of older versions
         byte[] stack = s.detail().stackLz4(); // compressed by the parser
         if (stack.length <= INLINE_STACK_BYTES) {
-            a.append(stack).appendNull().appendNull().appendNull().endRow(); // a request summary's empty or tiny stack
-            return;
+            a.append(stack).appendNull().appendNull().appendNull(); // a request summary's empty or tiny stack
+        } else {
+            a.appendNull();
+            StackSegments.Ref ref = stacks.append(stack);
+            a.append(ref.segment()).append(ref.offset()).append(ref.length());
         }
-        a.appendNull();
-        StackSegments.Ref ref = stacks.append(stack);
-        a.append(ref.segment()).append(ref.offset()).append(ref.length()).endRow();
+        str(a, s.detail().fileIo()).endRow();
     }
 
     /**
