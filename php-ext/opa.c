@@ -119,6 +119,7 @@ PHP_RINIT_FUNCTION(opa)
 	OPA_G(runtime_disabled) = false;
 	if (!OPA_G(enabled)) return SUCCESS;
 	OPA_G(req) = opa_request_start();
+	if (OPA_G(req)) opa_hooks_request_init(OPA_G(req)); /* the integrations' per-request state */
 	opa_calltree_request_begin(OPA_G(req));
 	return SUCCESS;
 }
@@ -129,7 +130,10 @@ PHP_RSHUTDOWN_FUNCTION(opa)
 	if (OPA_G(enabled)) opa_calltree_request_end();
 	if (req) {
 		OPA_G(req) = NULL; /* nothing re-enters recording from here on */
+		opa_spans_end_all(req); /* manual spans left open end with the request, before its root span */
 		opa_request_finish(req);
+		opa_errors_request_end(req);
+		opa_hooks_request_free(req);
 		opa_request_free(req);
 	}
 	return SUCCESS;

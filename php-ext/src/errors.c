@@ -1,7 +1,6 @@
 #include "errors.h"
 #include "serialize.h"
 #include "calltree.h"
-#include "spans.h"
 #include "json.h"
 #include "redact.h"
 #include "clock.h"

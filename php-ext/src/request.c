@@ -1,9 +1,7 @@
 #include "request.h"
 #include "calltree.h"
-#include "hooks.h"
-#include "errors.h"
-#include "spans.h"
 #include "serialize.h"
+#include "request_facts.h"
 #include "transport.h"
 #include "clock.h"
 #include "json.h"
@@ -87,7 +85,6 @@ opa_request *opa_request_start(void)
 	req->sample_rate = OPA_G(sampling_rate);
 	zend_hash_init(&req->tags, 8, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);
 	zend_hash_init(&req->errors_seen, 8, NULL, NULL, 1);
-	opa_hooks_request_init(req);
 
 	opa_hex64(opa_random_u64(), req->trace_id);
 	opa_hex64(opa_random_u64(), req->trace_id + 16);
@@ -115,7 +112,6 @@ opa_request *opa_request_start(void)
 void opa_request_finish(opa_request *req)
 {
 	opa_calltree_unwind(req);
-	opa_spans_end_all(req);
 	uint64_t end = opa_mono_ns();
 	opa_serialize_root(req, end);
 	uint64_t deadline = opa_mono_ns() + (uint64_t) MAX(OPA_G(send_budget_ms), 0) * 1000000ULL;
@@ -136,9 +132,6 @@ void opa_request_free(opa_request *req)
 		if (n->class_name) zend_string_release(n->class_name);
 		if (n->file) zend_string_release(n->file);
 	}
-	opa_errors_request_end(req);
-	opa_spans_end_all(req);
-	opa_hooks_request_free(req);
 	zend_hash_destroy(&req->tags);
 	zend_hash_destroy(&req->errors_seen);
 	if (req->tracestate) zend_string_release(req->tracestate);

@@ -124,6 +124,12 @@ typedef struct opa_request {
 	uint64_t send_deadline_ns;
 } opa_request;
 
+/* The span that the request's events belong to now: the innermost open manual span, else the root. */
+static inline const char *opa_request_current_span(const opa_request *req)
+{
+	return req->spans_len ? req->spans[req->spans_len - 1]->span_id : req->span_id;
+}
+
 opa_request *opa_request_start(void);
 void opa_request_finish(opa_request *req);
 void opa_request_free(opa_request *req);
