@@ -35,7 +35,7 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("opa.release", "", PHP_INI_ALL, OnUpdateString, release, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.sampling_rate", "1.0", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateReal, sampling_rate, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.call_threshold_us", "100", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, call_threshold_us, zend_opa_globals, opa_globals)
-	STD_PHP_INI_ENTRY("opa.hot_function_limit", "64", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, hot_function_limit, zend_opa_globals, opa_globals)
+	STD_PHP_INI_ENTRY("opa.hot_function_limit", "32", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, hot_function_limit, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.file_io_threshold_us", "1000", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, file_io_threshold_us, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.max_nodes", "2000", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, max_nodes, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.max_records", "1000", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, max_records, zend_opa_globals, opa_globals)
@@ -44,6 +44,7 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("opa.send_budget_ms", "5", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, send_budget_ms, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.reconnect_delay_ms", "1000", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, reconnect_delay_ms, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.compress_threshold", "4096", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, compress_threshold, zend_opa_globals, opa_globals)
+	STD_PHP_INI_BOOLEAN("opa.attach_stack", "1", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateBool, attach_stack, zend_opa_globals, opa_globals)
 	STD_PHP_INI_BOOLEAN("opa.redact_sql", "1", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateBool, redact_sql, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.redact_keys",
 		"password,passwd,pwd,secret,token,api_key,apikey,access_key,private_key,authorization,auth,cookie,session,csrf,credential",
@@ -118,6 +119,7 @@ PHP_RINIT_FUNCTION(opa)
 	OPA_G(runtime_disabled) = false;
 	if (!OPA_G(enabled)) return SUCCESS;
 	OPA_G(req) = opa_request_start();
+	if (OPA_G(req)) opa_hooks_request_init(OPA_G(req)); /* the integrations' per-request state */
 	opa_calltree_request_begin(OPA_G(req));
 	return SUCCESS;
 }
@@ -128,7 +130,10 @@ PHP_RSHUTDOWN_FUNCTION(opa)
 	if (OPA_G(enabled)) opa_calltree_request_end();
 	if (req) {
 		OPA_G(req) = NULL; /* nothing re-enters recording from here on */
+		opa_spans_end_all(req); /* manual spans left open end with the request, before its root span */
 		opa_request_finish(req);
+		opa_errors_request_end(req);
+		opa_hooks_request_free(req);
 		opa_request_free(req);
 	}
 	return SUCCESS;
@@ -140,7 +145,7 @@ static void stats_array(zval *out)
 	array_init(out);
 #define C(name) add_assoc_long(out, #name, c->name)
 	C(requests); C(requests_sampled); C(messages_queued); C(messages_sent); C(messages_dropped); C(bytes_sent);
-	C(frames_compressed); C(connects); C(connect_failures); C(send_failures); C(send_timeouts);
+	C(frames_compressed); C(stacks_attached); C(connects); C(connect_failures); C(send_failures); C(send_timeouts);
 	C(tls_handshakes); C(tls_handshake_failures); C(tls_handshake_timeouts);
 	C(nodes_dropped_threshold); C(nodes_dropped_cap); C(records_dropped_cap);
 #undef C

@@ -1,5 +1,5 @@
-import { span, trace } from '../test/fixtures';
-import { flattenTags, groupSql, MAX_RECORD_ROWS, normalizeSql, rootSpan, traceTotals, waterfallRows } from './traceData';
+import { callNode, span, trace } from '../test/fixtures';
+import { fileIoByCall, fileIoOf, fileIoTotals, flattenTags, groupSql, MAX_RECORD_ROWS, rootSpan, traceTotals, waterfallRows } from './traceData';
 
 describe('waterfallRows', () => {
   it('orders spans parent first, siblings by start, with offsets from the trace start', () => {
@@ -44,26 +44,33 @@ describe('waterfallRows', () => {
   });
 });
 
-describe('normalizeSql', () => {
-  it.each([
-    ["SELECT * FROM users WHERE id = 42", 'SELECT * FROM users WHERE id = ?'],
-    ["SELECT * FROM t WHERE name = 'O''Brien' AND x = -1.5", 'SELECT * FROM t WHERE name = ? AND x = ?'],
-    ['SELECT * FROM t WHERE id IN (1, 2, 3)', 'SELECT * FROM t WHERE id IN (?)'],
-    ['SELECT  a\n  FROM   t2', 'SELECT a FROM t2'],
-    ['SELECT * FROM t WHERE h = 0xFF', 'SELECT * FROM t WHERE h = ?'],
-  ])('%s', (input, expected) => expect(normalizeSql(input)).toBe(expected));
-});
-
 describe('groupSql', () => {
-  it('flags statements repeated at least the threshold as N+1', () => {
+  const record = (query: string, fingerprint: string, normalized: string, duration_ms = 1) => ({ query, fingerprint, normalized, duration_ms });
+
+  it('groups by the fingerprint the API sent, whatever the text looks like', () => {
+    // the agent's normaliser folds both VALUES lists into one shape; a text-only grouping would not
     const records = [
-      ...Array.from({ length: 12 }, (_, i) => ({ query: `SELECT * FROM order_items WHERE order_id = ${i}`, duration_ms: 1 })),
-      { query: 'SELECT * FROM orders WHERE user_id = 7', duration_ms: 5 },
+      record('INSERT INTO t VALUES (1, 2), (3, 4)', 'aa11', 'INSERT INTO t VALUES (?, ?)'),
+      record('INSERT INTO t VALUES (5, 6)', 'aa11', 'INSERT INTO t VALUES (?, ?)'),
+      // same text shape, but the API says two statements
+      record('SELECT 1', 'bb22', 'SELECT ?'),
+      record('SELECT 1', 'cc33', 'SELECT ?'),
     ];
     const groups = groupSql(records, 10);
+    expect(groups.map((g) => [g.fingerprint, g.count])).toEqual([['aa11', 2], ['bb22', 1], ['cc33', 1]]);
+    expect(groups[0]).toMatchObject({ normalized: 'INSERT INTO t VALUES (?, ?)', example: 'INSERT INTO t VALUES (1, 2), (3, 4)' });
+  });
+
+  it('flags statements repeated at least the threshold as N+1', () => {
+    const records = [
+      ...Array.from({ length: 12 }, (_, i) => record(`SELECT * FROM order_items WHERE order_id = ${i}`, 'f1', 'SELECT * FROM order_items WHERE order_id = ?')),
+      record('SELECT * FROM orders WHERE user_id = 7', 'f2', 'SELECT * FROM orders WHERE user_id = ?', 5),
+    ];
+    const groups = groupSql(records, 12);
     expect(groups).toHaveLength(2);
     expect(groups[0]).toMatchObject({ normalized: 'SELECT * FROM order_items WHERE order_id = ?', count: 12, totalMs: 12, nPlusOne: true });
     expect(groups[1]).toMatchObject({ count: 1, nPlusOne: false });
+    expect(groupSql(records, 13).some((g) => g.nPlusOne)).toBe(false);
   });
 });
 
@@ -91,5 +98,40 @@ describe('trace helpers', () => {
       ['http_request.method', 'GET'],
       ['http_request.status', '200'],
     ]);
+  });
+});
+
+describe('file I/O', () => {
+  const op = (operation: string, path: string, bytes: number, start: number) => ({ operation, path, bytes, duration_ms: 2, start_ts: start });
+
+  it('takes the span-level list, else the records nested in call nodes', () => {
+    const nested = [callNode('a', null, 'main', 10, { file_operations: [op('fopen', '/tmp/a', 0, 1002), op('fread', '/tmp/a', 100, 1003)] })];
+    const listed = span({ span_id: 'l', file_io: [op('fwrite', '/tmp/b', 7, 1001)], stack: nested });
+    const onlyNested = span({ span_id: 'n', stack: nested });
+    expect(fileIoOf(trace([listed])).map((r) => r.record.operation)).toEqual(['fwrite']);
+    expect(fileIoOf(trace([onlyNested])).map((r) => r.record.operation)).toEqual(['fopen', 'fread']);
+    const file = waterfallRows([span({ span_id: 'r', start_ts: 1000, end_ts: 1010, duration_ms: 10, stack: nested })], true).rows.filter((r) => r.kind === 'file');
+    expect(file.map((r) => `${r.label}|${r.detail}|${r.offsetMs}`)).toEqual(['fopen /tmp/a||2', 'fread /tmp/a|100 B|3']);
+  });
+
+  it('sums per call node when nodes carry summaries, else over the records', () => {
+    const stack = [
+      callNode('a', null, 'main', 10, { file_io: { operations: 2, bytes: 10, duration_ms: 1 } }),
+      callNode('b', 'a', 'load', 5, { file_io: { operations: 5, bytes: 300, duration_ms: 4 } }),
+      callNode('c', 'a', 'idle', 1),
+    ];
+    const t = trace([span({ stack, file_io: [op('fread', '/x', 300, 1)] })]);
+    expect(fileIoByCall(t).map((c) => c.node.function)).toEqual(['load', 'main']);
+    expect(fileIoTotals(t)).toEqual({ operations: 7, bytes: 310, durationMs: 5 });
+    expect(fileIoTotals(trace([span({ file_io: [op('fread', '/x', 300, 1), op('fclose', '/x', 0, 2)] })]))).toEqual({ operations: 2, bytes: 300, durationMs: 4 });
+  });
+});
+
+describe('traceTotals of an unsampled request', () => {
+  it('uses the stored counts when the spans have no records', () => {
+    const totals = traceTotals(trace([span({ sql: [], http: [], sql_count: 4, sql_ms: 6, http_count: 1, http_ms: 20.5 })]));
+    expect([totals.sqlCount, totals.sqlMs, totals.httpCount, totals.httpMs]).toEqual([4, 6, 1, 20.5]);
+    const sampled = traceTotals(trace([span({ sql: [{ query: 'SELECT 1', duration_ms: 2 }], sql_count: 9, sql_ms: 99 })]));
+    expect([sampled.sqlCount, sampled.sqlMs]).toEqual([1, 2]);
   });
 });

@@ -1,9 +1,9 @@
 package dev.opa.agent.store;
 
-import static dev.opa.agent.store.TestBatches.T0;
-import static dev.opa.agent.store.TestBatches.batch;
-import static dev.opa.agent.store.TestBatches.json;
-import static dev.opa.agent.store.TestBatches.span;
+import static dev.opa.agent.testkit.TestEvents.batchWithEvents;
+import static dev.opa.agent.testkit.TestSpan.T0;
+import static dev.opa.agent.testkit.TestSpan.json;
+import static dev.opa.agent.testkit.TestSpan.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.model.StackCodec;
+import dev.opa.agent.store.duckdb.DuckDbSettings;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,12 +46,15 @@ class DuckDbSpanStoreTest {
     void writesSpansDerivedRowsErrorsAndLogs() throws Exception {
         DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("a/opa.duckdb"), 2);
         store.init();
-        Span s = span(1, "shop",
-                json("[{\"query\":\"SELECT * FROM t WHERE id = 5\",\"db_system\":\"mysql\",\"duration_ms\":1.5,\"rows\":3,"
-                        + "\"timestamp\":" + (T0 / 1000 + 2) + "}]"),
-                json("[{\"url\":\"http://h:81/a/42\",\"method\":\"GET\",\"status_code\":503,\"duration_ms\":4,\"error\":\"boom\"}]"),
-                json("[{\"call_id\":\"1\",\"parent_id\":null,\"function\":\"main\",\"sql_queries\":[{\"query\":\"SELECT 2\"}]}]"), 4.0);
-        store.write(batch(s));
+        Span s = numbered(1).service("shop").weight(4.0)
+                .detail("sql", json("[{\"query\":\"SELECT * FROM t WHERE id = 5\",\"db_system\":\"mysql\",\"duration_ms\":1.5,"
+                        + "\"rows\":3,\"timestamp\":" + (T0 / 1000 + 2) + "}]"))
+                .detail("http", json("[{\"url\":\"http://h:81/a/42\",\"method\":\"GET\",\"status_code\":503,\"duration_ms\":4,"
+                        + "\"error\":\"boom\"}]"))
+                .detail("stack", json("[{\"call_id\":\"1\",\"parent_id\":null,\"function\":\"main\","
+                        + "\"sql_queries\":[{\"query\":\"SELECT 2\"}]}]"))
+                .toSpan();
+        store.write(batchWithEvents(s));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE sql_count = 1 AND http_count = 1 AND sample_weight = 4"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE json_extract_string(tags, '$.env') = 't'"));
         assertEquals("SELECT * FROM t WHERE id = ?", text(store, "SELECT normalized FROM sql_queries"));
@@ -72,8 +76,9 @@ class DuckDbSpanStoreTest {
     void nestedStackSqlIsUsedWhenTheSpanListsNone() throws Exception {
         DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("b.duckdb"), 1);
         store.init();
-        store.write(batch(span(2, "shop", json("[]"), json("[]"),
-                json("[{\"call_id\":\"1\",\"sql_queries\":[{\"query\":\"SELECT 1\"},{\"query\":\"SELECT 2\"}]}]"), 1.0)));
+        store.write(batchWithEvents(numbered(2).service("shop")
+                .detail("stack", json("[{\"call_id\":\"1\",\"sql_queries\":[{\"query\":\"SELECT 1\"},{\"query\":\"SELECT 2\"}]}]"))
+                .toSpan()));
         assertEquals(2, count(store, "SELECT count(*) FROM sql_queries"));
         assertEquals(2, count(store, "SELECT sql_count FROM spans_min"));
         store.close();
@@ -87,7 +92,7 @@ class DuckDbSpanStoreTest {
         try (Connection c = store.readDataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE logs"); // the spans of the batch go in first, then the logs fail
         }
-        Batch batch = batch(span(3, "shop", json("[]"), json("[]"), json("[]"), 1.0));
+        Batch batch = batchWithEvents(numbered(3).service("shop").toSpan());
         assertThrows(Exception.class, () -> store.write(batch));
         assertEquals(0, count(store, "SELECT count(*) FROM spans_min"));
         assertEquals(0, count(store, "SELECT count(*) FROM spans_full"));
@@ -104,28 +109,54 @@ class DuckDbSpanStoreTest {
 
     @Test
     void settingsAreAppliedAndValidated() throws Exception {
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("m.duckdb"), 1,
-                DuckDbSpanStore.settings("64MB", "128MB", "1"));
+        DuckDbSpanStore store = new DuckDbSpanStore(new DuckDbSettings(dir.resolve("m.duckdb"), 1,
+                DuckDbSettings.pragmas("64MB", "128MB", "1")));
         store.init();
         assertTrue(text(store, "SELECT current_setting('memory_limit')").startsWith("61"), "64MB is about 61 MiB");
         assertTrue(text(store, "SELECT current_setting('checkpoint_threshold')").startsWith("122"), "128MB ~ 122 MiB");
         assertEquals("1", text(store, "SELECT current_setting('threads')"));
         store.close();
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("1GB'; DROP TABLE x; --", "", ""));
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "1GB' --", ""));
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "", "0; DROP TABLE x"));
-        assertEquals(java.util.Map.of(), DuckDbSpanStore.settings("", " ", null), "empty keeps DuckDB's defaults");
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("1GB'; DROP TABLE x; --", "", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("", "1GB' --", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("", "", "0; DROP TABLE x"));
+        assertEquals(java.util.Map.of(), DuckDbSettings.pragmas("", " ", null), "empty keeps DuckDB's defaults");
+    }
+
+    @Test
+    void settingsComeFromTheOpaStoreKeys() {
+        DuckDbSettings s = DuckDbSettings.fromStoreSettings(java.util.Map.of("duckdb.file", "/d/opa.duckdb",
+                "duckdb.read-pool-size", " 3 ", "duckdb.memory-limit", "256MB", "duckdb.threads", ""));
+        assertEquals(Path.of("/d/opa.duckdb"), s.file());
+        assertEquals(3, s.readPoolSize());
+        assertEquals(java.util.Map.of("memory_limit", "256MB"), s.pragmas());
+        assertEquals(4, DuckDbSettings.fromStoreSettings(java.util.Map.of("duckdb.file", "x")).readPoolSize());
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.fromStoreSettings(java.util.Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.fromStoreSettings(
+                java.util.Map.of("duckdb.file", "x", "duckdb.memory-limit", "lots")));
+    }
+
+    @Test
+    void sizeOnDiskCountsTheWalThatDuckDbDoesNotReport() throws Exception {
+        Path file = dir.resolve("w.duckdb");
+        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
+        store.init();
+        store.write(batchWithEvents(numbered(4).service("shop").toSpan()));
+        long wal = java.nio.file.Files.size(Path.of(file + ".wal"));
+        assertTrue(wal > 0, "the batch is in the WAL until a checkpoint");
+        assertTrue(store.bytesOnDisk(0) >= java.nio.file.Files.size(file) + wal);
+        assertEquals(1L << 40, store.bytesOnDisk(1L << 40), "a larger figure reported by DuckDB stands");
+        store.close();
     }
 
     @Test
     void aFileOfAnOlderVersionGetsTheCompressedStackColumnAndKeepsItsRows() throws Exception {
         DuckDbSpanStore store = storeOverAnOlderFile("old.duckdb", DuckDbSpanStore.schema()
                 .replace("stack           JSON,      -- array of call nodes", "stack           JSON       -- array of call nodes")
-                .replaceAll("(?m)^\\s*stack_(lz4|segment|offset|length)\\s+.*$", "")
-                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_.*$", ""),
+                .replaceAll("(?m)^\\s*(stack_(lz4|segment|offset|length)|file_io)\\s+.*$", "")
+                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS (stack_|file_io).*$", ""),
                 "INSERT INTO spans_full (organization_id, project_id, trace_id, span_id, service, start_ts, stack) "
                         + "VALUES ('o', 'p', 'old', '1', 's', now(), '[{\"function\":\"legacy\"}]')");
-        Span s = span(7, "shop", json("[]"), json("[]"), json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]"), 1.0);
+        Span s = numbered(7).service("shop").detail("stack", json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]")).toSpan();
         store.write(new Batch(java.util.List.of(s), java.util.List.of(), java.util.List.of()));
         assertEquals("[{\"function\":\"legacy\"}]", text(store, "SELECT CAST(stack AS VARCHAR) FROM spans_full WHERE trace_id = 'old'"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = 'old' AND stack_lz4 IS NULL"));
@@ -136,13 +167,15 @@ class DuckDbSpanStoreTest {
             nodes.append(i == 0 ? "" : ",").append("{\"call_id\":\"").append(i).append("\",\"function\":\"f").append(i * 7919)
                     .append("\",\"duration_ms\":").append(i % 13).append('}');
         }
-        Span big = span(8, "shop", json("[]"), json("[]"), json(nodes.append(']').toString()), 1.0);
+        Span big = numbered(8).service("shop").detail("stack", json(nodes.append(']').toString())).toSpan();
         store.write(new Batch(java.util.List.of(big), java.util.List.of(), java.util.List.of()));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = '" + big.traceId()
                 + "' AND stack IS NULL AND stack_lz4 IS NULL AND stack_segment IS NOT NULL"), "a large stack in a segment");
         assertEquals(big.detail().stack(), storedStack(store, big.traceId()));
         assertEquals(s.detail().stack(), storedStack(store, s.traceId()));
         assertEquals("[{\"function\":\"legacy\"}]", storedStack(store, "old"));
+        assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = 'old' AND file_io IS NULL"));
+        assertEquals("[]", text(store, "SELECT CAST(file_io AS VARCHAR) FROM spans_full WHERE trace_id = '" + s.traceId() + "'"));
         store.close();
     }
 
@@ -151,9 +184,9 @@ class DuckDbSpanStoreTest {
         DuckDbSpanStore store = storeOverAnOlderFile("old-entry.duckdb", DuckDbSpanStore.schema()
                 .replace("sample_weight   DOUBLE    NOT NULL,   -- 1 / sampling probability",
                         "sample_weight   DOUBLE    NOT NULL    -- 1 / sampling probability")
-                .replaceAll("(?m)^\\s*is_entry\\s+BOOLEAN.*$", "")
+                .replaceAll("(?m)^\\s*(is_entry\\s+BOOLEAN|sql_ms\\s+DOUBLE|http_ms\\s+DOUBLE).*$", "")
                 .replaceAll("(?m)^\\s+-- request of a continued trace.*$", "")
-                .replaceAll("(?m)^(ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry|UPDATE spans_min SET is_entry).*$", ""),
+                .replaceAll("(?m)^(ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS (is_entry|sql_ms|http_ms)|UPDATE spans_min SET is_entry).*$", ""),
                 "INSERT INTO spans_min (organization_id, project_id, trace_id, span_id, parent_id, service, name, "
                         + "start_ts, end_ts, duration_ms, cpu_ms, status, http_method, sql_count, http_count, cache_count, "
                         + "sample_weight) VALUES "
@@ -163,6 +196,13 @@ class DuckDbSpanStoreTest {
         assertEquals("call,root", text(store,
                 "SELECT string_agg(span_id, ',' ORDER BY span_id) FROM spans_min WHERE is_entry"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE NOT is_entry"));
+        assertEquals(3, count(store, "SELECT count(*) FROM spans_min WHERE sql_ms = 0 AND http_ms = 0"), "0 for old rows");
+        Span fresh = numbered(9).service("shop")
+                .detail("sql", json("[{\"query\":\"SELECT 1\",\"duration_ms\":1.5},{\"query\":\"SELECT 2\",\"duration_ms\":2}]"))
+                .detail("http", json("[{\"url\":\"http://h/\",\"duration_ms\":4}]")).toSpan();
+        store.write(new Batch(java.util.List.of(fresh), java.util.List.of(), java.util.List.of()));
+        assertEquals("2 3.5 1 4.0", text(store, "SELECT sql_count || ' ' || sql_ms || ' ' || http_count || ' ' || http_ms "
+                + "FROM spans_min WHERE trace_id = '" + fresh.traceId() + "'"), "new rows after the added columns");
         store.close();
     }
 
