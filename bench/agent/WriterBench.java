@@ -37,6 +37,7 @@ import java.util.stream.Stream;
  * does outside the caller (checkpoints, its worker threads) is counted too.
  *
  * <p>DuckDB settings as the agent's defaults (application.yaml), or -Dmemory=, -Dcheckpoint=, -Dthreads=.
+ * -Dwindow=N also prints the CPU per span of every N batches (how it changes as the file grows).
  *
  * <p>Usage (bench/agent/writer.sh runs it):
  * <pre>
@@ -74,6 +75,9 @@ public class WriterBench {
         long wallNs = 0;
         Map<String, Long> others = new TreeMap<>();
         List<Long> perBatchNs = new ArrayList<>();
+        int window = Integer.getInteger("window", 0);
+        long windowNs = 0;
+        long windowSpans = 0;
         for (int b = 0; b < batches; b++) {
             List<Span> batch = new ArrayList<>(perBatch);
             long bytes = 0;
@@ -93,6 +97,21 @@ public class WriterBench {
                 Thread.sleep(pauseMs);
             }
             Map<Integer, long[]> after = tasks();
+            if (window > 0) {
+                long all = c1 - c0;
+                for (Map.Entry<Integer, long[]> e : after.entrySet()) {
+                    long[] was = before.get(e.getKey());
+                    all += e.getKey() == selfTask ? 0 : Math.max(0, e.getValue()[0] - (was == null ? 0 : was[0]));
+                }
+                windowNs += all;
+                windowSpans += batch.size();
+                if ((b + 1) % window == 0) {
+                    System.out.printf("batches %d-%d: %.3f ms CPU per span (all threads)%n", b + 1 - window, b,
+                            windowNs / 1e6 / windowSpans);
+                    windowNs = 0;
+                    windowSpans = 0;
+                }
+            }
             if (b < warmup) {
                 continue;
             }
