@@ -20,13 +20,17 @@ stack_start_agent "$API_PORT" "$RUN/data"
 stack_render examples/demo/conf/php-fpm.conf.tmpl "$RUN/php-fpm.conf" BACK_PORT="$BACK_PORT" MYSQL_SOCKET="$STACK_MYSQL_SOCKET"
 stack_render examples/demo/conf/nginx.conf.tmpl "$RUN/nginx.conf" DEMO="$PWD/examples/demo" FRONT_PORT="$FRONT_PORT" BACK_PORT="$BACK_PORT"
 stack_start_fpm "$RUN/php-fpm.conf" -d "extension=$STACK_EXT" -d "opa.socket_path=$STACK_SOCKET" \
-  -d opa.sampling_rate=1.0 -d opa.call_threshold_us=50 -d opa.compress_threshold=256  # LZ4 frames end to end
+  -d opa.sampling_rate=1.0 -d opa.call_threshold_us=50 -d opa.compress_threshold=256 \
+  -d opa.file_io_threshold_us=0  # LZ4 frames end to end; every file call a record
 stack_start_nginx "$RUN/nginx.conf" "http://127.0.0.1:$FRONT_PORT/"
 
 echo "== drive the demo and check the traces through the REST API"
 status=0
 python3 examples/e2e/run_e2e.py --front "http://127.0.0.1:$FRONT_PORT" --api "http://127.0.0.1:$API_PORT" \
-  --out "$RUN/e2e.json" || status=1
+  --ext "$STACK_EXT" --socket "$STACK_SOCKET" --out "$RUN/e2e.json" || status=1
+
+echo "== the extension against a second agent: CLI requests over the Unix socket and TCP, attached and inline call stacks"
+OPA_E2E_EXT_SO="$STACK_EXT" bash php-ext/scripts/e2e-agent.sh "$PWD/target/opa-agent.jar" || status=1
 
 echo "== check the dashboard shows them (Chromium)"
 mkdir -p ui/test-results

@@ -31,7 +31,7 @@ echo "jbang: camel run routes/ingest.camel.yaml routes/pipeline.camel.yaml"
 java -cp "$(cat "$WORK/launcher/cp.txt")" "$WORK/launcher/Camel.java" run \
   routes/ingest.camel.yaml routes/pipeline.camel.yaml \
   --dep=dev.opa:opa-agent-beans:0.1.0-SNAPSHOT,org.apache.camel:camel-netty:4.17.0,org.apache.camel:camel-resilience4j:4.17.0,org.apache.camel:camel-resilience4j-micrometer:4.17.0,org.apache.camel:camel-micrometer-prometheus:4.17.0,org.duckdb:duckdb_jdbc:1.5.6.0,at.yawk.lz4:lz4-java:1.10.1,org.apache.commons:commons-compress:1.28.0,com.zaxxer:HikariCP:5.1.0 \
-  --prop=camel.main.configuration-classes=dev.opa.agent.AgentConfiguration \
+  --prop=camel.main.configuration-classes=dev.opa.agent.beans.IngestBeans,dev.opa.agent.beans.PipelineBeans,dev.opa.agent.beans.StoreBeans \
   --prop=opa.data.dir="$WORK/data" --prop=opa.socket.path="$WORK/opa.sock" \
   --prop=opa.tcp.listen=127.0.0.1:$TCP_PORT --prop=opa.http.port=$HTTP_PORT \
   --max-seconds=300 > "$WORK/jbang.log" 2>&1 &

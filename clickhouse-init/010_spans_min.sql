@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS spans_min
     cache_count     UInt32                              CODEC(T64, ZSTD(1)),  -- cache + redis records
     sample_weight   Float64                             CODEC(ZSTD(1)),  -- 1 / sampling probability
     is_entry        UInt8                               CODEC(ZSTD(1)),  -- 1: a request (root or continued trace), set by the agent
+    sql_us          UInt64                              CODEC(T64, ZSTD(1)),  -- time in the sql_count statements
+    http_us         UInt64                              CODEC(T64, ZSTD(1)),  -- time in the http_count calls
+    sql_ms          Float64 ALIAS sql_us / 1000,
+    http_ms         Float64 ALIAS http_us / 1000,
     INDEX idx_trace_id trace_id    TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_duration duration_us TYPE minmax             GRANULARITY 1
 )
@@ -46,3 +50,9 @@ SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000;
 -- (Span.isEntry: a root, or a span that served an incoming HTTP request); new rows carry the agent's value.
 ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry UInt8
     DEFAULT (parent_id IS NULL OR ifNull(http_method, '') != '') CODEC(ZSTD(1));
+-- Tables of versions before sql_us / http_us (SQL and HTTP time of a request, from its records or its RED tags):
+-- 0 for their rows.
+ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS sql_us UInt64 CODEC(T64, ZSTD(1));
+ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS http_us UInt64 CODEC(T64, ZSTD(1));
+ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS sql_ms Float64 ALIAS sql_us / 1000;
+ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS http_ms Float64 ALIAS http_us / 1000;

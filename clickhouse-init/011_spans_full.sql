@@ -21,10 +21,14 @@ CREATE TABLE IF NOT EXISTS spans_full
     cache             String                  CODEC(ZSTD(3)),  -- JSON array
     redis             String                  CODEC(ZSTD(3)),  -- JSON array
     dumps             String                  CODEC(ZSTD(3)),  -- JSON array
-    stack             String                  CODEC(ZSTD(3))   -- JSON array of call nodes
+    stack             String                  CODEC(ZSTD(3)),  -- JSON array of call nodes
+    file_io           String DEFAULT '[]'     CODEC(ZSTD(3))   -- JSON array of file operations
 )
 ENGINE = MergeTree
 PARTITION BY toDate(start_ts)
 ORDER BY (trace_id, span_id)
 TTL toDateTime(start_ts) + INTERVAL 30 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000;
+
+-- Tables of versions before file_io: '[]' for their rows.
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS file_io String DEFAULT '[]' CODEC(ZSTD(3));

@@ -44,6 +44,7 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("opa.send_budget_ms", "5", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, send_budget_ms, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.reconnect_delay_ms", "1000", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, reconnect_delay_ms, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.compress_threshold", "4096", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, compress_threshold, zend_opa_globals, opa_globals)
+	STD_PHP_INI_BOOLEAN("opa.attach_stack", "1", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateBool, attach_stack, zend_opa_globals, opa_globals)
 	STD_PHP_INI_BOOLEAN("opa.redact_sql", "1", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateBool, redact_sql, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.redact_keys",
 		"password,passwd,pwd,secret,token,api_key,apikey,access_key,private_key,authorization,auth,cookie,session,csrf,credential",
@@ -140,7 +141,7 @@ static void stats_array(zval *out)
 	array_init(out);
 #define C(name) add_assoc_long(out, #name, c->name)
 	C(requests); C(requests_sampled); C(messages_queued); C(messages_sent); C(messages_dropped); C(bytes_sent);
-	C(frames_compressed); C(connects); C(connect_failures); C(send_failures); C(send_timeouts);
+	C(frames_compressed); C(stacks_attached); C(connects); C(connect_failures); C(send_failures); C(send_timeouts);
 	C(tls_handshakes); C(tls_handshake_failures); C(tls_handshake_timeouts);
 	C(nodes_dropped_threshold); C(nodes_dropped_cap); C(records_dropped_cap);
 #undef C

@@ -22,6 +22,7 @@ typedef struct {
 	zend_long messages_dropped;
 	zend_long bytes_sent;
 	zend_long frames_compressed;
+	zend_long stacks_attached;   /* requests whose call stack was sent attached (opa.attach_stack) */
 	zend_long connects;
 	zend_long connect_failures;
 	zend_long send_failures;
@@ -53,6 +54,7 @@ ZEND_BEGIN_MODULE_GLOBALS(opa)
 	zend_long send_budget_ms;
 	zend_long reconnect_delay_ms;
 	zend_long compress_threshold;
+	bool attach_stack;      /* send the root span's call stack LZ4-compressed beside its JSON (docs/protocol.md) */
 	bool redact_sql;
 	char *redact_keys;
 	char *trusted_proxy_header;

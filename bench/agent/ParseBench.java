@@ -22,7 +22,9 @@ import java.util.List;
  * the bytes the extension sent) through FrameDecoder (LZ4 frame -> JSON lines) and MessageParser (-> spans), in
  * one thread, timed by that thread's CPU time. Usage (bench/agent/parse.sh runs it):
  *   java -cp CLASSES:DEPS bench/agent/ParseBench.java CORPUS[,CORPUS...] [messages per corpus] [passes]
- * Prints per pass: µs of CPU per message for decode, parse and both, and MB/s of JSON (decompressed) per CPU s.
+ * Prints per pass: µs of CPU per message for decode, parse and both, and MB/s of JSON (decompressed; an attached
+ * stack counts with its declared length) per CPU s. A corpus in the attached-stack form (bench/corpus/attach_stack.py)
+ * needs a checkout that reads it.
  */
 public class ParseBench {
 
@@ -68,7 +70,7 @@ public class ParseBench {
                 decodeNs += t1 - t0;
                 parseNs += t2 - t1;
                 for (Frames.Line l : frames.lines()) {
-                    jsonBytes += l.len();
+                    jsonBytes += l.len() + attachedStackBytes(l);
                 }
                 spans += parsed.spans().size();
             }
@@ -81,4 +83,19 @@ public class ParseBench {
                     (decodeNs + parseNs) / n / 1e3, jsonBytes / n / 1024, jsonBytes / 1e6 / ((decodeNs + parseNs) / 1e9));
         }
     }
+
+    /** JSON bytes of a line's attached stack (its declared length); 0 for none, and on revisions without them. */
+    private static long attachedStackBytes(Frames.Line line) throws Exception {
+        if (STACK == null) {
+            return 0;
+        }
+        byte[] stack = (byte[]) STACK.invoke(line);
+        return stack == null ? 0 : (stack[0] & 0xffL) | (stack[1] & 0xffL) << 8 | (stack[2] & 0xffL) << 16
+                | (stack[3] & 0xffL) << 24;
+    }
+
+    /** Frames.Line#stack() where the checkout has it (reflection: the base revision may not). */
+    private static final java.lang.reflect.Method STACK = java.util.Arrays.stream(Frames.Line.class.getRecordComponents())
+            .filter(c -> c.getName().equals("stack")).map(java.lang.reflect.RecordComponent::getAccessor).findFirst()
+            .orElse(null);
 }

@@ -26,6 +26,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Replays a corpus of real traces (bench/corpus/README.md) into an agent, then checks that every trace was
@@ -33,7 +37,8 @@ import net.jpountz.lz4.LZ4FrameOutputStream;
  * fresh trace id and fresh span ids (written over the originals, same length), and its timestamps (start_ts,
  * end_ts: epoch ms) are moved by one offset so that the request ends when it is sent (--timestamps recorded
  * keeps them); everything else (call tree, relative timing, durations, SQL) is kept. LZ4 records are decompressed, rewritten and compressed again as an
- * LZ4 frame of independent 64 KB blocks, like the extension's; JSON-line records are rewritten as they are.
+ * LZ4 frame of independent 64 KB blocks, like the extension's; JSON-line records are rewritten as they are; a span with
+ * an attached stack (bench/corpus/attach_stack.py) gets its envelope and its stack rewritten and compressed again.
  * Records are sent in corpus order, cycling, on --connections persistent connections, at --rate requests/s
  * (0 = as fast as the agent reads them).
  *
@@ -210,7 +215,7 @@ public class Replay {
 
     static Message index(byte[] sent) throws IOException {
         boolean lz4 = startsWith(sent, LZ4_MAGIC, 0);
-        byte[] json = lz4 ? decompress(sent) : sent;
+        byte[] json = content(sent);
         String text = new String(json, StandardCharsets.ISO_8859_1); // one char per byte: offsets are byte offsets
         Matcher trace = Pattern.compile("\"trace_id\":\"([0-9a-f]{32}|[0-9a-f]{16})\"").matcher(text);
         if (!trace.find()) {
@@ -251,7 +256,7 @@ public class Replay {
 
     /** The i-th replayed copy of m: trace id = run id + i, span ids = part of the run id + i + the span's number in m. */
     static byte[] rewrite(Message m, String runId, long i, boolean shiftTime) throws IOException {
-        byte[] json = m.lz4() ? decompress(m.sent()) : m.sent().clone();
+        byte[] json = startsWith(m.sent(), ATTACHED_MAGIC, 0) || m.lz4() ? content(m.sent()) : m.sent().clone();
         if (shiftTime && m.lastTimestamp() > 0) {
             long offset = System.currentTimeMillis() - m.lastTimestamp();
             for (int at : m.timestampAt()) {
@@ -273,7 +278,46 @@ public class Replay {
             byte[] spanId = (runId.substring(0, 4) + hex(i, 9) + hex(m.spanIdNumber()[k], 3)).getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(spanId, 0, json, m.spanIdAt()[k], spanId.length);
         }
-        return m.lz4() ? compress(json) : json;
+        return startsWith(m.sent(), ATTACHED_MAGIC, 0) ? attached(m.sent(), json) : m.lz4() ? compress(json) : json;
+    }
+
+    static final byte[] ATTACHED_MAGIC = {'O', 'P', 'A', 'S'};
+
+    /**
+     * A record's JSON: an LZ4 frame's content, or for a span with an attached stack (docs/protocol.md: "OPAS",
+     * u32 LE envelope and stack lengths, the envelope as JSON or LZ4 frame, the stack as u32 LE length + LZ4 block)
+     * the envelope's JSON followed by the stack's, so that ids and timestamps are found and rewritten in both.
+     */
+    static byte[] content(byte[] sent) throws IOException {
+        if (!startsWith(sent, ATTACHED_MAGIC, 0)) {
+            return startsWith(sent, LZ4_MAGIC, 0) ? decompress(sent) : sent;
+        }
+        ByteBuffer b = ByteBuffer.wrap(sent).order(ByteOrder.LITTLE_ENDIAN);
+        int e = b.getInt(4);
+        byte[] envelope = content(Arrays.copyOfRange(sent, 12, 12 + e));
+        int textLength = b.getInt(12 + e);
+        byte[] stack = LZ4Factory.fastestInstance().safeDecompressor().decompress(sent, 12 + e + 4, b.getInt(8) - 4, textLength);
+        byte[] json = Arrays.copyOf(envelope, envelope.length + stack.length);
+        System.arraycopy(stack, 0, json, envelope.length, stack.length);
+        return json;
+    }
+
+    /** The attached-stack record {@code original} with its JSON replaced by {@code json} (same lengths). */
+    static byte[] attached(byte[] original, byte[] json) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(original).order(ByteOrder.LITTLE_ENDIAN);
+        int e = b.getInt(4);
+        int stackText = b.getInt(12 + e);
+        int envelopeText = json.length - stackText;
+        byte[] envelope = Arrays.copyOf(json, envelopeText);
+        if (startsWith(original, LZ4_MAGIC, 12)) {
+            envelope = compress(envelope);
+        }
+        LZ4Compressor lz4 = LZ4Factory.fastestInstance().fastCompressor();
+        byte[] block = new byte[4 + lz4.maxCompressedLength(stackText)];
+        int n = lz4.compress(json, envelopeText, stackText, block, 4, block.length - 4);
+        ByteBuffer out = ByteBuffer.allocate(12 + envelope.length + 4 + n).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(ATTACHED_MAGIC).putInt(envelope.length).putInt(4 + n).put(envelope).putInt(stackText).put(block, 4, n);
+        return out.array();
     }
 
     static byte[] decompress(byte[] frame) throws IOException {

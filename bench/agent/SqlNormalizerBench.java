@@ -1,4 +1,4 @@
-import dev.opa.agent.trace.SqlNormalizer;
+import dev.opa.agent.model.SqlNormalizer;
 
 /**
  * Microseconds per statement of SqlNormalizer.of on LoadGen's statements (distinct literals, so the cache of exact

@@ -4,6 +4,7 @@ import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.parse.Limits;
 import dev.opa.agent.parse.MessageParser;
+import dev.opa.agent.store.duckdb.DuckDbSettings;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import dev.opa.agent.wire.Frames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -49,8 +50,8 @@ public class StoreBench {
                     spans.size() / ((System.nanoTime() - t0) / 1e9));
         }
         Path dir = Files.createTempDirectory("opa-storebench");
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("bench.duckdb"), 1,
-                DuckDbSpanStore.settings(a[2], a[3], a[4]));
+        DuckDbSpanStore store = new DuckDbSpanStore(new DuckDbSettings(dir.resolve("bench.duckdb"), 1,
+                DuckDbSettings.pragmas(a[2], a[3], a[4])));
         store.init();
         for (int pass = 0; pass < passes; pass++) {
             long t0 = System.nanoTime();

@@ -11,7 +11,8 @@
 #   --summaries     replay the root summaries (what opa.sampling_rate=0 sends: *-summary.opa) instead of the
 #                   full captures
 #   --corpus LIST   comma-separated corpus files (default: the full captures, or with --summaries the
-#                   summaries, of $CORPUS_DIR = /work/corpus)
+#                   summaries, of $CORPUS_DIR = /work/corpus); CORPUS_DIR=/tmp/wire-corpus after
+#                   bench/corpus/attach_stack.py replays the form the extension sends now (attached stacks)
 #   --tcp           send over TCP instead of the Unix socket
 #   --idle S        idle measurement before the replay (default 30 s)
 #   --settle S      give up waiting for stored traces after S s without progress (default 60)

@@ -10,6 +10,7 @@ import dev.opa.agent.api.ServicesApi;
 import dev.opa.agent.api.SqlApi;
 import dev.opa.agent.api.SqlCatalog;
 import dev.opa.agent.api.TracesApi;
+import dev.opa.agent.store.duckdb.DuckDbSettings;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,14 +37,14 @@ public class ApiBench {
         long to = manifest.get("to_ms").asLong();
         // DuckDB settings as opa.store.duckdb.* sets them in the agent (empty: DuckDB's default):
         // -Dthreads=N, -Dmemory=64MB
-        Map<String, String> settings = DuckDbSpanStore.settings(System.getProperty("memory", ""), "",
+        Map<String, String> settings = DuckDbSettings.pragmas(System.getProperty("memory", ""), "",
                 System.getProperty("threads", ""));
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("opa.duckdb"), 2, settings);
+        DuckDbSpanStore store = new DuckDbSpanStore(new DuckDbSettings(dir.resolve("opa.duckdb"), 2, settings));
         store.init();
         System.out.println("DuckDB settings: " + settings + " (absent: DuckDB's default)");
         QueryRunner q = new QueryRunner(store::readDataSource, new SqlCatalog("duckdb"));
         ServicesApi services = new ServicesApi(q);
-        TracesApi traces = new TracesApi(q);
+        TracesApi traces = new TracesApi(q, store);
         SqlApi sql = new SqlApi(q);
 
         Map<String, Object> all = range(from, to);

@@ -12,9 +12,11 @@ import statistics
 import struct
 import sys
 
+import lz4.block
 import lz4.frame
 
 LZ4_MAGIC = b"\x04\x22\x4d\x18"
+ATTACHED_MAGIC = b"OPAS"
 
 
 def records(path, skip_body=False):
@@ -38,9 +40,18 @@ def records(path, skip_body=False):
 
 
 def messages(record):
-    """The JSON objects of one record."""
+    """The JSON objects of one record, and the bytes of JSON they were sent as (decompressed). A span with an
+    attached stack (docs/protocol.md) gets its stack back as the `stack` field of the envelope's last line."""
+    stack = None
+    if record.startswith(ATTACHED_MAGIC):
+        envelope_len, stack_len = struct.unpack("<II", record[4:12])
+        record, packed = record[12:12 + envelope_len], record[12 + envelope_len:12 + envelope_len + stack_len]
+        stack = lz4.block.decompress(packed)
     text = lz4.frame.decompress(record) if record.startswith(LZ4_MAGIC) else record
-    return [json.loads(line) for line in text.splitlines() if line.strip()], len(text)
+    objs = [json.loads(line) for line in text.splitlines() if line.strip()]
+    if stack is not None:
+        objs[-1]["stack"] = json.loads(stack)
+    return objs, len(text) + (len(stack) if stack is not None else 0)
 
 
 def spread(values, unit=""):
@@ -58,7 +69,7 @@ def inspect(path):
         objs, json_len = messages(rec)
         json_sizes.append(json_len)
         sent_sizes.append(len(rec))
-        frames += rec.startswith(LZ4_MAGIC)
+        frames += rec.startswith(LZ4_MAGIC) or rec.startswith(ATTACHED_MAGIC)
         for m in objs:
             kind = m.get("type", "span")
             kinds[kind] = kinds.get(kind, 0) + 1
@@ -66,7 +77,7 @@ def inspect(path):
             if kind == "span":
                 roots += not m.get("parent_id")
                 nodes.append(len(m.get("stack") or []))
-    print(f"{path}: {len(sent_sizes)} messages ({frames} LZ4 frames), {len(traces)} traces, {roots} root spans, "
+    print(f"{path}: {len(sent_sizes)} messages ({frames} LZ4 frames or attached stacks), {len(traces)} traces, {roots} root spans, "
           f"{', '.join(f'{v} {k}' for k, v in sorted(kinds.items()))}; {sum(sent_sizes):,} bytes as sent, "
           f"{sum(json_sizes):,} bytes of JSON")
     print(f"  call nodes per span: {spread(nodes)}")

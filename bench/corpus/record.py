@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Recording receiver: listens on a Unix socket like the agent, splits each connection's byte stream into
-the messages of the wire protocol (docs/protocol.md: JSON lines and LZ4 frames) and appends every message,
+the messages of the wire protocol (docs/protocol.md: JSON lines, LZ4 frames and spans with an attached stack,
+which the extension sends by default; opa.attach_stack=0 records the inline form) and appends every message,
 byte-exact as received, to a corpus file (format: bench/corpus/README.md).
 
 Usage: record.py SOCKET CORPUS_FILE
@@ -15,6 +16,7 @@ import struct
 import sys
 
 LZ4_MAGIC = b"\x04\x22\x4d\x18"
+ATTACHED_MAGIC = b"OPAS"
 
 
 def lz4_frame_length(buf):
@@ -40,7 +42,15 @@ def split_messages(buf):
     out = []
     start = 0
     while start < len(buf):
-        if buf.startswith(LZ4_MAGIC, start):
+        if buf.startswith(ATTACHED_MAGIC, start):  # "OPAS", u32 LE envelope and stack lengths, both parts
+            if len(buf) < start + 12:
+                break
+            envelope, stack = struct.unpack_from("<II", buf, start + 4)
+            if len(buf) < start + 12 + envelope + stack:
+                break
+            out.append(bytes(buf[start:start + 12 + envelope + stack]))
+            start += 12 + envelope + stack
+        elif buf.startswith(LZ4_MAGIC, start):
             n = lz4_frame_length(memoryview(buf)[start:])
             if n is None:
                 break

@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS spans_min_local ON CLUSTER '{cluster}'
     cache_count     UInt32                              CODEC(T64, ZSTD(1)),  -- cache + redis records
     sample_weight   Float64                             CODEC(ZSTD(1)),  -- 1 / sampling probability
     is_entry        UInt8                               CODEC(ZSTD(1)),  -- 1: a request (root or continued trace), set by the agent
+    sql_us          UInt64                              CODEC(T64, ZSTD(1)),  -- time in the sql_count statements
+    http_us         UInt64                              CODEC(T64, ZSTD(1)),  -- time in the http_count calls
+    sql_ms          Float64 ALIAS sql_us / 1000,
+    http_ms         Float64 ALIAS http_us / 1000,
     INDEX idx_trace_id trace_id    TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_duration duration_us TYPE minmax             GRANULARITY 1
 )
@@ -43,3 +47,19 @@ ALTER TABLE spans_min_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS is_e
 
 ALTER TABLE spans_min ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS is_entry UInt8
     DEFAULT (parent_id IS NULL OR ifNull(http_method, '') != '') CODEC(ZSTD(1));
+
+ALTER TABLE spans_min_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS sql_us UInt64 CODEC(T64, ZSTD(1));
+
+ALTER TABLE spans_min ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS sql_us UInt64 CODEC(T64, ZSTD(1));
+
+ALTER TABLE spans_min_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS http_us UInt64 CODEC(T64, ZSTD(1));
+
+ALTER TABLE spans_min ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS http_us UInt64 CODEC(T64, ZSTD(1));
+
+ALTER TABLE spans_min_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS sql_ms Float64 ALIAS sql_us / 1000;
+
+ALTER TABLE spans_min ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS sql_ms Float64 ALIAS sql_us / 1000;
+
+ALTER TABLE spans_min_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS http_ms Float64 ALIAS http_us / 1000;
+
+ALTER TABLE spans_min ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS http_ms Float64 ALIAS http_us / 1000;

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS spans_full_local ON CLUSTER '{cluster}'
     cache             String                  CODEC(ZSTD(3)),  -- JSON array
     redis             String                  CODEC(ZSTD(3)),  -- JSON array
     dumps             String                  CODEC(ZSTD(3)),  -- JSON array
-    stack             String                  CODEC(ZSTD(3))   -- JSON array of call nodes
+    stack             String                  CODEC(ZSTD(3)),  -- JSON array of call nodes
+    file_io           String DEFAULT '[]'     CODEC(ZSTD(3))   -- JSON array of file operations
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
 PARTITION BY toDate(start_ts)
@@ -31,3 +32,7 @@ SETTINGS ttl_only_drop_parts = 1;
 
 CREATE TABLE IF NOT EXISTS spans_full ON CLUSTER '{cluster}' AS spans_full_local
 ENGINE = Distributed('{cluster}', currentDatabase(), spans_full_local, cityHash64(trace_id));
+
+ALTER TABLE spans_full_local ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS file_io String DEFAULT '[]' CODEC(ZSTD(3));
+
+ALTER TABLE spans_full ON CLUSTER '{cluster}' ADD COLUMN IF NOT EXISTS file_io String DEFAULT '[]' CODEC(ZSTD(3));

@@ -7,6 +7,8 @@ Prints one line per check and a closing 'N passed, N failed' line; exits 1 on an
 """
 import argparse
 import json
+import secrets
+import subprocess
 import sys
 import time
 import urllib.error
@@ -17,8 +19,8 @@ FRONT = "demo-frontend"
 BACK = "demo-backend"
 
 
-def get(url, timeout=10):
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
+def get(url, timeout=10, headers=None):
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=timeout) as resp:
         return resp.status, resp.read()
 
 
@@ -69,7 +71,7 @@ def walk_stack(span):
     return span.get("stack") or []
 
 
-def checks(front, api):
+def checks(front, api, ext=None, socket=None):
     def products():
         trace = api.trace_named(FRONT, "GET /products")
         root = root_of(trace, FRONT)
@@ -117,7 +119,17 @@ def checks(front, api):
         # demo: file_put_contents 36,000 B, fread loop 36,000 B, file_get_contents 36,000 B
         assert ops >= 5 and size >= 3 * 36000, io
         assert all(i["duration_ms"] > 0 for i in io), io
-        return f"{ops} file operations, {size} bytes"
+        # each call as a record too (the suite sets opa.file_io_threshold_us=0), stored and returned by the API
+        records = root.get("file_io") or []
+        by_op = {}
+        for r in records:
+            by_op.setdefault(r["operation"], []).append(r)
+        assert {"file_put_contents", "fopen", "fread", "fclose", "file_get_contents"} <= set(by_op), sorted(by_op)
+        assert by_op["file_put_contents"][0]["bytes"] == 36000 and by_op["file_get_contents"][0]["bytes"] == 36000, records
+        assert sum(r["bytes"] for r in by_op["fread"]) == 36000, by_op["fread"]
+        assert all("opa-demo" in r["path"] for r in records if r["operation"] != "fclose"), records[:3]  # fclose: no path
+        assert all(r["duration_ms"] >= 0 and r["start_ts"] > 0 for r in records), records[:3]
+        return f"{ops} file operations, {size} bytes, {len(records)} records"
 
     def boom():
         assert http_status(front + "/boom") == 500
@@ -146,7 +158,53 @@ def checks(front, api):
         assert any("A-1" in (i.get("data") or "") + (i.get("text") or "") for i in items), items[0]
         return f"{len(items)} dump(s)"
 
-    return [products, orders, fetch, files, boom, slow, log, dump]
+    def unsampled():
+        # requests continued from a traceparent whose sampled flag is 00 are not sampled: the extension sends a root
+        # summary whose SQL figures are only in its RED tags; the agent must store them (trace list, services)
+        ids = [secrets.token_hex(16) for _ in range(3)]
+        for trace_id in ids:
+            status, _ = get(front + "/orders", headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-00"})
+            assert status == 200, status
+        for trace_id in ids:
+            trace = api.wait_for(f"summary {trace_id[:8]}", lambda: trace_or_none(api, trace_id))
+            span = root_of(trace, FRONT)
+            tags = span["tags"]
+            assert tags["sampled"] == "false" and not span["sql"] and not span["stack"], (tags, span["sql"])
+            assert span["sql_count"] == int(tags["opa.sql_count"]) > 0, (span["sql_count"], tags)
+            assert abs(span["sql_ms"] - float(tags["opa.sql_ms"])) < 0.01 and span["sql_ms"] > 0, (span["sql_ms"], tags)
+        listed = api("/api/traces", service=FRONT, name="GET /orders", limit=100)["items"]
+        assert set(ids) <= {t["trace_id"] for t in listed}, "summaries missing from the trace list"
+        mean = sum(t["sql_count"] for t in listed) / len(listed)
+        endpoint = [e for e in api(f"/api/services/{FRONT}/endpoints")["items"] if e["name"] == "GET /orders"][0]
+        assert abs(endpoint["sql_per_request"] - mean) < 1e-6, (endpoint, mean)
+        assert endpoint["sql_ms_per_request"] > 0, endpoint
+        return (f"{len(ids)} summaries, {span['sql_count']} statements each; GET /orders "
+                f"{endpoint['sql_per_request']:.2f} statements/request over {len(listed)} requests")
+
+    def tenant_log():
+        # a PHP process with the INI tenant: its error_log() line must land in that tenant, not the default one
+        assert ext and socket, "run with --ext and --socket"
+        marker = "tenant check " + secrets.token_hex(4)
+        subprocess.run(["php", "-n", "-d", f"extension={ext}", "-d", f"opa.socket_path={socket}",
+                        "-d", "opa.service_name=e2e-cli", "-d", "opa.organization_id=e2e-org",
+                        "-d", "opa.project_id=e2e-project", "-r", f"error_log('app.WARNING: {marker}');"],
+                       check=True, capture_output=True, timeout=30)
+        items = api.wait_for("the log in its tenant", lambda: api("/api/logs", org="e2e-org", project="e2e-project",
+                                                                  q=marker)["items"])
+        assert items[0]["service"] == "e2e-cli" and items[0]["level"] == "WARNING", items[0]
+        assert not api("/api/logs", q=marker)["items"], "the log is also in the default tenant"
+        return "log stored under e2e-org / e2e-project"
+
+    return [products, orders, fetch, files, boom, slow, log, dump, unsampled, tenant_log]
+
+
+def trace_or_none(api, trace_id):
+    try:
+        return api(f"/api/traces/{trace_id}")
+    except urllib.error.HTTPError as e:
+        if e.code == 404:
+            return None
+        raise
 
 
 def main():
@@ -154,6 +212,8 @@ def main():
     p.add_argument("--front", required=True)
     p.add_argument("--api", required=True)
     p.add_argument("--out")
+    p.add_argument("--ext", help="the built extension (opa.so), for a PHP process of another tenant")
+    p.add_argument("--socket", help="the agent's Unix socket")
     args = p.parse_args()
     api = Api(args.api)
 
@@ -163,7 +223,7 @@ def main():
         assert status == 200, f"{path} answered {status}: the extension must not change the application"
 
     passed, failed, found = 0, 0, {}
-    for check in checks(args.front, api):
+    for check in checks(args.front, api, args.ext, args.socket):
         try:
             found[check.__name__] = check()
             print(f"PASS {check.__name__}: {found[check.__name__]}")

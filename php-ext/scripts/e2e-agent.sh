@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="${1:-$root/target/opa-agent.jar}"
-ext="$root/php-ext/modules/opa.so"
+ext="${OPA_E2E_EXT_SO:-$root/php-ext/modules/opa.so}"
 [ -f "$jar" ] || { echo "agent jar missing: $jar (run mvn package first)"; exit 1; }
 [ -f "$ext" ] || { echo "extension missing: $ext (build php-ext first)"; exit 1; }
 work="$(mktemp -d /tmp/opa-e2e.XXXXXX)"

@@ -296,6 +296,7 @@ void opa_log_from_error_log(opa_request *req, zend_execute_data *ex)
 	req->logs_sent++;
 	smart_str *b = &req->out;
 	bool first = opa_msg_begin(req, b, "log");
+	opa_msg_org_project(b, &first); /* the tenant, like spans and errors (protocol §3.3) */
 	opa_json_key(b, "level", &first);
 	opa_json_cstr(b, log_level(Z_STRVAL_P(msg), Z_STRLEN_P(msg)));
 	opa_json_key(b, "message", &first);

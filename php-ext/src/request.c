@@ -117,7 +117,10 @@ void opa_request_finish(opa_request *req)
 	uint64_t end = opa_mono_ns();
 	opa_serialize_root(req, end);
 	uint64_t deadline = opa_mono_ns() + (uint64_t) MAX(OPA_G(send_budget_ms), 0) * 1000000ULL;
-	if (req->out.s) opa_transport_send(ZSTR_VAL(req->out.s), ZSTR_LEN(req->out.s), req->out_messages, deadline);
+	if (req->out.s) {
+		opa_transport_send(ZSTR_VAL(req->out.s), ZSTR_LEN(req->out.s), req->stack.s ? ZSTR_VAL(req->stack.s) : NULL,
+			req->stack.s ? ZSTR_LEN(req->stack.s) : 0, req->out_messages, deadline);
+	}
 	OPA_G(counters).nodes_dropped_threshold += req->dropped_threshold;
 	OPA_G(counters).nodes_dropped_cap += req->dropped_cap;
 	OPA_G(counters).records_dropped_cap += req->records_dropped;
@@ -139,6 +142,7 @@ void opa_request_free(opa_request *req)
 	if (req->tracestate) zend_string_release(req->tracestate);
 	smart_str_free_ex(&req->rec_buf, OPA_P);
 	smart_str_free_ex(&req->out, OPA_P);
+	smart_str_free_ex(&req->stack, OPA_P);
 	smart_str_free_ex(&req->dumps, OPA_P);
 	free(req->frames);
 	free(req->nodes);
@@ -157,6 +161,7 @@ void opa_request_forked(opa_request *req)
 	req->start_epoch_ms = opa_epoch_ms();
 	req->cpu_start_ns = opa_cpu_ns();
 	if (req->out.s) ZSTR_LEN(req->out.s) = 0;
+	smart_str_free_ex(&req->stack, OPA_P);
 	req->out_messages = 0;
 	for (uint32_t i = 0; i < req->nodes_len; i++) {
 		opa_node *n = &req->nodes[i];

@@ -96,6 +96,7 @@ typedef struct opa_request {
 	smart_str rec_buf;       /* persistent */
 
 	smart_str out;           /* persistent: queued JSON lines (errors, logs, manual spans) */
+	smart_str stack;         /* persistent: the root span's call stack (JSON array) when sent attached */
 	smart_str dumps;         /* persistent: dump objects, comma separated */
 	uint32_t dumps_count;
 

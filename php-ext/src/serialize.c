@@ -38,11 +38,16 @@ static void opt_str(smart_str *b, const char *key, const char *value, bool *firs
 	opa_json_cstr(b, value);
 }
 
+void opa_msg_org_project(smart_str *b, bool *first)
+{
+	opt_str(b, "organization_id", OPA_G(organization_id), first);
+	opt_str(b, "project_id", OPA_G(project_id), first);
+}
+
 void opa_msg_tenant(opa_request *req, smart_str *b, bool *first)
 {
 	(void) req;
-	opt_str(b, "organization_id", OPA_G(organization_id), first);
-	opt_str(b, "project_id", OPA_G(project_id), first);
+	opa_msg_org_project(b, first);
 	opt_str(b, "environment", OPA_G(environment), first);
 	opt_str(b, "release", OPA_G(release), first);
 }
@@ -396,13 +401,21 @@ void opa_serialize_root(opa_request *req, uint64_t end_ns)
 		opa_json_c(b, '[');
 		if (req->dumps.s) opa_json_raw(b, ZSTR_VAL(req->dumps.s), ZSTR_LEN(req->dumps.s));
 		opa_json_c(b, ']');
-		opa_json_key(b, "stack", &first);
-		opa_json_c(b, '[');
-		for (uint32_t i = 0; i < req->nodes_len; i++) {
-			if (i) opa_json_c(b, ',');
-			node_json(req, b, &req->nodes[i]);
+		/* attached: the stack goes out beside this line, compressed on its own, so the agent stores it without
+		 * reading it (docs/protocol.md); this line must then be the last of the payload, which it is */
+		smart_str *s = b;
+		if (OPA_G(attach_stack)) {
+			s = &req->stack;
+			if (s->s) ZSTR_LEN(s->s) = 0;
+		} else {
+			opa_json_key(b, "stack", &first);
 		}
-		opa_json_c(b, ']');
+		opa_json_c(s, '[');
+		for (uint32_t i = 0; i < req->nodes_len; i++) {
+			if (i) opa_json_c(s, ',');
+			node_json(req, s, &req->nodes[i]);
+		}
+		opa_json_c(s, ']');
 	}
 	opa_msg_end(req, b);
 }

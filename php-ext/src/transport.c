@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <lz4.h>
 #include <lz4frame.h>
 #include <openssl/ssl.h>
 #include <openssl/err.h>
@@ -353,32 +354,85 @@ static int write_all(int fd, const char *p, size_t len, uint64_t deadline_ns)
 	return 0;
 }
 
-void opa_transport_send(const char *payload, size_t len, uint32_t messages, uint64_t deadline_ns)
+static void put_le32(char *p, uint32_t v)
+{
+	p[0] = (char) v;
+	p[1] = (char) (v >> 8);
+	p[2] = (char) (v >> 16);
+	p[3] = (char) (v >> 24);
+}
+
+#define ATTACHED_HEADER 12 /* "OPAS", u32 LE envelope length, u32 LE stack length */
+
+/* The bytes to write for payload (and its attached stack), in one malloc'd buffer (*out, NULL when the payload
+ * goes as it is); false when the stack could not be compressed (then nothing is sent). */
+static bool build_frame(const char *payload, size_t len, const char *stack, size_t stack_len, char **out,
+	size_t *out_len)
+{
+	bool compress = OPA_G(compress_threshold) >= 0 && len >= (size_t) OPA_G(compress_threshold);
+	LZ4F_preferences_t prefs;
+	memset(&prefs, 0, sizeof(prefs));
+	prefs.frameInfo.contentSize = len;
+	/* Independent blocks, not liblz4's default linked ones: the agent reads them with lz4-java's
+	 * LZ4FrameInputStream (agents before commit 3850e94 rejected linked blocks as "Dependent block stream
+	 * is unsupported"; later ones read them through a slower Java decoder). */
+	prefs.frameInfo.blockMode = LZ4F_blockIndependent;
+	size_t env_bound = compress ? LZ4F_compressFrameBound(len, &prefs) : len;
+	if (stack && stack_len > LZ4_MAX_INPUT_SIZE) return false;
+	size_t stack_bound = stack ? 4 + (size_t) LZ4_compressBound((int) stack_len) : 0;
+	size_t head = stack ? ATTACHED_HEADER : 0;
+	*out = NULL;
+	*out_len = len;
+	if (!compress && !stack) return true;
+	char *buf = malloc(head + env_bound + stack_bound);
+	if (!buf) return !stack;
+	size_t env_len = len;
+	if (compress) {
+		size_t n = LZ4F_compressFrame(buf + head, env_bound, payload, len, &prefs);
+		if (!LZ4F_isError(n)) {
+			env_len = n;
+			OPA_G(counters).frames_compressed++;
+		} else if (!stack) {
+			free(buf); /* the payload goes as it is */
+			return true;
+		} else {
+			memcpy(buf + head, payload, len); /* the envelope as JSON text (env_bound > len) */
+		}
+	} else {
+		memcpy(buf + head, payload, len);
+	}
+	if (stack) {
+		/* the agent's stored form: u32 LE text length + one LZ4 block (what lz4-java calls "with length") */
+		char *s = buf + head + env_len;
+		int n = LZ4_compress_default(stack, s + 4, (int) stack_len, (int) (stack_bound - 4));
+		if (n <= 0) {
+			free(buf);
+			return false;
+		}
+		put_le32(s, (uint32_t) stack_len);
+		memcpy(buf, "OPAS", 4);
+		put_le32(buf + 4, (uint32_t) env_len);
+		put_le32(buf + 8, (uint32_t) n + 4);
+		env_len += 4 + (size_t) n;
+		OPA_G(counters).stacks_attached++;
+	}
+	*out = buf;
+	*out_len = head + env_len;
+	return true;
+}
+
+void opa_transport_send(const char *payload, size_t len, const char *stack, size_t stack_len, uint32_t messages,
+	uint64_t deadline_ns)
 {
 	char *compressed = NULL;
-	const char *data = payload;
-	size_t data_len = len;
+	size_t data_len;
 
 	if (len == 0) return;
-	if (OPA_G(compress_threshold) >= 0 && len >= (size_t) OPA_G(compress_threshold)) {
-		LZ4F_preferences_t prefs;
-		memset(&prefs, 0, sizeof(prefs));
-		prefs.frameInfo.contentSize = len;
-		/* Independent blocks, not liblz4's default linked ones: the agent reads them with lz4-java's
-		 * LZ4FrameInputStream (agents before commit 3850e94 rejected linked blocks as "Dependent block stream
-		 * is unsupported"; later ones read them through a slower Java decoder). */
-		prefs.frameInfo.blockMode = LZ4F_blockIndependent;
-		size_t bound = LZ4F_compressFrameBound(len, &prefs);
-		compressed = malloc(bound);
-		if (compressed) {
-			size_t n = LZ4F_compressFrame(compressed, bound, payload, len, &prefs);
-			if (!LZ4F_isError(n)) {
-				data = compressed;
-				data_len = n;
-				OPA_G(counters).frames_compressed++;
-			}
-		}
+	if (!build_frame(payload, len, stack, stack_len, &compressed, &data_len)) {
+		OPA_G(counters).messages_dropped += messages;
+		return;
 	}
+	const char *data = compressed ? compressed : payload;
 
 	int fd = get_connection(deadline_ns);
 	SSL *ssl = fd >= 0 ? OPA_G(tls_ssl) : NULL;

@@ -7,8 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Sends payload (one or more JSON lines) before deadline_ns (monotonic). messages = lines in it. */
-void opa_transport_send(const char *payload, size_t len, uint32_t messages, uint64_t deadline_ns);
+/* Sends payload (one or more JSON lines) before deadline_ns (monotonic). messages = lines in it. With a stack
+ * (the JSON array of the payload's last line, a span), both go as one span-with-attached-stack frame. */
+void opa_transport_send(const char *payload, size_t len, const char *stack, size_t stack_len, uint32_t messages,
+	uint64_t deadline_ns);
 void opa_transport_close(void);
 /* Frees the connection and TLS state of one globals block (GSHUTDOWN). */
 struct _zend_opa_globals;

@@ -30,6 +30,15 @@ $logs = opa_of_type($r, 'log');
 opa_check('error_log() becomes log messages with levels', count($logs) === 2 && $logs[0]['level'] === 'ERROR' && $logs[0]['message'] === 'app.ERROR: payment failed for order 7'
     && $logs[1]['level'] === 'ERROR' && $logs[0]['fields']['source'] === 'error_log' && $logs[0]['fields']['line'] === '6' && $logs[0]['trace_id'] === $root['trace_id'], $logs);
 
+opa_check('without tenant settings a log carries no tenant (the agent stores it under the default)', !isset($logs[0]['organization_id']) && !isset($logs[0]['project_id']), $logs[0]);
+
+$r = opa_run("error_log('tenant log');\ntrigger_error('tenant warning', E_USER_WARNING);\n",
+    ['opa.organization_id' => 'acme', 'opa.project_id' => 'shop', 'opa.environment' => 'prod', 'display_errors' => '0']);
+$log = opa_of_type($r, 'log')[0] ?? [];
+$err = opa_of_type($r, 'error')[0] ?? [];
+opa_check('a log carries the tenant of the INI settings, like spans and errors', ($log['organization_id'] ?? null) === 'acme' && ($log['project_id'] ?? null) === 'shop'
+    && $err['organization_id'] === 'acme' && $err['project_id'] === 'shop' && opa_root($r)['tags']['organization_id'] === 'acme', [$log, $err]);
+
 $r2 = opa_run($warn, [], [], ['script' => 'errors_and_logs.php']);
 opa_check('fingerprints stable across requests', array_column(opa_of_type($r2, 'error'), 'fingerprint') === array_column($errors, 'fingerprint'), null);
 
@@ -83,6 +92,8 @@ errors belong to the request trace and span: ok
 fingerprint 16 hex, occurred_at epoch ms: ok
 warnings do not fail the request: ok
 error_log() becomes log messages with levels: ok
+without tenant settings a log carries no tenant (the agent stores it under the default): ok
+a log carries the tenant of the INI settings, like spans and errors: ok
 fingerprints stable across requests: ok
 clean: ok
 one error: the uncaught exception (the caught one is not an error): ok

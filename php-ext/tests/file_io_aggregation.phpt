@@ -40,6 +40,18 @@ $reads = array_values(array_filter($root['file_io'], fn($x) => $x['operation'] =
 opa_check('fread record knows the path of its stream', $reads[0]['path'] === $put['path'] && $reads[0]['bytes'] === 1000, $reads[0]);
 $io = opa_nodes($root, 'io')[0];
 opa_check('records attach to the calling node', count($io['file_operations']) === 13, count($io['file_operations'] ?? []));
+
+/* paths as sent: a stream URL's password and secret query values masked, a long path cut to opa.max_string_length */
+$long = sys_get_temp_dir() . '/' . str_repeat('d', 200) . '.txt';
+$r = opa_run(<<<PHP
+@file_get_contents('http://deploy:s3cret@127.0.0.1:1/export.csv?token=abc123&page=2');
+@file_put_contents('$long', 'x');
+@unlink('$long');
+PHP, ['opa.file_io_threshold_us' => '0', 'opa.max_string_length' => '64']);
+opa_check_clean($r);
+$paths = array_column(opa_root($r)['file_io'], 'path');
+opa_check('URL credentials and secret parameters masked', $paths[0] === 'http://deploy:***@127.0.0.1:1/export.csv?token=***&page=2', $paths);
+opa_check('long path cut to opa.max_string_length and marked', $paths[1] === substr($long, 0, 64) . '...', $paths);
 ?>
 --EXPECT--
 clean: ok
@@ -53,3 +65,6 @@ with threshold 0 every call is a record: ok
 record has path, bytes and timing: ok
 fread record knows the path of its stream: ok
 records attach to the calling node: ok
+clean: ok
+URL credentials and secret parameters masked: ok
+long path cut to opa.max_string_length and marked: ok

@@ -48,6 +48,7 @@ opa_check('same answer every time, opcache on', $sums === [0 => 1275 + 9 + 4 + 3
 $roots = opa_roots($r);
 // the /stats request has no traceparent: sampled at the default rate 1
 opa_check('one worker served all requests', count($roots) === 7 && $stats['requests'] === 7 && $stats['requests_sampled'] === 4, [count($roots), $stats]);
+opa_check('the 3 sampled requests before /stats sent their call stack attached', $stats['stacks_attached'] === 3, $stats);
 foreach ($flags as $i => $f) {
     $root = $roots[$i];
     $t = $root['tags'];
@@ -69,6 +70,7 @@ foreach ($flags as $i => $f) {
 clean: ok
 same answer every time, opcache on: ok
 one worker served all requests: ok
+the 3 sampled requests before /stats sent their call stack attached: ok
 request 0 unsampled: summary only, SQL and HTTP counted: ok
 request 0 unsampled: traceparent injected with the unsampled flag: ok
 request 1 sampled: every call of the cached include, eval, callbacks, __call and generators seen: ok

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
-import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, OTHER_TENANT, SERVICES } from './ids.mjs';
+import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, OTHER_TENANT, SERVICES, SUMMARY } from './ids.mjs';
 import { liveMessages, seedMessages, send } from './seed.mjs';
 
 const BASE = process.env.OPA_URL ?? 'http://127.0.0.1:8080';
@@ -128,11 +128,25 @@ describe('dashboard on a running agent', () => {
     assert.equal(await table.locator('tbody tr').count(), 1);
     await open(`/traces/${IDS.otherTenant}`);
     await page.getByRole('heading', { name: /GET \/acme/ }).waitFor(WAIT);
+    await page.getByRole('tab', { name: /Logs \(1\)/ }).click();
+    await page.getByTestId('logs-table').getByText(OTHER_TENANT.log).waitFor(WAIT);
+    await open('/logs');
+    await page.getByTestId('logs-table').getByText(OTHER_TENANT.log).waitFor(WAIT);
+    await open(`/traces/${IDS.otherTenant}`);
+    await page.getByRole('heading', { name: /GET \/acme/ }).waitFor(WAIT);
     await page.getByTestId('tenant').click();
     await page.getByLabel('Organisation').fill('default-org');
     await page.getByLabel('Project').fill('default-project');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('Trace not found').waitFor(WAIT);
+  });
+
+  it('endpoints of unsampled requests show their SQL per request (from the summaries\' RED tags)', async () => {
+    await open(`/services/${SERVICES.billing}`);
+    const row = page.getByTestId('endpoints-table').locator('tr', { hasText: `GET ${SUMMARY.route}` });
+    await row.waitFor(WAIT);
+    const text = await row.innerText();
+    assert.match(text, new RegExp(`${SUMMARY.sqlCount}\\.0 · ${Number(SUMMARY.sqlMs).toFixed(2)} ms`), text);
   });
 
   it('service page draws latency, throughput and error charts and lists endpoints', async () => {
@@ -237,6 +251,10 @@ describe('dashboard on a running agent', () => {
     assert.match(await page.getByTestId('dump-card').innerText(), /CartService\.php:42[\s\S]*"cart_id": 1042/);
     await page.getByRole('tab', { name: /Cache \(1\)/ }).click();
     assert.match(await page.getByTestId('cache-tab').innerText(), /session:abc/);
+    await page.getByRole('tab', { name: /File I\/O \(6\)/ }).click();
+    assert.match(await page.getByTestId('file-io-calls').innerText(), /OrderController::show[\s\S]*6[\s\S]*20\.0 KiB/);
+    assert.match(await page.getByTestId('file-io-records').innerText(), /file_get_contents\s+\/var\/www\/var\/cache\/prod\/orders\.php\s+18\.0 KiB/);
+    await shot('08b-trace-file-io');
     await page.getByRole('tab', { name: 'Tags' }).click();
     assert.match(await page.getByTestId('tags-tab').innerText(), /http_request\.uri\s+\/orders\/1042/);
   });

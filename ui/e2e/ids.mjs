@@ -9,7 +9,10 @@ export const IDS = {
   otherTenant: 'e2e000000000000000000000000000c1', // GET /acme in organisation acme, project webshop
 };
 
-export const OTHER_TENANT = { org: 'acme', project: 'webshop', service: 'acme-storefront' };
+export const OTHER_TENANT = { org: 'acme', project: 'webshop', service: 'acme-storefront', log: 'acme: stock sync delayed' };
+
+// Unsampled requests of billing-api (root summaries): 4 statements taking 6 ms each, in their RED tags only.
+export const SUMMARY = { route: '/health', requests: 3, sqlCount: 4, sqlMs: '6.000' };
 
 export const SERVICES = { web: 'shop-web', billing: 'billing-api' };
 export const BIG_CALL_NODES = 10_000;

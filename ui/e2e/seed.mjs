@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Seeds a running agent with realistic protocol v1 messages (JSON lines over its TCP listener,
-// shared/protocol.md): two services, background traffic, a 10,000-node trace, an N+1 pattern,
+// docs/protocol.md): two services, background traffic, a 10,000-node trace, an N+1 pattern,
 // errors, logs and dumps with known names. Usage: node e2e/seed.mjs [host:port]
 import net from 'node:net';
-import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, OTHER_TENANT, SERVICES } from './ids.mjs';
+import { BIG_CALL_NODES, IDS, N_PLUS_ONE_REPEATS, OTHER_TENANT, SERVICES, SUMMARY } from './ids.mjs';
 
 // Deterministic PRNG (mulberry32) so every run sends the same data.
 function rng(seed) {
@@ -179,13 +179,18 @@ function nPlusOneTrace(now) {
   for (let i = 0; i < N_PLUS_ONE_REPEATS; i++) {
     sql.push({ query: `SELECT * FROM order_items WHERE order_id = 1042 AND line_no = ${i + 1}`, db_system: 'mysql', duration_ms: 2.4, rows: 1, start_ts: start + 6 + i * 4 });
   }
+  // file I/O as the extension sends it (protocol §6): summed on the calling node, slow calls also as records
+  const fileOps = [{ operation: 'file_get_contents', path: '/var/www/var/cache/prod/orders.php', bytes: 18432, duration_ms: 1.9, start_ts: start + 100 }];
+  const stack = simpleStack(start, duration, { fn: 'show', cls: 'App\\Controller\\OrderController' }, sql.slice(1, 4));
+  Object.assign(stack.find((n) => n.function === 'show'), { file_io: { operations: 6, bytes: 20480, duration_ms: 2.6 }, file_operations: fileOps });
   return rootSpan({
     traceId: IDS.nPlusOne, sid: spanId(0x1a, 1), service: SERVICES.web, method: 'GET', route: '/orders/{id}', uri: '/orders/1042',
     start, duration,
     extra: {
       sql,
       dumps: [{ timestamp: start + 120, file: '/var/www/src/Cart/CartService.php', line: 42, data: JSON.stringify({ cart_id: 1042, items: 3, total: '89.70 EUR' }), text: 'Cart #1042 before checkout' }],
-      stack: simpleStack(start, duration, { fn: 'show', cls: 'App\\Controller\\OrderController' }, sql.slice(1, 4)),
+      stack,
+      file_io: fileOps,
       redis: [{ command: 'GET', key: 'session:abc', hit: true, duration_ms: 0.3, start_ts: start + 1 }],
     },
   });
@@ -243,14 +248,35 @@ function productTrace(now, traceId, no, minutesAgo, slow) {
   });
 }
 
-/** One trace of another tenant (tags organization_id / project_id, protocol §3.1). */
+/** One trace of another tenant (tags organization_id / project_id, protocol §3.1) and a log of it. */
 function otherTenantTrace(now) {
   const span = rootSpan({
     traceId: IDS.otherTenant, sid: spanId(0xc1, 1), service: OTHER_TENANT.service, method: 'GET', route: '/acme', uri: '/acme',
     start: now - 8 * 60_000, duration: 33,
   });
   span.tags = { ...span.tags, organization_id: OTHER_TENANT.org, project_id: OTHER_TENANT.project };
-  return span;
+  const log = {
+    type: 'log', trace_id: IDS.otherTenant, span_id: spanId(0xc1, 1), service: OTHER_TENANT.service, level: 'WARNING',
+    message: OTHER_TENANT.log, timestamp_ms: now - 8 * 60_000 + 10, fields: { source: 'error_log' },
+    organization_id: OTHER_TENANT.org, project_id: OTHER_TENANT.project,
+  };
+  return [span, log];
+}
+
+/**
+ * Unsampled requests as the extension reports them: root summaries without records or stack, their SQL and HTTP
+ * figures only in the RED tags (protocol §6).
+ */
+function unsampledSummaries(now) {
+  return Array.from({ length: SUMMARY.requests }, (_, i) => {
+    const span = rootSpan({
+      traceId: hex(0x5a0000 + i, 32), sid: spanId(0x5a00 + i, 1), service: SERVICES.billing, method: 'GET', route: SUMMARY.route,
+      uri: SUMMARY.route, start: now - 20 * 60_000 + i * 1000, duration: 12,
+    });
+    for (const key of ['net', 'sql', 'http', 'cache', 'redis', 'dumps', 'stack']) delete span[key];
+    span.tags = { ...span.tags, sampled: 'false', sample_rate: '0.1', 'opa.sql_count': String(SUMMARY.sqlCount), 'opa.sql_ms': SUMMARY.sqlMs, 'opa.http_count': '0', 'opa.http_ms': '0.000' };
+    return span;
+  });
 }
 
 /** Messages of the initial data set, ending `now`. */
@@ -263,7 +289,8 @@ export function seedMessages(now = Date.now()) {
     ...errorTrace(now),
     productTrace(now, IDS.fast, 0xf1, 30, false),
     productTrace(now, IDS.slow, 0xf2, 5, true),
-    otherTenantTrace(now),
+    ...otherTenantTrace(now),
+    ...unsampledSummaries(now),
   ];
 }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Test agent: accepts connections on a Unix socket or TCP port, decodes what the extension sends
-(JSON lines and LZ4 frames, shared/protocol.md) and, once stdin closes, prints one JSON report:
-{"messages": [...], "invalid_lines": [...], "garbage_bytes": n, "lz4_frames": n, "json_lines": n,
- "connections": n, "bytes": n}.
+(JSON lines, LZ4 frames and spans with an attached stack, docs/protocol.md) and, once stdin closes, prints one
+JSON report: {"messages": [...], "invalid_lines": [...], "garbage_bytes": n, "lz4_frames": n, "json_lines": n,
+ "attached_stacks": n, "connections": n, "bytes": n}.
+An attached stack is checked as the agent checks it (its declared length, one LZ4 block giving exactly that many
+bytes, a JSON array) and put back as the `stack` field of the envelope's last message.
 Usage: listener.py unix:/path/to.sock | tcp:127.0.0.1:0 [--tls CERT KEY [--client-ca CA]]
 (prints "ready <address>" when listening; --client-ca: clients must present a certificate signed by CA)
 With --tls, TCP connections are TLS (server certificate CERT, key KEY); the report then also has
@@ -16,9 +18,57 @@ import ssl
 import sys
 import time
 
+import lz4.block
 import lz4.frame
+import struct
 
 LZ4_MAGIC = b"\x04\x22\x4d\x18"
+ATTACHED_MAGIC = b"OPAS"
+
+
+def decode_attached(buf, i, report):
+    """A span with an attached stack at buf[i:]; returns where the next frame starts (len(buf) on a fault)."""
+    n = len(buf)
+    if i + 12 > n:
+        report["invalid_lines"].append("attached stack: truncated header")
+        return n
+    env_len, stack_len = struct.unpack("<II", buf[i + 4:i + 12])
+    end = i + 12 + env_len + stack_len
+    if end > n:
+        report["invalid_lines"].append("attached stack: truncated frame (%d of %d bytes)" % (n - i, end - i))
+        return n
+    envelope = buf[i + 12:i + 12 + env_len]
+    packed = buf[i + 12 + env_len:end]
+    if envelope.startswith(LZ4_MAGIC):
+        if not envelope[4] & 0x20:
+            report["invalid_lines"].append("attached stack: envelope LZ4 frame with linked blocks")
+            return n
+        try:
+            envelope = lz4.frame.decompress(envelope)
+        except Exception as e:  # noqa: BLE001 - reported as a test failure
+            report["invalid_lines"].append("attached stack: envelope: %s" % e)
+            return n
+        report["lz4_frames"] += 1
+    declared = struct.unpack("<I", packed[:4])[0] if len(packed) >= 4 else -1
+    try:
+        stack = lz4.block.decompress(packed[4:], uncompressed_size=declared)
+    except Exception as e:  # noqa: BLE001
+        report["invalid_lines"].append("attached stack: %s" % e)
+        return n
+    if len(stack) != declared or not stack.startswith(b"[") or not stack.endswith(b"]"):
+        report["invalid_lines"].append("attached stack: %d bytes, %d declared" % (len(stack), declared))
+        return n
+    before = len(report["messages"])
+    for line in envelope.split(b"\n"):
+        if line.strip():
+            decode_line(line, report)
+    if len(report["messages"]) == before or report["messages"][-1].get("type") != "span" \
+            or "stack" in report["messages"][-1]:
+        report["invalid_lines"].append("attached stack: the envelope does not end with a span without a stack")
+        return n
+    report["messages"][-1]["stack"] = json.loads(stack)
+    report["attached_stacks"] += 1
+    return end
 
 
 def decode(buf, report):
@@ -35,6 +85,9 @@ def decode(buf, report):
             decode_line(buf[i:end], report)
             report["json_lines"] += 1
             i = end + 1
+            continue
+        if buf[i:i + 4] == ATTACHED_MAGIC:
+            i = decode_attached(buf, i, report)
             continue
         if buf[i:i + 4] == LZ4_MAGIC:
             if i + 4 < n and not buf[i + 4] & 0x20:  # FLG bit 5: block independence
@@ -100,7 +153,7 @@ def main():
     print("ready " + address, flush=True)
 
     conns = {}
-    report = {"messages": [], "invalid_lines": [], "garbage_bytes": 0, "lz4_frames": 0, "json_lines": 0,
+    report = {"messages": [], "invalid_lines": [], "garbage_bytes": 0, "lz4_frames": 0, "json_lines": 0, "attached_stacks": 0,
               "connections": 0, "bytes": 0, "tls_handshakes": 0, "tls_errors": 0}
     handshaking = set()
     stopping_at = None

@@ -15,11 +15,22 @@ export interface RedFigures {
   p99_ms: number;
 }
 
-export interface ServiceSummary extends RedFigures {
+/**
+ * SQL and outgoing HTTP per request (weighted like requests): from a sampled request's records, from an
+ * unsampled one's RED tags (docs/protocol.md §6).
+ */
+export interface RequestIoFigures {
+  sql_per_request?: number | null;
+  sql_ms_per_request?: number | null;
+  http_per_request?: number | null;
+  http_ms_per_request?: number | null;
+}
+
+export interface ServiceSummary extends RedFigures, RequestIoFigures {
   service: string;
 }
 
-export interface EndpointSummary extends RedFigures {
+export interface EndpointSummary extends RedFigures, RequestIoFigures {
   name: string;
 }
 
@@ -82,6 +93,22 @@ export interface CacheRecord {
   start_ts?: number;
 }
 
+/** One file operation (span `file_io`, node `file_operations`): path as the extension redacted and cut it. */
+export interface FileRecord {
+  operation?: string;
+  path?: string;
+  bytes?: number;
+  duration_ms: number;
+  start_ts?: number;
+}
+
+/** File I/O summed over a call node's own file calls. */
+export interface FileIoSummary {
+  operations?: number;
+  bytes?: number;
+  duration_ms?: number;
+}
+
 export interface DumpRecord {
   timestamp?: number;
   file?: string;
@@ -107,6 +134,8 @@ export interface CallNode {
   http_requests?: HttpRecord[];
   cache_operations?: CacheRecord[];
   redis_operations?: CacheRecord[];
+  file_io?: FileIoSummary;
+  file_operations?: FileRecord[];
 }
 
 export interface SpanDetail {
@@ -126,6 +155,8 @@ export interface SpanDetail {
   sql_count?: number;
   http_count?: number;
   cache_count?: number;
+  sql_ms?: number;
+  http_ms?: number;
   sample_weight?: number;
   language?: string | null;
   language_version?: string | null;
@@ -138,6 +169,7 @@ export interface SpanDetail {
   cache?: CacheRecord[];
   redis?: CacheRecord[];
   dumps?: DumpRecord[];
+  file_io?: FileRecord[];
   stack?: CallNode[];
 }
 

@@ -1,5 +1,5 @@
-import { span, trace } from '../test/fixtures';
-import { flattenTags, groupSql, MAX_RECORD_ROWS, normalizeSql, rootSpan, traceTotals, waterfallRows } from './traceData';
+import { callNode, span, trace } from '../test/fixtures';
+import { fileIoByCall, fileIoOf, fileIoTotals, flattenTags, groupSql, MAX_RECORD_ROWS, normalizeSql, rootSpan, traceTotals, waterfallRows } from './traceData';
 
 describe('waterfallRows', () => {
   it('orders spans parent first, siblings by start, with offsets from the trace start', () => {
@@ -91,5 +91,40 @@ describe('trace helpers', () => {
       ['http_request.method', 'GET'],
       ['http_request.status', '200'],
     ]);
+  });
+});
+
+describe('file I/O', () => {
+  const op = (operation: string, path: string, bytes: number, start: number) => ({ operation, path, bytes, duration_ms: 2, start_ts: start });
+
+  it('takes the span-level list, else the records nested in call nodes', () => {
+    const nested = [callNode('a', null, 'main', 10, { file_operations: [op('fopen', '/tmp/a', 0, 1002), op('fread', '/tmp/a', 100, 1003)] })];
+    const listed = span({ span_id: 'l', file_io: [op('fwrite', '/tmp/b', 7, 1001)], stack: nested });
+    const onlyNested = span({ span_id: 'n', stack: nested });
+    expect(fileIoOf(trace([listed])).map((r) => r.record.operation)).toEqual(['fwrite']);
+    expect(fileIoOf(trace([onlyNested])).map((r) => r.record.operation)).toEqual(['fopen', 'fread']);
+    const file = waterfallRows([span({ span_id: 'r', start_ts: 1000, end_ts: 1010, duration_ms: 10, stack: nested })], true).rows.filter((r) => r.kind === 'file');
+    expect(file.map((r) => `${r.label}|${r.detail}|${r.offsetMs}`)).toEqual(['fopen /tmp/a||2', 'fread /tmp/a|100 B|3']);
+  });
+
+  it('sums per call node when nodes carry summaries, else over the records', () => {
+    const stack = [
+      callNode('a', null, 'main', 10, { file_io: { operations: 2, bytes: 10, duration_ms: 1 } }),
+      callNode('b', 'a', 'load', 5, { file_io: { operations: 5, bytes: 300, duration_ms: 4 } }),
+      callNode('c', 'a', 'idle', 1),
+    ];
+    const t = trace([span({ stack, file_io: [op('fread', '/x', 300, 1)] })]);
+    expect(fileIoByCall(t).map((c) => c.node.function)).toEqual(['load', 'main']);
+    expect(fileIoTotals(t)).toEqual({ operations: 7, bytes: 310, durationMs: 5 });
+    expect(fileIoTotals(trace([span({ file_io: [op('fread', '/x', 300, 1), op('fclose', '/x', 0, 2)] })]))).toEqual({ operations: 2, bytes: 300, durationMs: 4 });
+  });
+});
+
+describe('traceTotals of an unsampled request', () => {
+  it('uses the stored counts when the spans have no records', () => {
+    const totals = traceTotals(trace([span({ sql: [], http: [], sql_count: 4, sql_ms: 6, http_count: 1, http_ms: 20.5 })]));
+    expect([totals.sqlCount, totals.sqlMs, totals.httpCount, totals.httpMs]).toEqual([4, 6, 1, 20.5]);
+    const sampled = traceTotals(trace([span({ sql: [{ query: 'SELECT 1', duration_ms: 2 }], sql_count: 9, sql_ms: 99 })]));
+    expect([sampled.sqlCount, sampled.sqlMs]).toEqual([1, 2]);
   });
 });

@@ -1,7 +1,8 @@
 // Derived views of one trace's detail: span order for the waterfall, flattened records, SQL groups.
-import type { CacheRecord, CallNode, DumpRecord, HttpRecord, SpanDetail, SqlRecord, TraceDetail } from '../api/types';
+import { formatBytes } from './format';
+import type { CacheRecord, CallNode, DumpRecord, FileRecord, HttpRecord, SpanDetail, SqlRecord, TraceDetail } from '../api/types';
 
-export type WaterfallKind = 'span' | 'sql' | 'http' | 'cache';
+export type WaterfallKind = 'span' | 'sql' | 'http' | 'cache' | 'file';
 
 export interface WaterfallRow {
   key: string;
@@ -16,7 +17,7 @@ export interface WaterfallRow {
   span: SpanDetail;
 }
 
-/** At most this many record rows (SQL/HTTP/cache) are drawn; the tabs list them all. */
+/** At most this many record rows (SQL/HTTP/cache/file) are drawn; the tabs list them all. */
 export const MAX_RECORD_ROWS = 1000;
 
 /** Start of a record in epoch ms: `start_ts`, or the legacy SQL `timestamp` in epoch seconds. */
@@ -39,12 +40,13 @@ function recordRows(span: SpanDetail, depth: number, traceStart: number): Waterf
   [...asArray<CacheRecord>(span.cache), ...asArray<CacheRecord>(span.redis)].forEach((r, i) =>
     add('cache', i, recordStart(r), r.duration_ms, `${r.operation ?? r.command ?? 'op'} ${r.key ?? ''}`.trim(), r.hit === undefined ? '' : r.hit ? 'hit' : 'miss', false),
   );
+  spanFileRecords(span).forEach((r, i) => add('file', i, recordStart(r), r.duration_ms, `${r.operation ?? 'file'} ${r.path ?? ''}`.trim(), fileDetail(r), false));
   return rows.sort((a, b) => a.offsetMs - b.offsetMs);
 }
 
 /**
  * Spans in tree order (parents before children, siblings by start) with their depth; with
- * `withRecords`, each span is followed by its timed SQL/HTTP/cache records (up to MAX_RECORD_ROWS).
+ * `withRecords`, each span is followed by its timed SQL/HTTP/cache/file records (up to MAX_RECORD_ROWS).
  */
 export function waterfallRows(
   spans: SpanDetail[],
@@ -112,6 +114,58 @@ export const cacheOf = (t: TraceDetail): Owned<CacheRecord & { kind: 'cache' | '
 ];
 
 /**
+ * A span's file operations: its `file_io` list, else the records nested in its call nodes
+ * (`file_operations`; the extension sends both, other senders may send either).
+ */
+function spanFileRecords(span: SpanDetail): FileRecord[] {
+  const listed = asArray<FileRecord>(span.file_io);
+  if (listed.length > 0) return listed;
+  return asArray<CallNode>(span.stack).flatMap((n) => asArray<FileRecord>(n.file_operations));
+}
+
+function fileDetail(r: FileRecord): string {
+  return typeof r.bytes === 'number' && r.bytes > 0 ? formatBytes(r.bytes) : '';
+}
+
+export const fileIoOf = (t: TraceDetail): Owned<FileRecord>[] => collect(t.spans, spanFileRecords);
+
+/** A call node's file I/O summary (`file_io`: every file call, also those under the record threshold). */
+export interface FileIoByCall {
+  node: CallNode;
+  span: SpanDetail;
+  operations: number;
+  bytes: number;
+  durationMs: number;
+}
+
+/** Call nodes that did file I/O, most time first. */
+export function fileIoByCall(t: TraceDetail): FileIoByCall[] {
+  const out: FileIoByCall[] = [];
+  for (const span of t.spans) {
+    for (const node of asArray<CallNode>(span.stack)) {
+      const io = node.file_io;
+      if (!io || typeof io !== 'object' || !(Number(io.operations) > 0)) continue;
+      out.push({ node, span, operations: Number(io.operations), bytes: Number(io.bytes ?? 0), durationMs: Number(io.duration_ms ?? 0) });
+    }
+  }
+  return out.sort((a, b) => b.durationMs - a.durationMs || b.operations - a.operations);
+}
+
+/** File operations of a trace: summed over call nodes when they carry summaries, else over the records. */
+export function fileIoTotals(t: TraceDetail): { operations: number; bytes: number; durationMs: number } {
+  const byCall = fileIoByCall(t);
+  if (byCall.length > 0) {
+    return byCall.reduce((s, c) => ({ operations: s.operations + c.operations, bytes: s.bytes + c.bytes, durationMs: s.durationMs + c.durationMs }), { operations: 0, bytes: 0, durationMs: 0 });
+  }
+  const records = fileIoOf(t);
+  return {
+    operations: records.length,
+    bytes: records.reduce((s, r) => s + (r.record.bytes ?? 0), 0),
+    durationMs: records.reduce((s, r) => s + (r.record.duration_ms ?? 0), 0),
+  };
+}
+
+/**
  * Display normaliser for grouping one trace's statements: string and number literals become `?`,
  * IN lists collapse, whitespace folds. The agent's fingerprint (SQL page) is authoritative; this only
  * groups rows on screen.
@@ -169,14 +223,16 @@ export function traceTotals(t: TraceDetail): TraceTotals {
   const root = rootSpan(t);
   const sql = sqlOf(t);
   const http = httpOf(t);
+  // an unsampled request's summary has no records: the stored counts (from its RED tags) are all there is
+  const stored = (pick: (s: SpanDetail) => number | undefined) => t.spans.reduce((sum, s) => sum + (pick(s) ?? 0), 0);
   return {
     durationMs: root?.duration_ms ?? 0,
     cpuMs: root?.cpu_ms ?? 0,
     spans: t.spans.length,
-    sqlCount: sql.length,
-    sqlMs: sql.reduce((sum, s) => sum + (s.record.duration_ms ?? 0), 0),
-    httpCount: http.length,
-    httpMs: http.reduce((sum, h) => sum + (h.record.duration_ms ?? 0), 0),
+    sqlCount: sql.length || stored((s) => s.sql_count),
+    sqlMs: sql.length ? sql.reduce((sum, s) => sum + (s.record.duration_ms ?? 0), 0) : stored((s) => s.sql_ms),
+    httpCount: http.length || stored((s) => s.http_count),
+    httpMs: http.length ? http.reduce((sum, h) => sum + (h.record.duration_ms ?? 0), 0) : stored((s) => s.http_ms),
     errors: t.errors.length,
     logs: t.logs.length,
     callNodes: t.spans.reduce((sum, s) => sum + asArray(s.stack).length, 0),

@@ -13,6 +13,7 @@ const stats = (spans: number) => ({
 });
 const service = (name: string, p95: number) => ({
   service: name, requests: 1200, errors: 120, error_rate: 0.1, throughput_per_min: 20, p50_ms: 10, p95_ms: p95, p99_ms: 900,
+  sql_per_request: 3.5, sql_ms_per_request: 4.875, http_per_request: 12, http_ms_per_request: 120,
 });
 
 describe('OverviewPage', () => {
@@ -32,6 +33,8 @@ describe('OverviewPage', () => {
     expect(rows[2]).toHaveTextContent('1,200');
     expect(rows[2]).toHaveTextContent('250.0 ms');
     expect(rows[2]).toHaveTextContent('10.0%');
+    expect(rows[2]).toHaveTextContent('3.5 · 4.88 ms'); // SQL per request: statements and their time
+    expect(rows[2]).toHaveTextContent('12 · 120.0 ms');
     expect(screen.getByTestId('agent-panel')).toHaveTextContent('3.00 MiB');
     expect(await screen.findByText('50%')).toBeInTheDocument();
     const servicesCall = calls.find((c) => c.url.pathname === '/api/services')!;

@@ -7,6 +7,7 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { Async, Panel } from '../../components/Status';
 import { Sparkline } from '../../components/Sparkline';
 import { ServiceLink } from '../../components/links';
+import { requestIoColumns } from '../../components/requestIoColumns';
 import { formatCount, formatMs, formatPercent, formatRate } from '../../lib/format';
 import { AgentPanel } from './AgentPanel';
 import { GettingStarted } from './GettingStarted';
@@ -44,6 +45,7 @@ const columns: Column<Row>[] = [
   { key: 'p50', header: 'p50', align: 'right', render: (r) => formatMs(r.p50_ms), sortValue: (r) => r.p50_ms },
   { key: 'p95', header: 'p95', align: 'right', render: (r) => formatMs(r.p95_ms), sortValue: (r) => r.p95_ms },
   { key: 'p99', header: 'p99', align: 'right', render: (r) => formatMs(r.p99_ms), sortValue: (r) => r.p99_ms },
+  ...requestIoColumns<Row>(),
   {
     key: 'p95trend',
     header: 'p95 trend',

@@ -6,6 +6,7 @@ import { useTimeRange } from '../../app/timeRange';
 import { ErrorsChart, LatencyChart, ThroughputChart } from '../../components/Charts';
 import { DataTable, type Column } from '../../components/DataTable';
 import { RangeLink } from '../../components/links';
+import { requestIoColumns } from '../../components/requestIoColumns';
 import { Async, Panel } from '../../components/Status';
 import { formatCount, formatMs, formatPercent, formatRate } from '../../lib/format';
 
@@ -33,6 +34,7 @@ export function ServicePage() {
     { key: 'p50', header: 'p50', align: 'right', render: (r) => formatMs(r.p50_ms), sortValue: (r) => r.p50_ms },
     { key: 'p95', header: 'p95', align: 'right', render: (r) => formatMs(r.p95_ms), sortValue: (r) => r.p95_ms },
     { key: 'p99', header: 'p99', align: 'right', render: (r) => formatMs(r.p99_ms), sortValue: (r) => r.p99_ms },
+    ...requestIoColumns<EndpointSummary>(),
     {
       key: 'slow',
       header: '',

@@ -1,5 +1,5 @@
-// The selected call node: where it is, its times, and the SQL / HTTP / cache calls it made.
-import type { CacheRecord, HttpRecord, SqlRecord } from '../../api/types';
+// The selected call node: where it is, its times, and the SQL / HTTP / cache / file calls it made.
+import type { CacheRecord, FileRecord, HttpRecord, SqlRecord } from '../../api/types';
 import type { CallTreeNode } from '../../lib/callTree';
 import { asArray } from '../../lib/traceData';
 import { formatBytes, formatMs } from '../../lib/format';
@@ -9,6 +9,8 @@ export function CallDetail({ node }: { node: CallTreeNode }) {
   const sql = asArray<SqlRecord>(source.sql_queries);
   const http = asArray<HttpRecord>(source.http_requests);
   const cache = [...asArray<CacheRecord>(source.cache_operations), ...asArray<CacheRecord>(source.redis_operations)];
+  const files = asArray<FileRecord>(source.file_operations);
+  const io = source.file_io;
   return (
     <div className="call-detail" data-testid="call-detail">
       <div className="call-detail-head">
@@ -24,6 +26,12 @@ export function CallDetail({ node }: { node: CallTreeNode }) {
       <div className="small">
         total {formatMs(node.totalMs)} · self {formatMs(node.selfMs)} · CPU {formatMs(node.cpuTotalMs)} (self{' '}
         {formatMs(node.cpuSelfMs)}) · memory {formatBytes(node.memoryBytes)} · {node.children.length} direct calls
+        {io && Number(io.operations) > 0 && (
+          <span data-testid="call-file-io">
+            {' '}
+            · file I/O {io.operations} ops, {formatBytes(io.bytes)}, {formatMs(io.duration_ms)}
+          </span>
+        )}
       </div>
       {sql.length > 0 && (
         <ul className="call-records">
@@ -45,6 +53,21 @@ export function CallDetail({ node }: { node: CallTreeNode }) {
               </span>{' '}
               <span className="muted small">
                 {h.status_code ?? ''} {formatMs(h.duration_ms)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {files.length > 0 && (
+        <ul className="call-records">
+          {files.map((f, i) => (
+            <li key={`file${i}`}>
+              <span className="wf-kind wf-kind-file">file</span>{' '}
+              <span className="mono small">
+                {f.operation} {f.path}
+              </span>{' '}
+              <span className="muted small">
+                {typeof f.bytes === 'number' ? formatBytes(f.bytes) : ''} {formatMs(f.duration_ms)}
               </span>
             </li>
           ))}

@@ -1,8 +1,9 @@
-// The per-record tabs of the trace view: SQL (N+1 highlighted), HTTP, cache/redis, dumps, tags.
+// The per-record tabs of the trace view: SQL (N+1 highlighted), HTTP, cache/redis, file I/O, dumps, tags.
 import type { TraceDetail } from '../../api/types';
 import { DumpCard } from '../../components/DumpCard';
 import { formatMs, formatBytes, formatTimestamp } from '../../lib/format';
-import { cacheOf, dumpsOf, flattenTags, groupSql, httpOf, N_PLUS_ONE_THRESHOLD, sqlOf } from '../../lib/traceData';
+import { functionName } from '../../lib/callTree';
+import { cacheOf, dumpsOf, fileIoByCall, fileIoOf, fileIoTotals, flattenTags, groupSql, httpOf, N_PLUS_ONE_THRESHOLD, sqlOf } from '../../lib/traceData';
 
 export function SqlTab({ trace }: { trace: TraceDetail }) {
   const records = sqlOf(trace);
@@ -135,6 +136,80 @@ export function CacheTab({ trace }: { trace: TraceDetail }) {
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/**
+ * File I/O: per call node (every file call summed, also those under the extension's record threshold,
+ * opa.file_io_threshold_us) and the individual operations that were recorded (paths as the extension sent them:
+ * credentials and sensitive query parameters masked, long paths cut).
+ */
+export function FileIoTab({ trace }: { trace: TraceDetail }) {
+  const byCall = fileIoByCall(trace);
+  const records = fileIoOf(trace);
+  if (byCall.length === 0 && records.length === 0) return <div className="empty-state">No file I/O in this trace.</div>;
+  const totals = fileIoTotals(trace);
+  return (
+    <div data-testid="file-io-tab">
+      <p className="small">
+        {totals.operations} operations, {formatBytes(totals.bytes)}, {formatMs(totals.durationMs)}
+      </p>
+      {byCall.length > 0 && (
+        <>
+          <h3>By call</h3>
+          <table className="data-table" data-testid="file-io-calls">
+            <thead>
+              <tr>
+                <th>Call</th>
+                <th className="num">Operations</th>
+                <th className="num">Bytes</th>
+                <th className="num">Duration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {byCall.map((c, i) => (
+                <tr key={i}>
+                  <td className="mono small">
+                    {functionName(c.node)}
+                    {c.node.file && <span className="muted"> {c.node.file}{c.node.line ? `:${c.node.line}` : ''}</span>}
+                  </td>
+                  <td className="num">{c.operations}</td>
+                  <td className="num">{formatBytes(c.bytes)}</td>
+                  <td className="num">{formatMs(c.durationMs)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      <h3>Operations recorded ({records.length})</h3>
+      {records.length === 0 ? (
+        <div className="small muted">No single operation was slow enough to be recorded.</div>
+      ) : (
+        <table className="data-table" data-testid="file-io-records">
+          <thead>
+            <tr>
+              <th>Operation</th>
+              <th>Path</th>
+              <th className="num">Bytes</th>
+              <th className="num">Duration</th>
+              <th>Span</th>
+            </tr>
+          </thead>
+          <tbody>
+            {records.map(({ record, span }, i) => (
+              <tr key={i}>
+                <td className="mono">{record.operation ?? '—'}</td>
+                <td className="mono small">{record.path || '—'}</td>
+                <td className="num">{formatBytes(record.bytes)}</td>
+                <td className="num">{formatMs(record.duration_ms)}</td>
+                <td className="small muted">{span.name}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

@@ -109,10 +109,44 @@ describe('TracePage', () => {
     mockApi({ [`/api/traces/${ID}`]: { trace_id: ID, spans: [odd], errors: [], logs: [] } });
     renderAt(`/traces/${ID}`, '/traces/:id', <TracePage />);
     expect(await screen.findByRole('heading', { name: /GET \/legacy/ })).toBeInTheDocument();
-    for (const tab of ['Call tree (0)', 'Flame graph', 'SQL (0)', 'HTTP (0)', 'Cache (0)', 'Dumps (0)', 'Tags']) {
+    Object.assign(odd, { file_io: 'x' });
+    for (const tab of ['Call tree (0)', 'Flame graph', 'SQL (0)', 'HTTP (0)', 'Cache (0)', 'File I/O (0)', 'Dumps (0)', 'Tags']) {
       fireEvent.click(screen.getByText(tab));
     }
     expect(screen.getByTestId('tags-tab')).toHaveTextContent('span_id');
+  });
+
+  it('shows file I/O per call and each recorded operation, and in the clicked call', async () => {
+    const read = { operation: 'file_get_contents', path: '/var/www/cache/report.json', bytes: 5000, duration_ms: 2.5, start_ts: 5 };
+    const stack = [
+      callNode('a', null, '{main}', 100, { start_ts: 0 }),
+      callNode('b', 'a', 'load', 40, { class: 'App\\Report', file: '/app/Report.php', line: 9, start_ts: 1, file_io: { operations: 13, bytes: 15008, duration_ms: 3.5 }, file_operations: [read] }),
+    ];
+    mockApi({ [`/api/traces/${ID}`]: trace([span({ trace_id: ID, stack, file_io: [read] })], { trace_id: ID }) });
+    renderAt(`/traces/${ID}`, '/traces/:id', <TracePage />);
+    fireEvent.click(await screen.findByText('File I/O (13)'));
+    const tab = screen.getByTestId('file-io-tab');
+    expect(tab).toHaveTextContent('13 operations, 14.7 KiB, 3.50 ms');
+    const call = within(screen.getByTestId('file-io-calls')).getAllByRole('row')[1];
+    expect(call).toHaveTextContent('App\\Report::load');
+    expect(call).toHaveTextContent('/app/Report.php:9');
+    const op = within(screen.getByTestId('file-io-records')).getAllByRole('row')[1];
+    expect(op).toHaveTextContent('file_get_contents');
+    expect(op).toHaveTextContent('/var/www/cache/report.json');
+    expect(op).toHaveTextContent('4.88 KiB');
+    fireEvent.click(screen.getByText(/Call tree/));
+    fireEvent.click(within(await screen.findByTestId('call-tree')).getByText('App\\Report::load'));
+    expect(screen.getByTestId('call-file-io')).toHaveTextContent('file I/O 13 ops, 14.7 KiB, 3.50 ms');
+    expect(screen.getByTestId('call-detail')).toHaveTextContent('file_get_contents /var/www/cache/report.json');
+  });
+
+  it('shows the SQL and HTTP counts of an unsampled request (a summary without records)', async () => {
+    const summary = span({ trace_id: ID, name: 'GET /cart', sql_count: 4, sql_ms: 6, http_count: 1, http_ms: 20.5, stack: [] });
+    mockApi({ [`/api/traces/${ID}`]: trace([summary], { trace_id: ID }) });
+    renderAt(`/traces/${ID}`, '/traces/:id', <TracePage />);
+    await screen.findByRole('heading', { name: /GET \/cart/ });
+    expect(screen.getByText('4 · 6.00 ms')).toBeInTheDocument();
+    expect(screen.getByText('1 · 20.5 ms')).toBeInTheDocument();
   });
 
   it('says so when the trace does not exist', async () => {

@@ -11,9 +11,9 @@ import { Tabs } from '../../components/Tabs';
 import { buildCallTree, type CallTreeNode } from '../../lib/callTree';
 import { nameColor } from '../../lib/flame';
 import { formatBytes, formatMs, formatTimestamp } from '../../lib/format';
-import { allCallNodes, cacheOf, dumpsOf, groupSql, rootSpan, sqlOf, traceTotals } from '../../lib/traceData';
+import { allCallNodes, cacheOf, dumpsOf, fileIoTotals, groupSql, rootSpan, sqlOf, traceTotals } from '../../lib/traceData';
 import { CallTreeView } from './CallTreeView';
-import { CacheTab, DumpsTab, HttpTab, SqlTab, TagsTab } from './RecordTabs';
+import { CacheTab, DumpsTab, FileIoTab, HttpTab, SqlTab, TagsTab } from './RecordTabs';
 import { Waterfall } from './Waterfall';
 
 const callValue = (n: CallTreeNode) => n.totalMs;
@@ -60,6 +60,7 @@ function TraceBody({ trace }: { trace: TraceDetail }) {
     { key: 'sql', label: <>SQL ({totals.sqlCount}){nPlusOne && <span className="badge badge-error">N+1</span>}</> },
     { key: 'http', label: `HTTP (${totals.httpCount})` },
     { key: 'cache', label: `Cache (${cacheOf(trace).length})` },
+    { key: 'files', label: `File I/O (${fileIoTotals(trace).operations})` },
     { key: 'logs', label: `Logs (${trace.logs.length})` },
     { key: 'errors', label: `Errors (${trace.errors.length})` },
     { key: 'dumps', label: `Dumps (${dumpsOf(trace).length})` },
@@ -101,6 +102,7 @@ function TraceBody({ trace }: { trace: TraceDetail }) {
         {tab === 'sql' && <SqlTab trace={trace} />}
         {tab === 'http' && <HttpTab trace={trace} />}
         {tab === 'cache' && <CacheTab trace={trace} />}
+        {tab === 'files' && <FileIoTab trace={trace} />}
         {tab === 'logs' && <LogTable logs={trace.logs} showTrace={false} />}
         {tab === 'errors' &&
           (trace.errors.length ? (

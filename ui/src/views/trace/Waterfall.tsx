@@ -1,10 +1,10 @@
-// Span waterfall on the trace's time axis; each span is followed by its timed SQL, HTTP and cache calls.
+// Span waterfall on the trace's time axis; each span is followed by its timed SQL, HTTP, cache and file calls.
 import { useState, type CSSProperties } from 'react';
 import type { SpanDetail } from '../../api/types';
 import { formatMs } from '../../lib/format';
 import { waterfallRows, type WaterfallKind, type WaterfallRow } from '../../lib/traceData';
 
-const KIND_LABEL: Record<WaterfallKind, string> = { span: '', sql: 'SQL', http: 'HTTP', cache: 'cache' };
+const KIND_LABEL: Record<WaterfallKind, string> = { span: '', sql: 'SQL', http: 'HTTP', cache: 'cache', file: 'file' };
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
 
 export function Waterfall({ spans }: { spans: SpanDetail[] }) {
@@ -16,7 +16,7 @@ export function Waterfall({ spans }: { spans: SpanDetail[] }) {
       <div className="toolbar">
         <label className="check small">
           <input type="checkbox" checked={withRecords} onChange={(e) => setWithRecords(e.target.checked)} /> show SQL,
-          HTTP and cache calls
+          HTTP, cache and file calls
         </label>
         {hiddenRecords > 0 && <span className="small muted">{hiddenRecords} more calls are listed in their tabs</span>}
       </div>

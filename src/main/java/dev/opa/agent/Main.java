@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Starts the agent: camel-main with application.yaml (via {@link dev.opa.agent.config.YamlConfigSource}),
- * the beans of {@link AgentConfiguration} and the routes in routes/*.camel.yaml. SIGTERM stops it gracefully.
+ * the beans of {@code dev.opa.agent.beans} (one configuration class per routes file) and the routes in routes/*.camel.yaml. SIGTERM stops it gracefully.
  * Started from its jar without heap flags, it runs itself in a child JVM with sensible ones ({@link JvmLauncher}).
  * Anything that keeps the agent from starting ends the process with status {@value #START_FAILED} and one
  * line on stderr beginning with {@value #FAILURE_PREFIX}.

@@ -3,13 +3,18 @@
 -- Weighted requests and percentiles exactly as in sql/duckdb/api/services.sql (1%-wide logarithmic
 -- duration buckets; the p-quantile is the largest duration of the first bucket whose cumulative weight
 -- reaches ceil(total * p)).
+-- SQL and HTTP per request as in sql/duckdb/api/services.sql (records, else an unsampled request's RED tags).
 WITH buckets AS (
     SELECT service,
            toInt32(floor(log(greatest(duration_ms, 0.001)) / log(1.01))) AS bucket,
            sum(round(sample_weight * 1000)) AS w,
            max(duration_ms) AS top_ms,
            sum(sample_weight) AS b_requests,
-           sumIf(sample_weight, status = 'error') AS b_errors
+           sumIf(sample_weight, status = 'error') AS b_errors,
+           sum(sql_count * sample_weight) AS b_sql,
+           sum(sql_ms * sample_weight) AS b_sql_ms,
+           sum(http_count * sample_weight) AS b_http,
+           sum(http_ms * sample_weight) AS b_http_ms
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
       AND is_entry = 1  -- entry spans
@@ -29,7 +34,11 @@ SELECT service,
        sum(b_requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
        minIf(top_ms, cum_w >= ceil(total_w * 0.50)) AS p50_ms,
        minIf(top_ms, cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-       minIf(top_ms, cum_w >= ceil(total_w * 0.99)) AS p99_ms
+       minIf(top_ms, cum_w >= ceil(total_w * 0.99)) AS p99_ms,
+       sum(b_sql) / sum(b_requests) AS sql_per_request,
+       sum(b_sql_ms) / sum(b_requests) AS sql_ms_per_request,
+       sum(b_http) / sum(b_requests) AS http_per_request,
+       sum(b_http_ms) / sum(b_requests) AS http_ms_per_request
 FROM ranked
 GROUP BY service
 ORDER BY service

@@ -1,5 +1,5 @@
--- Bytes the store occupies on disk (store_path is empty: ClickHouse reports its own sizes).
+-- Bytes the store occupies on disk.
 -- Parameters: none.
-SELECT '' AS store_path, sum(bytes_on_disk) AS store_bytes
+SELECT sum(bytes_on_disk) AS store_bytes
 FROM system.parts
 WHERE active AND database = currentDatabase()

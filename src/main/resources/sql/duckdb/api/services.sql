@@ -8,13 +8,20 @@
 -- weight reaches ceil(total * p). That is the exact weighted quantile or at most 1% above it, and it
 -- needs a hash aggregation instead of a sort of every request. Same definition in every API query
 -- and in the ClickHouse dialect.
+-- SQL and HTTP per request: statements (sql_count) and their time (sql_ms), outgoing calls and their time,
+-- weighted like requests. A sampled request's come from its records, an unsampled one's (a root summary) from
+-- its RED tags (docs/protocol.md §6), so they hold at any sample rate.
 WITH buckets AS (
     SELECT service,
            CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
            sum(round(sample_weight * 1000)) AS w,
            max(duration_ms) AS top_ms,
            sum(sample_weight) AS requests,
-           coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors
+           coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors,
+           sum(sql_count * sample_weight) AS sql_w,
+           sum(sql_ms * sample_weight) AS sql_ms_w,
+           sum(http_count * sample_weight) AS http_w,
+           sum(http_ms * sample_weight) AS http_ms_w
     FROM spans_min
     WHERE organization_id = :org AND project_id = :project
       AND is_entry  -- entry spans (see header)
@@ -34,7 +41,11 @@ SELECT service,
        sum(requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
        min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.50)) AS p50_ms,
        min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms
+       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms,
+       sum(sql_w) / sum(requests) AS sql_per_request,
+       sum(sql_ms_w) / sum(requests) AS sql_ms_per_request,
+       sum(http_w) / sum(requests) AS http_per_request,
+       sum(http_ms_w) / sum(requests) AS http_ms_per_request
 FROM ranked
 GROUP BY service
 ORDER BY service

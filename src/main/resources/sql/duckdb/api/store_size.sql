@@ -1,7 +1,6 @@
--- Bytes the store occupies on disk. store_path names the database file when the size must be read
--- from the file system (DuckDB counts only checkpointed blocks; the WAL is not in store_bytes).
+-- Bytes the store occupies on disk as DuckDB counts them (checkpointed blocks only: the store adds its WAL,
+-- DuckDbSpanStore.bytesOnDisk).
 -- Parameters: none.
-SELECT d.path AS store_path, s.total_blocks * s.block_size AS store_bytes
+SELECT s.total_blocks * s.block_size AS store_bytes
 FROM pragma_database_size() s
-JOIN duckdb_databases() d ON d.database_name = s.database_name
-WHERE d.database_name = current_database()
+WHERE s.database_name = current_database()

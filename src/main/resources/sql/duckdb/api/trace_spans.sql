@@ -16,10 +16,12 @@ f AS (
 SELECT m.trace_id, m.span_id, m.parent_id, m.service, m.name,
        epoch_ms(m.start_ts) AS start_ts, epoch_ms(m.end_ts) AS end_ts, m.duration_ms, m.cpu_ms, m.status,
        m.http_method, m.http_route, m.http_status, m.sql_count, m.http_count, m.cache_count, m.sample_weight,
+       m.sql_ms, m.http_ms,
        f.language, f.language_version, f.framework, f.framework_version,
        CAST(f.tags AS VARCHAR) AS tags, CAST(f.net AS VARCHAR) AS net, CAST(f.sql AS VARCHAR) AS sql,
        CAST(f.http AS VARCHAR) AS http, CAST(f.cache AS VARCHAR) AS cache, CAST(f.redis AS VARCHAR) AS redis,
-       CAST(f.dumps AS VARCHAR) AS dumps, CAST(f.stack AS VARCHAR) AS stack, f.stack_lz4,
+       CAST(f.dumps AS VARCHAR) AS dumps, CAST(f.file_io AS VARCHAR) AS file_io,
+       CAST(f.stack AS VARCHAR) AS stack, f.stack_lz4,
        f.stack_segment, f.stack_offset, f.stack_length
 FROM m
 LEFT JOIN f ON f.span_id = m.span_id

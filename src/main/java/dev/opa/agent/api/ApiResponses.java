@@ -14,13 +14,19 @@ public final class ApiResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiResponses.class);
 
+    private final MeterRegistry meters;
+
+    public ApiResponses(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
     /** The JSON error body (a String: REST binding skips responses with an error code). */
     public String failure(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int status = statusOf(t);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        count(exchange, status);
+        meters.counter("opa.api.failures", "status", String.valueOf(status)).increment();
         if (status == 500) {
             LOG.warn("API call {} failed", exchange.getFromRouteId(), t);
             return body("internal error");
@@ -40,13 +46,5 @@ public final class ApiResponses {
             return 404;
         }
         return 500;
-    }
-
-    private static void count(Exchange exchange, int status) {
-        MeterRegistry meters = exchange.getContext().getRegistry()
-                .lookupByNameAndType("metricsRegistry", MeterRegistry.class);
-        if (meters != null) {
-            meters.counter("opa.api.failures", "status", String.valueOf(status)).increment();
-        }
     }
 }

@@ -30,12 +30,14 @@ public final class HttpRoutes implements OnCamelContextStarted {
     private final ApiGuard guard;
     private final LiveStreamHandler liveStream;
     private final UiFiles ui;
+    private final MeterRegistry meters;
 
-    public HttpRoutes(ApiAuditLog audit, ApiGuard guard, LiveStreamHandler liveStream, UiFiles ui) {
+    public HttpRoutes(ApiAuditLog audit, ApiGuard guard, LiveStreamHandler liveStream, UiFiles ui, MeterRegistry meters) {
         this.audit = audit;
         this.guard = guard;
         this.liveStream = liveStream;
         this.ui = ui;
+        this.meters = meters;
     }
 
     /** An API without keys is fine on 127.0.0.1 (the default); on any other address say so once. */
@@ -68,20 +70,17 @@ public final class HttpRoutes implements OnCamelContextStarted {
             router.get("/api/live").order(-1).handler(liveStream);
             router.get("/*").order(Integer.MAX_VALUE - 1).handler(ui.files()).handler(ui.deepLinks());
         }
-        MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
-        if (meters != null) {
-            FunctionCounter.builder("opa.api.live.dropped", liveStream, LiveStreamHandler::dropped)
-                    .description("live-stream events not sent because a client could not keep up").register(meters);
-            FunctionCounter.builder("opa.api.denied", guard, ApiGuard::unauthorized).tag("status", "401")
-                    .description("API calls refused by the guard").register(meters);
-            FunctionCounter.builder("opa.api.denied", guard, ApiGuard::forbidden).tag("status", "403")
-                    .description("API calls refused by the guard").register(meters);
-            FunctionCounter.builder("opa.api.denied", guard, ApiGuard::limited).tag("status", "429")
-                    .description("API calls refused by the guard").register(meters);
-            FunctionCounter.builder("opa.api.audit.failures", audit, ApiAuditLog::failures)
-                    .description("audit log lines that could not be written").register(meters);
-            Gauge.builder("opa.api.live.clients", liveStream, LiveStreamHandler::clients)
-                    .description("connected live-stream clients").register(meters);
-        }
+        FunctionCounter.builder("opa.api.live.dropped", liveStream, LiveStreamHandler::dropped)
+                .description("live-stream events not sent because a client could not keep up").register(meters);
+        FunctionCounter.builder("opa.api.denied", guard, ApiGuard::unauthorized).tag("status", "401")
+                .description("API calls refused by the guard").register(meters);
+        FunctionCounter.builder("opa.api.denied", guard, ApiGuard::forbidden).tag("status", "403")
+                .description("API calls refused by the guard").register(meters);
+        FunctionCounter.builder("opa.api.denied", guard, ApiGuard::limited).tag("status", "429")
+                .description("API calls refused by the guard").register(meters);
+        FunctionCounter.builder("opa.api.audit.failures", audit, ApiAuditLog::failures)
+                .description("audit log lines that could not be written").register(meters);
+        Gauge.builder("opa.api.live.clients", liveStream, LiveStreamHandler::clients)
+                .description("connected live-stream clients").register(meters);
     }
 }

@@ -1,69 +1,47 @@
 package dev.opa.agent.api;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.opa.agent.ops.IngestMetrics;
+import dev.opa.agent.store.SpanStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
 
 /**
- * GET /api/stats: what the store holds (stats.sql, store_size.sql) and what ingest has seen (the pipeline's
- * Micrometer counters, summed over their tags). spans_per_sec is measured between two calls.
+ * GET /api/stats: what the store holds (stats.sql, store_size.sql, completed by the store itself) and what ingest
+ * has seen (the pipeline's counters). spans_per_sec is measured between two calls.
  */
 public final class StatsApi {
 
-    static final String FRAMES_RECEIVED = "opa.frames.received";
-    static final String FRAMES_REJECTED = "opa.frames.rejected";
-    static final String SPANS_RECEIVED = "opa.spans.received";
-
     private final QueryRunner queries;
+    private final SpanStore store;
+    private final IngestMetrics ingest;
     private final long startedMs = System.currentTimeMillis();
     private double lastSpans;
     private long lastMs = startedMs;
 
-    public StatsApi(QueryRunner queries) {
+    public StatsApi(QueryRunner queries, SpanStore store, IngestMetrics ingest) {
         this.queries = queries;
+        this.store = store;
+        this.ingest = ingest;
     }
 
-    public Map<String, Object> stats(Exchange exchange) {
+    public Map<String, Object> stats() {
         Map<String, Object> out = new LinkedHashMap<>(queries.query("stats", Map.of()).get(0));
-        out.put("store_bytes", storeBytes(queries.query("store_size", Map.of())));
-        out.put("ingest", ingest(exchange.getContext().getRegistry()
-                .lookupByNameAndType("metricsRegistry", MeterRegistry.class)));
+        out.put("store_bytes", store.bytesOnDisk(reportedBytes(queries.query("store_size", Map.of()))));
+        out.put("ingest", ingest());
         return out;
     }
 
-    /** The store's own figure, or the database file plus its WAL when that is larger (embedded store). */
-    static long storeBytes(List<Map<String, Object>> rows) {
-        if (rows.isEmpty()) {
-            return 0;
-        }
-        Object reported = rows.get(0).get("store_bytes");
-        long bytes = reported == null ? 0 : ((Number) reported).longValue();
-        Object path = rows.get(0).get("store_path");
-        if (path instanceof String file && !file.isEmpty()) {
-            bytes = Math.max(bytes, sizeOf(Path.of(file)) + sizeOf(Path.of(file + ".wal")));
-        }
-        return bytes;
+    private static long reportedBytes(List<Map<String, Object>> rows) {
+        Object reported = rows.isEmpty() ? null : rows.get(0).get("store_bytes");
+        return reported == null ? 0 : ((Number) reported).longValue();
     }
 
-    private static long sizeOf(Path file) {
-        try {
-            return Files.isRegularFile(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private Map<String, Object> ingest(MeterRegistry meters) {
-        double spans = total(meters, SPANS_RECEIVED);
+    private Map<String, Object> ingest() {
+        double spans = ingest.spansReceived();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("frames_received", (long) total(meters, FRAMES_RECEIVED));
-        out.put("frames_rejected", (long) total(meters, FRAMES_REJECTED));
+        out.put("frames_received", (long) ingest.framesReceived());
+        out.put("frames_rejected", (long) ingest.framesRejected());
         out.put("spans_received", (long) spans);
         out.put("spans_per_sec", spansPerSecond(spans));
         return out;
@@ -76,12 +54,5 @@ public final class StatsApi {
         lastSpans = spans;
         lastMs = now;
         return rate;
-    }
-
-    private static double total(MeterRegistry meters, String name) {
-        if (meters == null) {
-            return 0;
-        }
-        return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 }

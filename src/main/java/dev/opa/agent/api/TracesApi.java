@@ -2,26 +2,31 @@ package dev.opa.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.opa.agent.store.SpanStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.opa.agent.model.StackCodec;
+import dev.opa.agent.ops.RateLimitedLog;
 import org.apache.camel.ExchangeProperty;
 
 /** GET /api/traces (search) and /api/traces/{traceId} (one trace with everything recorded for it). */
 public final class TracesApi {
 
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{32}|[0-9a-fA-F]{16}");
+    private static final RateLimitedLog UNREADABLE = new RateLimitedLog(60_000);
     private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
 
     private final QueryRunner queries;
-    private final RegistryDataSource active;
+    private final SpanStore store;
     private final Pages pages;
 
-    public TracesApi(QueryRunner queries, RegistryDataSource active) {
+    /** @param store decodes the call stack of each span row the way it keeps them */
+    public TracesApi(QueryRunner queries, SpanStore store) {
         this.queries = queries;
-        this.active = active;
+        this.store = store;
         this.pages = new Pages(queries);
     }
 
@@ -55,11 +60,19 @@ public final class TracesApi {
             throw new NotFoundException();
         }
         for (Map<String, Object> span : spans) {
-            span.put("stack", active.store().stack(span)); // each store keeps stacks its own way
+            try {
+                span.put("stack", store.stack(span)); // each store keeps stacks its own way
+            } catch (StackCodec.UnreadableStackException e) {
+                // the rest of the trace is still worth showing; the client is told why the call tree is missing
+                span.put("stack", null);
+                span.put("stack_error", e.getMessage());
+                UNREADABLE.warn("stack", "unreadable", "trace " + traceId + ": " + e.getMessage());
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trace_id", traceId);
-        out.put("spans", JsonColumns.parse(spans, "tags", "net", "sql", "http", "cache", "redis", "dumps", "stack"));
+        out.put("spans", JsonColumns.parse(spans, "tags", "net", "sql", "http", "cache", "redis", "dumps", "file_io",
+                "stack"));
         out.put("errors", JsonColumns.parse(queries.query("trace_errors", p), "stack_trace", "tags"));
         out.put("logs", JsonColumns.parse(queries.query("trace_logs", p), "fields"));
         return out;

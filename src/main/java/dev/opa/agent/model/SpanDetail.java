@@ -11,9 +11,13 @@ import java.util.List;
  * <p>Records listed on the span win over those nested in its call nodes ({@code stack[].sql_queries} …): the
  * lists and counts here are already resolved that way.
  *
- * @param sqlCount   statements (listed on the span, else nested in call nodes)
- * @param httpCount  outgoing HTTP calls (likewise)
- * @param cacheCount cache plus Redis operations (likewise, per kind)
+ * @param fileIo     the span-level {@code file_io} records (file operations), as received
+ * @param sqlCount   statements (listed on the span, else nested in call nodes, else the request's
+ *                   {@code opa.sql_count} tag: an unsampled request's summary carries no records)
+ * @param httpCount  outgoing HTTP calls (likewise, tag {@code opa.http_count})
+ * @param cacheCount cache plus Redis operations (listed on the span, else nested, per kind)
+ * @param sqlMs      time in those statements: their records' durations, else the {@code opa.sql_ms} tag
+ * @param httpMs     time in those calls (likewise, tag {@code opa.http_ms})
  * @param stackLz4   the call stack's JSON text compressed by {@link StackCodec} while parsing (most of a
  *                   realistic span, so held and stored compressed; {@link #stack()} gives the text)
  * @param heapBytes  estimated heap held by this detail: the text (compact strings, one byte per Latin-1 char;
@@ -28,6 +32,7 @@ public record SpanDetail(
         String cache,
         String redis,
         String dumps,
+        String fileIo,
         byte[] stackLz4,
         List<SqlRecord> sqlRecords,
         List<HttpRecord> httpRecords,
@@ -35,14 +40,46 @@ public record SpanDetail(
         int sqlCount,
         int httpCount,
         int cacheCount,
+        double sqlMs,
+        double httpMs,
         long heapBytes) {
 
+    public SpanDetail {
+        fileIo = fileIo == null ? "[]" : fileIo; // a batch spooled by a version without file_io
+    }
+
+    /** A detail without file I/O records; SQL and HTTP time summed from the records. */
     public SpanDetail(String tags, String net, String sql, String http, String cache, String redis, String dumps,
             byte[] stackLz4, List<SqlRecord> sqlRecords, List<HttpRecord> httpRecords, List<DumpRecord> dumpRecords,
             int sqlCount, int httpCount, int cacheCount) {
-        this(tags, net, sql, http, cache, redis, dumps, stackLz4, sqlRecords, httpRecords, dumpRecords, sqlCount,
-                httpCount, cacheCount, estimate(tags, net, sql, http, cache, redis, dumps, stackLz4, sqlRecords,
-                        httpRecords, dumpRecords));
+        this(tags, net, sql, http, cache, redis, dumps, "[]", stackLz4, sqlRecords, httpRecords, dumpRecords, sqlCount,
+                httpCount, cacheCount, sqlMs(sqlRecords), httpMs(httpRecords));
+    }
+
+    public SpanDetail(String tags, String net, String sql, String http, String cache, String redis, String dumps,
+            String fileIo, byte[] stackLz4, List<SqlRecord> sqlRecords, List<HttpRecord> httpRecords,
+            List<DumpRecord> dumpRecords, int sqlCount, int httpCount, int cacheCount, double sqlMs, double httpMs) {
+        this(tags, net, sql, http, cache, redis, dumps, fileIo, stackLz4, sqlRecords, httpRecords, dumpRecords, sqlCount,
+                httpCount, cacheCount, sqlMs, httpMs, estimate(tags, net, sql, http, cache, redis, dumps, fileIo,
+                        stackLz4, sqlRecords, httpRecords, dumpRecords));
+    }
+
+    /** Total duration of the statements. */
+    public static double sqlMs(List<SqlRecord> records) {
+        double ms = 0;
+        for (SqlRecord r : records) {
+            ms += r.durationMs();
+        }
+        return ms;
+    }
+
+    /** Total duration of the calls. */
+    public static double httpMs(List<HttpRecord> records) {
+        double ms = 0;
+        for (HttpRecord r : records) {
+            ms += r.durationMs();
+        }
+        return ms;
     }
 
     /** The call stack's JSON text (decompressed on each call). */
@@ -71,10 +108,10 @@ public record SpanDetail(
     }
 
     private static long estimate(String tags, String net, String sql, String http, String cache, String redis,
-            String dumps, byte[] stackLz4, List<SqlRecord> sqlRecords, List<HttpRecord> httpRecords,
+            String dumps, String fileIo, byte[] stackLz4, List<SqlRecord> sqlRecords, List<HttpRecord> httpRecords,
             List<DumpRecord> dumpRecords) {
         long b = 64L * 8 + tags.length() + net.length() + sql.length() + http.length() + cache.length()
-                + redis.length() + dumps.length() + 16 + stackLz4.length;
+                + redis.length() + dumps.length() + fileIo.length() + 16 + stackLz4.length;
         for (SqlRecord r : sqlRecords) {
             b += 144 + r.query().length();
         }

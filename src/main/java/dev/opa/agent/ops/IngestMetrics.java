@@ -22,6 +22,7 @@ public class IngestMetrics {
     private final Counter spansReceived;
     private final Counter errorsReceived;
     private final Counter logsReceived;
+    private final Counter stacksAttached;
 
     public IngestMetrics(MeterRegistry registry, RateLimitedLog log) {
         this.registry = registry;
@@ -29,6 +30,8 @@ public class IngestMetrics {
         this.spansReceived = Counter.builder("opa.spans.received").description("spans accepted by the parser").register(registry);
         this.errorsReceived = Counter.builder("opa.errors.received").description("error events accepted").register(registry);
         this.logsReceived = Counter.builder("opa.logs.received").description("log events accepted").register(registry);
+        this.stacksAttached = Counter.builder("opa.stacks.attached")
+                .description("call stacks received attached (already compressed) and checked").register(registry);
     }
 
     public void frameReceived(String transport) {
@@ -55,6 +58,11 @@ public class IngestMetrics {
                 .description("fields repaired per protocol section 4").tag("field", f).register(registry)).increment();
     }
 
+    /** A span's call stack arrived attached and passed its check. */
+    public void stackAttached() {
+        stacksAttached.increment();
+    }
+
     public void spansReceived(int n) {
         spansReceived.increment(n);
     }
@@ -65,5 +73,19 @@ public class IngestMetrics {
 
     public void logsReceived(int n) {
         logsReceived.increment(n);
+    }
+
+    /** Frames read, all transports together. */
+    public double framesReceived() {
+        return framesReceived.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Frames discarded, all reasons together. */
+    public double framesRejected() {
+        return framesRejected.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    public double spansReceived() {
+        return spansReceived.count();
     }
 }

@@ -31,7 +31,8 @@ import java.util.Set;
 public final class DetailScanner {
 
     /** The fields this class reads. */
-    public static final Set<String> FIELDS = Set.of("tags", "net", "sql", "http", "cache", "redis", "dumps", "stack");
+    public static final Set<String> FIELDS = Set.of("tags", "net", "sql", "http", "cache", "redis", "dumps",
+            "file_io", "stack");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -60,6 +61,7 @@ public final class DetailScanner {
         private String cache = "[]";
         private String redis = "[]";
         private String dumps = "[]";
+        private String fileIo = "[]";
         private byte[] stack = EMPTY_STACK;
         private final List<SqlRecord> sqlDirect = new ArrayList<>(0);
         private final List<SqlRecord> sqlNested = new ArrayList<>(0);
@@ -101,6 +103,7 @@ public final class DetailScanner {
                     redisDirectCount = Math.max(0, redisDirectCount);
                 }
                 case "dumps" -> dumps(p, line, start);
+                case "file_io" -> fileIo = countElements(p) < 0 ? "[]" : cut(p, line, start);
                 case "stack" -> stack(p, line, start);
                 default -> throw new IllegalArgumentException("not a detail field: " + name);
             }
@@ -121,6 +124,7 @@ public final class DetailScanner {
                 case "cache" -> cache;
                 case "redis" -> redis;
                 case "dumps" -> dumps;
+                case "file_io" -> fileIo;
                 case "stack" -> StackCodec.decode(stack);
                 default -> throw new IllegalArgumentException("not a detail field: " + name);
             };
@@ -131,10 +135,34 @@ public final class DetailScanner {
             boolean httpListed = httpDirectCount > 0;
             int cacheCount = (cacheDirectCount > 0 ? cacheDirectCount : cacheNestedCount)
                     + (redisDirectCount > 0 ? redisDirectCount : redisNestedCount);
-            return new SpanDetail(tags, net, sql, http, cache, redis, dumps, stack,
-                    List.copyOf(sqlListed ? sqlDirect : sqlNested), List.copyOf(httpListed ? httpDirect : httpNested),
-                    List.copyOf(dumpList), sqlListed ? sqlDirectCount : sqlNestedCount,
-                    httpListed ? httpDirectCount : httpNestedCount, cacheCount);
+            List<SqlRecord> sqlRecords = List.copyOf(sqlListed ? sqlDirect : sqlNested);
+            List<HttpRecord> httpRecords = List.copyOf(httpListed ? httpDirect : httpNested);
+            int sqlCount = sqlListed ? sqlDirectCount : sqlNestedCount;
+            int httpCount = httpListed ? httpDirectCount : httpNestedCount;
+            // a request summary (unsampled) has no records, only the request's counts in its RED tags (protocol §6)
+            ObjectNode tagValues = tagsTree();
+            return new SpanDetail(tags, net, sql, http, cache, redis, dumps, fileIo, stack, sqlRecords, httpRecords,
+                    List.copyOf(dumpList),
+                    sqlCount > 0 ? sqlCount : (int) redTag(tagValues, "opa.sql_count"),
+                    httpCount > 0 ? httpCount : (int) redTag(tagValues, "opa.http_count"), cacheCount,
+                    sqlCount > 0 ? SpanDetail.sqlMs(sqlRecords) : redTag(tagValues, "opa.sql_ms"),
+                    httpCount > 0 ? SpanDetail.httpMs(httpRecords) : redTag(tagValues, "opa.http_ms"));
+        }
+
+        /** A RED tag's value (a number, or its text as the extension sends it); 0 when absent or not a count. */
+        private static double redTag(ObjectNode tags, String name) {
+            JsonNode v = tags.get(name);
+            double d = 0;
+            if (v != null && v.isNumber()) {
+                d = v.doubleValue();
+            } else if (v != null && v.isTextual()) {
+                try {
+                    d = Double.parseDouble(v.textValue().trim());
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+            return Double.isFinite(d) && d > 0 ? Math.min(d, Integer.MAX_VALUE) : 0;
         }
 
         private void tags(JsonParser p, Line line, long start) throws IOException {
@@ -258,6 +286,18 @@ public final class DetailScanner {
             httpNested.clear();
             sqlNestedCount = httpNestedCount = cacheNestedCount = redisNestedCount = 0;
             this.stack = StackCodec.encode(stack.buf(), stack.off(), stack.len());
+        }
+
+        /**
+         * A stack that arrived attached, already in {@link StackCodec}'s form and checked by the frame decoder: kept
+         * as received. Its call nodes are not read, so their nested records are not either: a producer that
+         * attaches the stack lists its records on the span (docs/protocol.md), as the extension does.
+         */
+        public void attachedStack(byte[] packed) {
+            sqlNested.clear();
+            httpNested.clear();
+            sqlNestedCount = httpNestedCount = cacheNestedCount = redisNestedCount = 0;
+            this.stack = packed;
         }
 
         /** Rare path: a nested query was too long, so the stack is rebuilt as a tree with it cut. */

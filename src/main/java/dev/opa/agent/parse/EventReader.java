@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
-import dev.opa.agent.trace.SqlNormalizer;
+import dev.opa.agent.model.SqlNormalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
 

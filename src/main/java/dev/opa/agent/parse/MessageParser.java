@@ -95,7 +95,10 @@ public class MessageParser {
      * once {@code type} is read (missing or unknown: span, so detail fields before it are scanned as a span's; an
      * error or log message gets them back as trees). Null when the line is valid JSON but not an object.
      */
-    private Message readObject(Line line) throws IOException {
+    private Message readObject(Line line) throws IOException, InvalidMessageException {
+        if (line.stack() != null) {
+            return readObject(line, null); // the stack came attached: only the small envelope is read
+        }
         StackLocator.Located stack = locateStack
                 ? StackLocator.locate(line.buf(), line.off(), line.len(), maxQueryChars) : null;
         return stack == null ? readObject(line, null) : readObject(withoutStack(line, stack), stack);
@@ -118,7 +121,7 @@ public class MessageParser {
     }
 
     /** @param stack the located stack (then {@code line} holds {@code []} in its place), or null */
-    private Message readObject(Line line, StackLocator.Located stack) throws IOException {
+    private Message readObject(Line line, StackLocator.Located stack) throws IOException, InvalidMessageException {
         try (JsonParser p = mapper.createParser(line.buf(), line.off(), line.len())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 mapper.readTree(line.buf(), line.off(), line.len()); // the JSON error, if any, is the reason; else the caller rejects a non-object
@@ -132,6 +135,9 @@ public class MessageParser {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
+                if (line.stack() != null && "stack".equals(name)) {
+                    throw new InvalidMessageException("attached_stack", "a span with an attached stack has an inline stack too");
+                }
                 if (stack != null && "stack".equals(name)) {
                     p.skipChildren(); // the [] in its place; the located text is read once the other fields are
                     scanned = true;
@@ -156,6 +162,12 @@ public class MessageParser {
             }
             if (stack != null) {
                 detail.stack(stack.text(), stack.nestedKeys());
+            }
+            if (line.stack() != null) {
+                if (isEvent(kind)) {
+                    throw new InvalidMessageException("attached_stack", "a stack is attached to a " + kind + " message");
+                }
+                detail.attachedStack(line.stack());
             }
             if (isEvent(kind) && scanned) {
                 for (String name : DetailScanner.FIELDS) {

@@ -2,8 +2,8 @@ package dev.opa.agent.store;
 
 import dev.opa.agent.model.Span;
 import dev.opa.agent.model.SpanDetail;
-import dev.opa.agent.trace.PathTemplater;
-import dev.opa.agent.trace.SqlNormalizer;
+import dev.opa.agent.model.PathTemplater;
+import dev.opa.agent.model.SqlNormalizer;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -37,6 +37,14 @@ public interface SpanStore extends AutoCloseable {
         return text == null ? null : text.toString();
     }
 
+    /**
+     * Bytes the store occupies on disk, given the figure its {@code store_size.sql} query reported (the REST API's
+     * stats); a store that keeps data the query cannot see adds it here.
+     */
+    default long bytesOnDisk(long reported) {
+        return reported;
+    }
+
     @Override
     void close();
 }

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Per-connection ingest budget, after the {@link FrameDecoder}: each connection may pass at most
- * {@code bytesPerSecond} of decoded JSON a second (a token bucket refilled each second). Lines over the
+ * {@code bytesPerSecond} of decoded JSON a second (a token bucket refilled each second; an attached stack counts
+ * with its text's length). Lines over the
  * budget are dropped and counted ({@code opa_frames_rejected_total{reason="connection_limit"}}), so one
  * flooding connection cannot fill the tail buffer and hold every other sender behind the back-pressure gate.
  * Whole lines are dropped, never parts of a frame. One instance per connection.
@@ -38,7 +39,7 @@ public class ConnectionBudget extends ChannelInboundHandlerAdapter {
         List<Frames.Line> kept = new ArrayList<>(frames.lines().size());
         for (Frames.Line line : frames.lines()) {
             // a line larger than a whole second's budget may pass when the bucket is full
-            if (bytes.acquirePermission(Math.max(1, Math.min(line.len(), perSecond)))) {
+            if (bytes.acquirePermission((int) Math.max(1, Math.min(line.jsonBytes(), perSecond)))) {
                 kept.add(line);
             } else {
                 metrics.frameRejected("connection_limit", "a " + frames.transport() + " connection sent over "

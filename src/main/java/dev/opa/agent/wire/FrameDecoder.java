@@ -1,5 +1,6 @@
 package dev.opa.agent.wire;
 
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.wire.Frames.Line;
 import io.netty.buffer.ByteBuf;
@@ -18,8 +19,9 @@ import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStrea
 import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
- * Splits one connection's byte stream into JSON lines per protocol §2: JSON lines, standard LZ4 frames and
- * the legacy {@code LZ4} + size + block form. Frames may be split across reads at any byte. Anything bad is
+ * Splits one connection's byte stream into JSON lines per protocol §2: JSON lines, standard LZ4 frames,
+ * spans with an attached stack ({@code OPAS}: the call stack already in its stored form, checked here and handed on
+ * as received) and the legacy {@code LZ4} + size + block form. Frames may be split across reads at any byte. Anything bad is
  * counted and skipped; the connection goes on with the next frame. One instance per connection (stateful).
  * Emits one {@link Frames} per read holding every complete line found in it.
  */
@@ -28,15 +30,20 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private static final byte[] LEGACY_MAGIC = {'L', 'Z', '4'};
     private static final byte[] FRAME_MAGIC = {0x04, 0x22, 0x4D, 0x18};
     private static final int LEGACY_HEADER = 11;
+    private static final byte[] ATTACHED_MAGIC = {'O', 'P', 'A', 'S'};
+    /** Magic, envelope length, stack length. */
+    private static final int ATTACHED_HEADER = 12;
     private static final LZ4SafeDecompressor BLOCK_DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
 
-    private enum Mode { SCAN, SKIP_TO_NEWLINE, LEGACY_BLOCK, SKIP_ALL }
+    private enum Mode { SCAN, SKIP_TO_NEWLINE, SKIP_BYTES, LEGACY_BLOCK, SKIP_ALL }
 
     private final String transport;
     private final int maxFrameBytes;
     private final IngestMetrics metrics;
     private Mode mode = Mode.SCAN;
     private int legacySize;
+    /** Bytes still to skip in {@link Mode#SKIP_BYTES} (the rest of a rejected frame of known length). */
+    private long skipRemaining;
     /**
      * Decompression buffer of the I/O thread (shared by its connections, so memory follows the thread count, not
      * the connection count), kept between frames up to {@link #KEPT_BUFFER} bytes.
@@ -105,6 +112,16 @@ public class FrameDecoder extends ByteToMessageDecoder {
                 in.skipBytes(in.readableBytes());
                 return false;
             }
+            case SKIP_BYTES -> {
+                int n = (int) Math.min(skipRemaining, in.readableBytes());
+                in.skipBytes(n);
+                skipRemaining -= n;
+                if (skipRemaining > 0) {
+                    return false;
+                }
+                mode = Mode.SCAN;
+                return true;
+            }
             case SKIP_TO_NEWLINE -> {
                 int nl = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
                 if (nl < 0) {
@@ -138,7 +155,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
         if (legacyMatch == LEGACY_MAGIC.length) {
             return legacyHeader(in);
         }
-        if (frameMatch == in.readableBytes() || legacyMatch == in.readableBytes()) {
+        int attachedMatch = prefixMatch(in, ATTACHED_MAGIC);
+        if (attachedMatch == ATTACHED_MAGIC.length) {
+            return attachedStackFrame(in, lines);
+        }
+        if (frameMatch == in.readableBytes() || legacyMatch == in.readableBytes()
+                || attachedMatch == in.readableBytes()) {
             return false; // could still become a magic: wait for more bytes
         }
         metrics.frameRejected("garbage", "unknown frame start byte 0x" + Integer.toHexString(first & 0xff));
@@ -190,24 +212,123 @@ public class FrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         metrics.frameReceived(transport);
+        byte[] content = lz4Content(in, start, length);
+        if (content != null) {
+            splitLines(content, lines);
+        }
+        in.readerIndex(start + length);
+        return true;
+    }
+
+    /**
+     * The decompressed content of the whole LZ4 frame of {@code length} bytes at {@code start}, or null (counted)
+     * when it does not decompress or is over the frame limit.
+     */
+    private byte[] lz4Content(ByteBuf in, int start, int length) {
         byte[] direct = Lz4FrameReader.read(in, start, length, maxFrameBytes);
         if (direct != null) {
-            splitLines(direct, lines);
-            in.readerIndex(start + length);
-            return true;
+            return direct;
         }
         try (InputStream frame = lz4FrameStream(in.retainedSlice(start, length))) {
             byte[] content = readCapped(frame);
             if (content == null) {
                 metrics.frameRejected("oversize", "LZ4 frame decompresses to over " + maxFrameBytes + " bytes");
-            } else {
-                splitLines(content, lines);
             }
+            return content;
         } catch (IOException | RuntimeException e) {
             metrics.frameRejected("lz4_corrupt", "LZ4 frame does not decompress: " + e.getMessage());
+            return null;
         }
-        in.readerIndex(start + length);
+    }
+
+    /**
+     * A span with an attached stack: {@code OPAS}, u32 LE envelope length E, u32 LE stack length S, the envelope
+     * (a JSON text or one LZ4 frame, holding one or more JSON lines), then the stack in {@link StackCodec}'s form,
+     * which belongs to the envelope's last line. The stack is decompressed once into a scratch buffer to check it
+     * (docs/protocol.md) and kept as received. Any fault discards the whole frame, counted; as its length is known
+     * the connection goes on with the next frame.
+     */
+    private boolean attachedStackFrame(ByteBuf in, List<Line> lines) {
+        if (in.readableBytes() < ATTACHED_HEADER) {
+            return false;
+        }
+        int start = in.readerIndex();
+        long envelopeLength = in.getUnsignedIntLE(start + 4);
+        long stackLength = in.getUnsignedIntLE(start + 8);
+        long total = ATTACHED_HEADER + envelopeLength + stackLength;
+        String reason = envelopeLength == 0 ? "garbage"
+                : envelopeLength > compressedBound(maxFrameBytes) || stackLength > 4 + compressedBound(maxFrameBytes)
+                ? "oversize" : stackLength < 5 ? "stack_corrupt" : null;
+        if (reason != null) {
+            metrics.frameRejected(reason, "span with attached stack declares an envelope of " + envelopeLength
+                    + " bytes and a stack of " + stackLength + " bytes (frame limit " + maxFrameBytes + " bytes)");
+            skipRemaining = total;
+            mode = Mode.SKIP_BYTES;
+            return true;
+        }
+        if (in.readableBytes() < total) {
+            return false;
+        }
+        metrics.frameReceived(transport);
+        int envelopeStart = start + ATTACHED_HEADER;
+        byte[] envelope = envelope(in, envelopeStart, (int) envelopeLength);
+        in.readerIndex((int) (start + total));
+        if (envelope == null) {
+            return true;
+        }
+        byte[] stack = new byte[(int) stackLength];
+        in.getBytes(envelopeStart + (int) envelopeLength, stack);
+        long declared = StackCodec.declaredLength(stack);
+        if (envelope.length + declared > maxFrameBytes) {
+            metrics.frameRejected("oversize", "span with attached stack of " + declared + " bytes (envelope "
+                    + envelope.length + ") over " + maxFrameBytes);
+            return true;
+        }
+        String problem = StackCodec.problem(stack, maxFrameBytes);
+        if (problem != null) {
+            metrics.frameRejected("stack_corrupt", "attached stack: " + problem);
+            return true;
+        }
+        int before = lines.size();
+        splitLines(envelope, lines);
+        if (lines.size() == before) {
+            metrics.frameRejected("stack_corrupt", "attached stack with no JSON line to belong to");
+            return true;
+        }
+        int last = lines.size() - 1;
+        lines.set(last, lines.get(last).withStack(stack));
+        metrics.stackAttached();
         return true;
+    }
+
+    /** The envelope's content (JSON text, or an LZ4 frame's content); null (counted) when it is neither. */
+    private byte[] envelope(ByteBuf in, int start, int length) {
+        byte first = in.getByte(start);
+        if (first == '{') {
+            if (length > maxFrameBytes) {
+                metrics.frameRejected("oversize", "envelope of " + length + " bytes over " + maxFrameBytes);
+                return null;
+            }
+            byte[] text = new byte[length];
+            in.getBytes(start, text);
+            return text;
+        }
+        if (length >= FRAME_MAGIC.length && in.getIntLE(start) == Lz4FrameScanner.MAGIC) {
+            try {
+                int frameLength = Lz4FrameScanner.frameLength(in.slice(start, length), 0);
+                if (frameLength != length) {
+                    metrics.frameRejected("lz4_corrupt", "envelope LZ4 frame of " + frameLength + " bytes in an envelope of "
+                            + length);
+                    return null;
+                }
+            } catch (Lz4FrameScanner.MalformedFrameException e) {
+                metrics.frameRejected("lz4_corrupt", "envelope: " + e.getMessage());
+                return null;
+            }
+            return lz4Content(in, start, length);
+        }
+        metrics.frameRejected("garbage", "envelope starts with byte 0x" + Integer.toHexString(first & 0xff));
+        return null;
     }
 
     /**

@@ -86,6 +86,17 @@ final class AgentUnderTest {
         send(bytes.toByteArray());
     }
 
+    /**
+     * Sends the messages as a span with an attached stack (docs/protocol.md): the messages as the envelope (the
+     * last one the span), the stack's JSON as u32 LE length + LZ4 block.
+     */
+    void sendAttached(List<? extends JsonNode> messages, String stackJson) {
+        StringBuilder lines = new StringBuilder();
+        messages.forEach(m -> lines.append(m.toString()).append('\n'));
+        send(dev.opa.agent.it.Wire.attached(lines.toString().getBytes(StandardCharsets.UTF_8),
+                dev.opa.agent.model.StackCodec.encode(stackJson)));
+    }
+
     private void send(byte[] bytes) {
         try (Socket socket = new Socket("127.0.0.1", tcpPort); OutputStream out = socket.getOutputStream()) {
             out.write(bytes);

@@ -177,6 +177,46 @@ class ApiHttpTest {
     }
 
     @Test
+    void attachedStackIsReadBackAndAnUnreadableStoredStackIsExplainedNotA500() throws Exception {
+        String traceId = newTraceId();
+        ObjectNode root = ProtocolMessages.root(traceId, "attached-shop", "GET /big", NOW + 7000, 40, "ok");
+        StringBuilder stack = new StringBuilder("[");
+        java.util.Random random = new java.util.Random(3);
+        for (int n = 0; n < 400; n++) { // random names: well over the inline size even compressed, so in a segment file
+            stack.append(n == 0 ? "" : ",").append("{\"call_id\":\"").append(String.format("%016x", n + 1))
+                    .append("\",\"parent_id\":").append(n == 0 ? "null" : "\"0000000000000001\"")
+                    .append(",\"function\":\"f").append(Long.toHexString(random.nextLong())).append("\",\"depth\":")
+                    .append(n == 0 ? 0 : 1).append(",\"duration_ms\":0.5}");
+        }
+        stack.append("]");
+        AGENT.sendAttached(List.of(root), stack.toString());
+        AGENT.await("/api/traces?service=attached-shop", r -> r.get("total").asLong() == 1);
+        JsonNode span = AGENT.json("/api/traces/" + traceId).get("spans").get(0);
+        assertEquals(400, span.get("stack").size());
+        assertEquals(JsonColumns.mapper().readTree(stack.toString()), span.get("stack"));
+        assertFalse(span.has("stack_error"));
+
+        // the newest segment file ends with this stack: corrupt its block, keep its declared length
+        java.nio.file.Path segment;
+        try (Stream<java.nio.file.Path> files = Files.walk(AGENT.dataDir)) {
+            segment = files.filter(f -> f.toString().endsWith(".seg"))
+                    .max(java.util.Comparator.comparingLong(f -> f.toFile().lastModified())).orElseThrow();
+        }
+        byte[] packed = dev.opa.agent.model.StackCodec.encode(stack.toString());
+        byte[] content = Files.readAllBytes(segment);
+        assertArrayEquals(packed, java.util.Arrays.copyOfRange(content, content.length - packed.length, content.length),
+                "stored exactly as sent");
+        java.util.Arrays.fill(content, content.length - packed.length + 4, content.length, (byte) 0xF0);
+        Files.write(segment, content);
+        HttpResponse<String> answer = AGENT.get("/api/traces/" + traceId);
+        assertEquals(200, answer.statusCode(), answer.body());
+        JsonNode broken = JsonColumns.mapper().readTree(answer.body()).get("spans").get(0);
+        assertTrue(broken.get("stack").isNull());
+        assertTrue(broken.get("stack_error").asText().contains("unreadable"), broken.get("stack_error").asText());
+        assertEquals("GET /big", broken.get("name").asText(), "the rest of the trace is still there");
+    }
+
+    @Test
     void sqlGroupsAndNPlusOne() {
         JsonNode runs = AGENT.json("/api/sql/n-plus-one?threshold=10").get("items");
         assertEquals(1, runs.size());
@@ -209,6 +249,8 @@ class ApiHttpTest {
         assertTrue(stats.get("spans_stored").asLong() >= 42, stats.toString());
         assertTrue(stats.get("store_bytes").asLong() > 0, stats.toString());
         assertTrue(stats.get("ingest").has("spans_per_sec"));
+        assertTrue(stats.get("ingest").get("spans_received").asLong() >= 42, stats.toString());
+        assertTrue(stats.get("ingest").get("frames_received").asLong() > 0, stats.toString());
     }
 
     @Test

@@ -138,7 +138,7 @@ class ApiQueriesTest {
 
     @Test
     void pagingIsStableAcrossTies() {
-        TracesApi traces = new TracesApi(queries, new RegistryDataSource(store));
+        TracesApi traces = new TracesApi(queries, store);
         List<Object> all = Pages.items(traces.search(params("service", "plain", "sort", "duration", "limit", "100")))
                 .stream().map(r -> r.get("trace_id")).toList();
         List<Object> paged = new ArrayList<>();
@@ -157,7 +157,7 @@ class ApiQueriesTest {
 
     @Test
     void slowestTracesAreDeterministic() {
-        var items = Pages.items(new TracesApi(queries, new RegistryDataSource(store)).search(params("sort", "duration", "order", "desc", "limit", "3")));
+        var items = Pages.items(new TracesApi(queries, store).search(params("sort", "duration", "order", "desc", "limit", "3")));
         assertEquals(List.of(TestSpans.traceId(2), TestSpans.traceId(200), TestSpans.traceId(199)),
                 items.stream().map(r -> r.get("trace_id")).toList());
         assertEquals(1L, ((Number) items.get(0).get("span_count")).longValue());
@@ -165,7 +165,7 @@ class ApiQueriesTest {
 
     @Test
     void filtersAndHostileTextAreLiteral() {
-        TracesApi traces = new TracesApi(queries, new RegistryDataSource(store));
+        TracesApi traces = new TracesApi(queries, store);
         var hit = Pages.items(traces.search(params("q", "' OR 1=1 --")));
         assertEquals(List.of(TestSpans.traceId(400)), hit.stream().map(r -> r.get("trace_id")).toList());
         // LIKE wildcards mean nothing: only the statement that literally contains them matches
@@ -203,7 +203,7 @@ class ApiQueriesTest {
 
     @Test
     void traceDetailErrorsLogsDumps() {
-        var detail = new TracesApi(queries, new RegistryDataSource(store)).detail(params("traceId", TestSpans.traceId(300).toUpperCase()));
+        var detail = new TracesApi(queries, store).detail(params("traceId", TestSpans.traceId(300).toUpperCase()));
         assertEquals(TestSpans.traceId(300), detail.get("trace_id"));
         @SuppressWarnings("unchecked")
         var spans = (List<Map<String, Object>>) detail.get("spans");
@@ -212,7 +212,7 @@ class ApiQueriesTest {
         assertEquals("prod", ((com.fasterxml.jackson.databind.JsonNode) spans.get(0).get("tags")).get("env").asText());
         assertEquals(1, ((List<?>) detail.get("errors")).size());
         assertEquals(2, ((List<?>) detail.get("logs")).size());
-        assertThrows(NotFoundException.class, () -> new TracesApi(queries, new RegistryDataSource(store)).detail(params("traceId", TestSpans.traceId(999))));
+        assertThrows(NotFoundException.class, () -> new TracesApi(queries, store).detail(params("traceId", TestSpans.traceId(999))));
 
         var groups = Pages.items(new ErrorsApi(queries).groups(params()));
         Map<String, Object> type = row(groups, "fingerprint", "fp-type");
@@ -233,7 +233,7 @@ class ApiQueriesTest {
 
     @Test
     void badParametersAreRejected() {
-        TracesApi traces = new TracesApi(queries, new RegistryDataSource(store));
+        TracesApi traces = new TracesApi(queries, store);
         for (Map<String, Object> bad : List.of(params("limit", "0"), params("limit", "1001"), params("offset", "-1"),
                 params("from", "x"), params("from", "5", "to", "5"), params("sort", "name; drop"),
                 params("order", "sideways"), params("min_ms", "-1"), params("min_ms", "NaN"),

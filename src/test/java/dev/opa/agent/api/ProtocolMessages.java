@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Protocol messages (shared/protocol.md §3) as an extension sends them. */
+/** Protocol messages (docs/protocol.md §3) as an extension sends them. */
 final class ProtocolMessages {
 
     private static final AtomicLong IDS = new AtomicLong(System.nanoTime() & 0xffffffL);

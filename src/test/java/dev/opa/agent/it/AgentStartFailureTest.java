@@ -146,6 +146,16 @@ class AgentStartFailureTest {
     }
 
     @Test
+    void apiKeysFileWithABadLine() throws Exception {
+        Map<String, String> env = env("keys");
+        Path keys = dir.resolve("keys/api-keys");
+        Files.writeString(keys, "grafana reader 0000\n");
+        env.put("OPA_API_KEYS_FILE", keys.toString());
+        String line = failureLine(startAndFail("keys", env)); // never an API without its guard
+        assertTrue(line.contains(keys + " line 1 (opa.api.keys-file)"), line);
+    }
+
+    @Test
     void configurationFileMissing() throws Exception {
         Map<String, String> env = env("config");
         env.put("OPA_CONFIG", dir.resolve("config/nowhere.yaml").toString());

@@ -81,6 +81,23 @@ class IngestFuzzTest {
                 ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).putLong(3, 1 + r.nextInt(4096));
                 return block;
             }),
+            new Hostile("attached stack frame with corrupted envelope or stack", 300, true, r -> {
+                byte[] frame = Messages.attached(hostileSpan(r, "a"));
+                for (int i = 0, n = 1 + r.nextInt(8); i < n; i++) { // its lengths intact: the next frame is found
+                    frame[12 + r.nextInt(frame.length - 12)] ^= (byte) (1 + r.nextInt(255));
+                }
+                return frame;
+            }),
+            new Hostile("attached stack frame with lying lengths", 150, false, r -> {
+                byte[] frame = Messages.attached(hostileSpan(r, "b"));
+                ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(4 + 4 * r.nextInt(2),
+                        new int[] {0, 1, 4, -1, Integer.MIN_VALUE, 1 << 30, r.nextInt(1 << 16)}[r.nextInt(7)]);
+                return frame;
+            }),
+            new Hostile("truncated attached stack frame", 150, false, r -> {
+                byte[] frame = Messages.attached(hostileSpan(r, "c"));
+                return Arrays.copyOf(frame, 1 + r.nextInt(frame.length - 1));
+            }),
             new Hostile("JSON nested 100,000 deep", 10, true, r -> utf8((r.nextBoolean() ? "{\"a\":" : "[").repeat(100_000) + "\n")),
             new Hostile("span with a tag nested 100,000 deep", 10, true, r -> utf8(hostileSpan(r, "deep")
                     .replace("\"env\":\"test\"", "\"env\":" + "[".repeat(100_000) + "]".repeat(100_000)) + "\n")),
@@ -132,9 +149,11 @@ class IngestFuzzTest {
         return b;
     }
 
+    /** Every other one with its stack attached (docs/protocol.md §2.1). */
     byte[] validTrace() {
         int n = validSent++;
-        return utf8(root(String.format("%032x", 0xf0220000L + n), Messages.spanId(1), VALID, now, 5, "ok") + "\n");
+        String span = root(String.format("%032x", 0xf0220000L + n), Messages.spanId(1), VALID, now, 5, "ok");
+        return n % 2 == 0 ? utf8(span + "\n") : Messages.attached(span);
     }
 
     @Test
@@ -162,10 +181,11 @@ class IngestFuzzTest {
                 "every valid trace stored once (seed " + SEED + ")");
 
         assertEquals(200, Http.get(AGENT.http, "/health/ready").statusCode(), "healthy after the fuzz");
-        for (String reason : List.of("garbage", "lz4_corrupt", "oversize", "invalid_json")) {
+        for (String reason : List.of("garbage", "lz4_corrupt", "oversize", "invalid_json", "stack_corrupt", "truncated")) {
             assertTrue(Http.metric(AGENT.http, "opa_frames_rejected_total{reason=\"" + reason + "\"}") > 0,
                     "hostile input counted as " + reason);
         }
+        assertTrue(Http.metric(AGENT.http, "opa_stacks_attached_total") >= validSent / 2, "valid attached stacks accepted");
         assertEquals(0.0, Http.metric(AGENT.http, "opa_spool_batches_written_total"), "no store write failed (nothing spooled)");
     }
 }

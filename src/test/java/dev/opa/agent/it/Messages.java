@@ -1,6 +1,6 @@
 package dev.opa.agent.it;
 
-/** Protocol messages for tests (shared/protocol.md §3), built as JSON text like an extension would. */
+/** Protocol messages for tests (docs/protocol.md §3), built as JSON text like an extension would. */
 public final class Messages {
 
     private Messages() {
@@ -31,6 +31,17 @@ public final class Messages {
                 + "\"stack\":[{\"call_id\":\"0000000000000001\",\"parent_id\":null,\"function\":\"main\",\"duration_ms\":" + durationMs
                 + ",\"cpu_ms\":1,\"memory_delta\":0},{\"call_id\":\"0000000000000002\",\"parent_id\":\"0000000000000001\","
                 + "\"function\":\"find\",\"class\":\"Repo\",\"duration_ms\":1,\"cpu_ms\":0.5,\"memory_delta\":16}]}";
+    }
+
+    /**
+     * A span message with its (last) {@code stack} field as a span with an attached stack (docs/protocol.md §2.1):
+     * the message without the field as envelope, the field's array as the stored-form stack.
+     */
+    public static byte[] attached(String spanWithStack) {
+        int at = spanWithStack.lastIndexOf(",\"stack\":");
+        String envelope = spanWithStack.substring(0, at) + "}\n";
+        String stack = spanWithStack.substring(at + ",\"stack\":".length(), spanWithStack.length() - 1);
+        return Wire.attached(Wire.utf8(envelope), dev.opa.agent.model.StackCodec.encode(stack));
     }
 
     public static String child(String traceId, String spanId, String parentId, String service, long startMs, double durationMs) {

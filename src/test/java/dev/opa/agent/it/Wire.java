@@ -47,6 +47,16 @@ public final class Wire {
         return b.array();
     }
 
+    /**
+     * A span with an attached stack: "OPAS", u32 LE envelope length, u32 LE stack length, the envelope (JSON lines
+     * or an LZ4 frame of them), the stack in the stored form (u32 LE text length + one LZ4 block).
+     */
+    public static byte[] attached(byte[] envelope, byte[] stack) {
+        ByteBuffer b = ByteBuffer.allocate(12 + envelope.length + stack.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(utf8("OPAS")).putInt(envelope.length).putInt(stack.length).put(envelope).put(stack);
+        return b.array();
+    }
+
     public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {

@@ -1,15 +1,18 @@
 package dev.opa.agent.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.wire.Frames;
+import dev.opa.agent.wire.Frames.Line;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -125,6 +128,45 @@ class MessageParserTest {
         assertEquals("SELECT 1 FROM a_very", s.detail().sqlRecords().get(0).query());
         assertEquals(1, s.detail().httpCount());
         assertEquals("https://x/\u00fc", s.detail().httpRecords().get(0).url());
+    }
+
+    @Test
+    void fileIoRecordsAreKeptAsReceived() {
+        String fileIo = "[{\"operation\":\"fread\",\"path\":\"/var/www/a.json\",\"bytes\":1000,"
+                + "\"duration_ms\":1.25,\"start_ts\":1.7e12}]";
+        Span s = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,\"file_io\": " + fileIo))
+                .spans().get(0);
+        assertEquals(fileIo, s.detail().fileIo());
+        Span wrongKind = parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1,\"file_io\":{}"))
+                .spans().get(0);
+        assertEquals("[]", wrongKind.detail().fileIo());
+        assertEquals("[]", parse(span("\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":1")).spans().get(0)
+                .detail().fileIo(), "absent: empty");
+    }
+
+    @Test
+    void aSummaryWithoutRecordsTakesItsSqlAndHttpFiguresFromTheRedTags() {
+        long now = System.currentTimeMillis();
+        Span summary = parse(span("\"start_ts\":" + now + ",\"duration_ms\":9,\"tags\":{\"sampled\":\"false\","
+                + "\"opa.sql_count\":\"4\",\"opa.sql_ms\":\"6.500\",\"opa.http_count\":1,\"opa.http_ms\":\"2.25\"}"))
+                .spans().get(0);
+        assertEquals(4, summary.detail().sqlCount());
+        assertEquals(6.5, summary.detail().sqlMs(), 1e-9);
+        assertEquals(1, summary.detail().httpCount());
+        assertEquals(2.25, summary.detail().httpMs(), 1e-9);
+        Span sampled = parse(span("\"start_ts\":" + now + ",\"duration_ms\":9,\"tags\":{\"opa.sql_count\":\"9\","
+                + "\"opa.sql_ms\":\"99\",\"opa.http_count\":\"7\"},\"sql\":[{\"query\":\"SELECT 1\",\"duration_ms\":1.5},"
+                + "{\"query\":\"SELECT 2\",\"duration_ms\":0.5}],\"http\":[{\"url\":\"http://a/\",\"duration_ms\":3}]"))
+                .spans().get(0);
+        assertEquals(2, sampled.detail().sqlCount(), "records win over the tags");
+        assertEquals(2.0, sampled.detail().sqlMs(), 1e-9);
+        assertEquals(1, sampled.detail().httpCount());
+        assertEquals(3.0, sampled.detail().httpMs(), 1e-9);
+        Span garbage = parse(span("\"start_ts\":" + now + ",\"duration_ms\":9,\"tags\":{\"opa.sql_count\":\"many\","
+                + "\"opa.sql_ms\":\"-3\",\"opa.http_count\":{\"n\":1},\"opa.http_ms\":\"NaN\"}")).spans().get(0);
+        assertEquals(0, garbage.detail().sqlCount() + garbage.detail().httpCount());
+        assertEquals(0.0, garbage.detail().sqlMs() + garbage.detail().httpMs());
+        assertEquals(1, garbage.sampleWeight(), 0.0, "kept, not rejected");
     }
 
     @Test
@@ -293,5 +335,43 @@ class MessageParserTest {
         for (Span s : p.spans()) {
             assertTrue(s.detail().stack().startsWith("[") && s.detail().tags().startsWith("{"), s.detail().stack());
         }
+    }
+
+    private Parsed parseAttached(String line, byte[] stack) {
+        Line l = Line.of(line.getBytes(StandardCharsets.UTF_8)).withStack(stack);
+        return parser.parse(new Frames("test", List.of(Line.of(span("\"start_ts\":" + System.currentTimeMillis()
+                + ",\"duration_ms\":1").getBytes(StandardCharsets.UTF_8)), l)));
+    }
+
+    @Test
+    void anAttachedStackIsStoredAsReceivedAndOnlyTheEnvelopeIsRead() {
+        long now = System.currentTimeMillis();
+        // nested records in an attached stack are not read: the span's own lists are the records
+        String stack = "[{\"call_id\":\"0000000000000001\",\"parent_id\":null,\"function\":\"{main}\","
+                + "\"sql_queries\":[{\"query\":\"SELECT nested\",\"duration_ms\":1}]}]";
+        byte[] packed = StackCodec.encode(stack);
+        Parsed p = parseAttached(span("\"start_ts\":" + now + ",\"duration_ms\":3,\"sql\":[{\"query\":\"SELECT 1\","
+                + "\"duration_ms\":2}]"), packed);
+        assertEquals(2, p.spans().size());
+        Span s = p.spans().get(1);
+        assertSame(packed, s.detail().stackLz4(), "the received bytes, not a copy or a recompression");
+        assertEquals(stack, s.detail().stack());
+        assertEquals(List.of("SELECT 1"), s.detail().sqlRecords().stream().map(r -> r.query()).toList());
+        assertEquals(1, s.detail().sqlCount());
+        assertEquals("[]", p.spans().get(0).detail().stack());
+        assertEquals(0.0, meters.find("opa.messages.rejected").counters().stream().mapToDouble(c -> c.count()).sum());
+    }
+
+    @Test
+    void anAttachedStackBelongsToASpanWithoutAnInlineOne() {
+        long now = System.currentTimeMillis();
+        byte[] packed = StackCodec.encode("[]");
+        Parsed both = parseAttached(span("\"start_ts\":" + now + ",\"duration_ms\":3,\"stack\":[]"), packed);
+        assertEquals(1, both.spans().size(), "the other line of the frame is still accepted");
+        Parsed error = parseAttached("{\"type\":\"error\",\"trace_id\":\"" + TRACE + "\",\"service\":\"s\","
+                + "\"error_type\":\"E\",\"error_message\":\"m\"}", packed);
+        assertEquals(0, error.errors().size());
+        assertEquals(1, error.spans().size());
+        assertEquals(2.0, rejected("attached_stack"));
     }
 }

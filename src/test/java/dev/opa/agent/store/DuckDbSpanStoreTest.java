@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.model.StackCodec;
+import dev.opa.agent.store.duckdb.DuckDbSettings;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -127,25 +128,51 @@ class DuckDbSpanStoreTest {
 
     @Test
     void settingsAreAppliedAndValidated() throws Exception {
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("m.duckdb"), 1,
-                DuckDbSpanStore.settings("64MB", "128MB", "1"));
+        DuckDbSpanStore store = new DuckDbSpanStore(new DuckDbSettings(dir.resolve("m.duckdb"), 1,
+                DuckDbSettings.pragmas("64MB", "128MB", "1")));
         store.init();
         assertTrue(text(store, "SELECT current_setting('memory_limit')").startsWith("61"), "64MB is about 61 MiB");
         assertTrue(text(store, "SELECT current_setting('checkpoint_threshold')").startsWith("122"), "128MB ~ 122 MiB");
         assertEquals("1", text(store, "SELECT current_setting('threads')"));
         store.close();
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("1GB'; DROP TABLE x; --", "", ""));
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "1GB' --", ""));
-        assertThrows(IllegalArgumentException.class, () -> DuckDbSpanStore.settings("", "", "0; DROP TABLE x"));
-        assertEquals(java.util.Map.of(), DuckDbSpanStore.settings("", " ", null), "empty keeps DuckDB's defaults");
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("1GB'; DROP TABLE x; --", "", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("", "1GB' --", ""));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.pragmas("", "", "0; DROP TABLE x"));
+        assertEquals(java.util.Map.of(), DuckDbSettings.pragmas("", " ", null), "empty keeps DuckDB's defaults");
+    }
+
+    @Test
+    void settingsComeFromTheOpaStoreKeys() {
+        DuckDbSettings s = DuckDbSettings.fromStoreSettings(java.util.Map.of("duckdb.file", "/d/opa.duckdb",
+                "duckdb.read-pool-size", " 3 ", "duckdb.memory-limit", "256MB", "duckdb.threads", ""));
+        assertEquals(Path.of("/d/opa.duckdb"), s.file());
+        assertEquals(3, s.readPoolSize());
+        assertEquals(java.util.Map.of("memory_limit", "256MB"), s.pragmas());
+        assertEquals(4, DuckDbSettings.fromStoreSettings(java.util.Map.of("duckdb.file", "x")).readPoolSize());
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.fromStoreSettings(java.util.Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> DuckDbSettings.fromStoreSettings(
+                java.util.Map.of("duckdb.file", "x", "duckdb.memory-limit", "lots")));
+    }
+
+    @Test
+    void sizeOnDiskCountsTheWalThatDuckDbDoesNotReport() throws Exception {
+        Path file = dir.resolve("w.duckdb");
+        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
+        store.init();
+        store.write(batch(span(4, "shop", json("[]"), json("[]"), json("[]"), 1.0)));
+        long wal = java.nio.file.Files.size(Path.of(file + ".wal"));
+        assertTrue(wal > 0, "the batch is in the WAL until a checkpoint");
+        assertTrue(store.bytesOnDisk(0) >= java.nio.file.Files.size(file) + wal);
+        assertEquals(1L << 40, store.bytesOnDisk(1L << 40), "a larger figure reported by DuckDB stands");
+        store.close();
     }
 
     @Test
     void aFileOfAnOlderVersionGetsTheCompressedStackColumnAndKeepsItsRows() throws Exception {
         DuckDbSpanStore store = storeOverAnOlderFile("old.duckdb", DuckDbSpanStore.schema()
                 .replace("stack           JSON,      -- array of call nodes", "stack           JSON       -- array of call nodes")
-                .replaceAll("(?m)^\\s*stack_(lz4|segment|offset|length)\\s+.*$", "")
-                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_.*$", ""),
+                .replaceAll("(?m)^\\s*(stack_(lz4|segment|offset|length)|file_io)\\s+.*$", "")
+                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS (stack_|file_io).*$", ""),
                 "INSERT INTO spans_full (organization_id, project_id, trace_id, span_id, service, start_ts, stack) "
                         + "VALUES ('o', 'p', 'old', '1', 's', now(), '[{\"function\":\"legacy\"}]')");
         Span s = span(7, "shop", json("[]"), json("[]"), json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]"), 1.0);
@@ -166,6 +193,8 @@ class DuckDbSpanStoreTest {
         assertEquals(big.detail().stack(), storedStack(store, big.traceId()));
         assertEquals(s.detail().stack(), storedStack(store, s.traceId()));
         assertEquals("[{\"function\":\"legacy\"}]", storedStack(store, "old"));
+        assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = 'old' AND file_io IS NULL"));
+        assertEquals("[]", text(store, "SELECT CAST(file_io AS VARCHAR) FROM spans_full WHERE trace_id = '" + s.traceId() + "'"));
         store.close();
     }
 
@@ -174,9 +203,9 @@ class DuckDbSpanStoreTest {
         DuckDbSpanStore store = storeOverAnOlderFile("old-entry.duckdb", DuckDbSpanStore.schema()
                 .replace("sample_weight   DOUBLE    NOT NULL,   -- 1 / sampling probability",
                         "sample_weight   DOUBLE    NOT NULL    -- 1 / sampling probability")
-                .replaceAll("(?m)^\\s*is_entry\\s+BOOLEAN.*$", "")
+                .replaceAll("(?m)^\\s*(is_entry\\s+BOOLEAN|sql_ms\\s+DOUBLE|http_ms\\s+DOUBLE).*$", "")
                 .replaceAll("(?m)^\\s+-- request of a continued trace.*$", "")
-                .replaceAll("(?m)^(ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry|UPDATE spans_min SET is_entry).*$", ""),
+                .replaceAll("(?m)^(ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS (is_entry|sql_ms|http_ms)|UPDATE spans_min SET is_entry).*$", ""),
                 "INSERT INTO spans_min (organization_id, project_id, trace_id, span_id, parent_id, service, name, "
                         + "start_ts, end_ts, duration_ms, cpu_ms, status, http_method, sql_count, http_count, cache_count, "
                         + "sample_weight) VALUES "
@@ -186,6 +215,12 @@ class DuckDbSpanStoreTest {
         assertEquals("call,root", text(store,
                 "SELECT string_agg(span_id, ',' ORDER BY span_id) FROM spans_min WHERE is_entry"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE NOT is_entry"));
+        assertEquals(3, count(store, "SELECT count(*) FROM spans_min WHERE sql_ms = 0 AND http_ms = 0"), "0 for old rows");
+        Span fresh = span(9, "shop", json("[{\"query\":\"SELECT 1\",\"duration_ms\":1.5},{\"query\":\"SELECT 2\",\"duration_ms\":2}]"),
+                json("[{\"url\":\"http://h/\",\"duration_ms\":4}]"), json("[]"), 1.0);
+        store.write(new Batch(java.util.List.of(fresh), java.util.List.of(), java.util.List.of()));
+        assertEquals("2 3.5 1 4.0", text(store, "SELECT sql_count || ' ' || sql_ms || ' ' || http_count || ' ' || http_ms "
+                + "FROM spans_min WHERE trace_id = '" + fresh.traceId() + "'"), "new rows after the added columns");
         store.close();
     }
 

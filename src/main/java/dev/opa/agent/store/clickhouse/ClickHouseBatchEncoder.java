@@ -158,6 +158,8 @@ public final class ClickHouseBatchEncoder {
         g.writeNumberField("cache_count", DerivedRows.cacheCount(s));
         g.writeNumberField("sample_weight", s.sampleWeight());
         g.writeNumberField("is_entry", s.isEntry() ? 1 : 0);
+        g.writeNumberField("sql_us", micros(s.detail().sqlMs()));
+        g.writeNumberField("http_us", micros(s.detail().httpMs()));
     }
 
     private void spanFull(JsonGenerator g, Span s) throws IOException {
@@ -179,6 +181,7 @@ public final class ClickHouseBatchEncoder {
         jsonText(g, "redis", s.detail().redis(), "[]");
         jsonText(g, "dumps", s.detail().dumps(), "[]");
         jsonText(g, "stack", s.detail().stack(), "[]");
+        jsonText(g, "file_io", s.detail().fileIo(), "[]");
     }
 
     private void sqlRow(JsonGenerator g, Derived<DerivedRows.SqlRow> d) throws IOException {

@@ -12,9 +12,11 @@ import dev.opa.agent.store.DerivedRows;
 import dev.opa.agent.store.SpanStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Blob;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,7 +36,7 @@ public class DuckDbSpanStore implements SpanStore {
 
     private final Path file;
     private final int readPoolSize;
-    private final Map<String, String> settings;
+    private final Map<String, String> pragmas;
     private DuckDBConnection writer;
     private Statement control;
     private final Appenders appenders = new Appenders();
@@ -51,45 +53,13 @@ public class DuckDbSpanStore implements SpanStore {
     static final long SEGMENT_BYTES = 256L << 20;
 
     public DuckDbSpanStore(Path file, int readPoolSize) {
-        this(file, readPoolSize, Map.of());
+        this(new DuckDbSettings(file, readPoolSize, Map.of()));
     }
 
-    /** @param settings DuckDB settings applied at start ({@link #settings}), validated there */
-    public DuckDbSpanStore(Path file, int readPoolSize, Map<String, String> settings) {
-        this.file = file;
-        this.readPoolSize = readPoolSize;
-        this.settings = settings;
-    }
-
-    /**
-     * DuckDB settings from the agent's configuration; an empty value keeps DuckDB's default.
-     *
-     * @param memoryLimit         memory_limit, e.g. {@code 256MB} (DuckDB's default: 80% of RAM)
-     * @param checkpointThreshold checkpoint_threshold, the WAL size that triggers a checkpoint (default 16MB)
-     * @param threads             threads (default: one per core). 1 on a 2-core machine raised the ingest rate by
-     *                            ~50% but made dashboard queries ~1.7x slower (docs/benchmarks.md)
-     */
-    public static Map<String, String> settings(String memoryLimit, String checkpointThreshold, String threads) {
-        Map<String, String> out = new LinkedHashMap<>();
-        put(out, "memory_limit", "memory-limit", memoryLimit, SIZE, "256MB");
-        put(out, "checkpoint_threshold", "checkpoint-threshold", checkpointThreshold, SIZE, "128MB");
-        put(out, "threads", "threads", threads, "[1-9]\\d{0,3}", "1");
-        return out;
-    }
-
-    private static final String SIZE = "\\d+(\\.\\d+)?\\s*[KMGT]?i?B";
-
-    /** Values are validated: SET takes no parameters, so only these shapes ever reach the SQL text. */
-    private static void put(Map<String, String> out, String setting, String key, String value, String shape,
-            String example) {
-        String v = value == null ? "" : value.trim();
-        if (v.isEmpty()) {
-            return;
-        }
-        if (!v.matches(shape)) {
-            throw new IllegalArgumentException("opa.store.duckdb." + key + " must look like " + example + ", got " + v);
-        }
-        out.put(setting, v);
+    public DuckDbSpanStore(DuckDbSettings settings) {
+        this.file = settings.file();
+        this.readPoolSize = settings.readPoolSize();
+        this.pragmas = settings.pragmas();
     }
 
     @Override
@@ -104,8 +74,8 @@ public class DuckDbSpanStore implements SpanStore {
         stacks = new StackSegments(Path.of(file.toAbsolutePath() + ".stacks"), SEGMENT_BYTES);
         writer = (DuckDBConnection) connect();
         try (Statement st = writer.createStatement()) {
-            for (Map.Entry<String, String> e : settings.entrySet()) {
-                st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by settings()
+            for (Map.Entry<String, String> e : pragmas.entrySet()) {
+                st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by DuckDbSettings
             }
             st.execute(schema());
         }
@@ -123,10 +93,11 @@ public class DuckDbSpanStore implements SpanStore {
         return "jdbc:duckdb:" + file.toAbsolutePath();
     }
 
+    /** The store's DDL, {@code schema.sql} beside this class (idempotent: applied at every start). */
     public static String schema() throws IOException {
-        try (InputStream in = DuckDbSpanStore.class.getResourceAsStream("/sql/duckdb/schema.sql")) {
+        try (InputStream in = DuckDbSpanStore.class.getResourceAsStream("schema.sql")) {
             if (in == null) {
-                throw new IOException("sql/duckdb/schema.sql missing from the classpath");
+                throw new IOException("dev/opa/agent/store/duckdb/schema.sql missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -213,7 +184,8 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.httpMethod());
         str(a, s.httpRoute());
         nullable(a, s.httpStatus()).append(DerivedRows.sqlCount(s)).append(DerivedRows.httpCount(s))
-                .append(DerivedRows.cacheCount(s)).append(s.sampleWeight()).append(s.isEntry()).endRow();
+                .append(DerivedRows.cacheCount(s)).append(s.sampleWeight()).append(s.isEntry())
+                .append(s.detail().sqlMs()).append(s.detail().httpMs()).endRow();
     }
 
     private void appendFull(DuckDBAppender a, Span s) throws SQLException, IOException {
@@ -233,12 +205,13 @@ public class DuckDbSpanStore implements SpanStore {
         a.appendNull(); // stack: the JSON column of older versions
         byte[] stack = s.detail().stackLz4(); // compressed by the parser
         if (stack.length <= INLINE_STACK_BYTES) {
-            a.append(stack).appendNull().appendNull().appendNull().endRow(); // a request summary's empty or tiny stack
-            return;
+            a.append(stack).appendNull().appendNull().appendNull(); // a request summary's empty or tiny stack
+        } else {
+            a.appendNull();
+            StackSegments.Ref ref = stacks.append(stack);
+            a.append(ref.segment()).append(ref.offset()).append(ref.length());
         }
-        a.appendNull();
-        StackSegments.Ref ref = stacks.append(stack);
-        a.append(ref.segment()).append(ref.offset()).append(ref.length()).endRow();
+        str(a, s.detail().fileIo()).endRow();
     }
 
     /**
@@ -256,10 +229,30 @@ public class DuckDbSpanStore implements SpanStore {
                     ((Number) length).intValue()));
         }
         if (packed != null) {
-            return StackCodec.decode(packed);
+            return StackCodec.decode(blobBytes(packed));
         }
         Object text = row.get("stack");
         return text == null ? null : text.toString();
+    }
+
+    /** A BLOB value as the DuckDB driver returns it (Blob, byte[] or ByteBuffer). */
+    private static byte[] blobBytes(Object value) {
+        try {
+            if (value instanceof byte[] bytes) {
+                return bytes;
+            }
+            if (value instanceof Blob blob) {
+                return blob.getBytes(1, (int) blob.length());
+            }
+            if (value instanceof ByteBuffer buffer) {
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.duplicate().get(bytes);
+                return bytes;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading stack_lz4: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("stack_lz4 is not a BLOB: " + value.getClass().getName());
     }
 
     private void appendErrors(Batch batch) throws SQLException {
@@ -355,6 +348,21 @@ public class DuckDbSpanStore implements SpanStore {
             return w != null && !w.isClosed();
         } catch (SQLException e) {
             return false;
+        }
+    }
+
+    /** The database file plus its WAL when that is larger than what DuckDB reports (only checkpointed blocks). */
+    @Override
+    public long bytesOnDisk(long reported) {
+        Path db = file.toAbsolutePath();
+        return Math.max(reported, sizeOf(db) + sizeOf(Path.of(db + ".wal")));
+    }
+
+    private static long sizeOf(Path path) {
+        try {
+            return Files.isRegularFile(path) ? Files.size(path) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -96,6 +96,22 @@ class ClickHouseBatchEncoderTest {
     }
 
     @Test
+    void aStackReceivedAttachedIsWrittenAsItsJson() {
+        String stack = "[{\"call_id\":\"0000000000000001\",\"parent_id\":null,\"function\":\"{main}\",\"depth\":0}]";
+        String line = "{\"type\":\"span\",\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\",\"span_id\":\"b7ad6b7169203331\","
+                + "\"service\":\"shop\",\"name\":\"GET /\",\"start_ts\":" + System.currentTimeMillis() + ",\"duration_ms\":3}";
+        var parser = new dev.opa.agent.parse.MessageParser(new dev.opa.agent.parse.Limits(8192, 65536, 1024),
+                new dev.opa.agent.ops.IngestMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                        new dev.opa.agent.ops.RateLimitedLog(60_000)));
+        var lineWithStack = dev.opa.agent.wire.Frames.Line.of(line.getBytes(StandardCharsets.UTF_8))
+                .withStack(StackCodec.encode(stack));
+        Span s = parser.parse(new dev.opa.agent.wire.Frames("test", List.of(lineWithStack))).spans().get(0);
+        JsonNode full = encode(new Batch(List.of(s), List.of(), List.of())).get("spans_full").get(0);
+        assertEquals("{main}", full.get("stack").get(0).get("function").asText());
+        assertEquals(1, full.get("stack").size());
+    }
+
+    @Test
     void derivedRowsGoToTheirTablesWithTheSpanKeysAndWeight() {
         Map<String, List<JsonNode>> out = encode(new Batch(List.of(span("b7ad6b7169203331", null, 1793606400000L,
                 5, twoStatements())), List.of(), List.of()));

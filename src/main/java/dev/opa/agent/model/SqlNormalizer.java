@@ -1,4 +1,4 @@
-package dev.opa.agent.trace;
+package dev.opa.agent.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Groups SQL statements: literals become {@code ?}, {@code IN (...)} lists collapse to {@code IN (?)},
  * whitespace is folded; the fingerprint is the first 16 hex digits of the normalised text's 64-bit hash.
- * Shared by every store so fingerprints agree.
+ * Shared by every store so fingerprints agree, and by the parser (error fingerprints): a rule of the records,
+ * so it lives with them in {@code model/}.
  *
  * <p>It runs on the store's writer thread for every statement (2–3 per span), so the passes that are cheap to
  * write by hand — numbers and whitespace — are scanners, and the regular expressions for quoted strings, hex

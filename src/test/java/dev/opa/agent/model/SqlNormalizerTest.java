@@ -1,4 +1,4 @@
-package dev.opa.agent.trace;
+package dev.opa.agent.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

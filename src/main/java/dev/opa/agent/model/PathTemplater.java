@@ -1,4 +1,4 @@
-package dev.opa.agent.trace;
+package dev.opa.agent.model;
 
 import java.net.URI;
 import java.util.regex.Pattern;

@@ -23,12 +23,17 @@ CREATE TABLE IF NOT EXISTS spans_min (
     http_count      INTEGER   NOT NULL,
     cache_count     INTEGER   NOT NULL,   -- cache + redis records
     sample_weight   DOUBLE    NOT NULL,   -- 1 / sampling probability; RED figures sum this
-    is_entry        BOOLEAN               -- a request: the trace's root or a span that served an incoming HTTP
+    is_entry        BOOLEAN,              -- a request: the trace's root or a span that served an incoming HTTP
                                           -- request of a continued trace (set by the agent: Span.isEntry)
+    sql_ms          DOUBLE    DEFAULT 0,  -- time in the sql_count statements (records, else the opa.sql_ms tag)
+    http_ms         DOUBLE    DEFAULT 0   -- time in the http_count calls (records, else the opa.http_ms tag)
 );
 -- files of versions before is_entry: the column, filled once for their rows as the agent defines it
 ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS is_entry BOOLEAN;
 UPDATE spans_min SET is_entry = (parent_id IS NULL OR coalesce(http_method, '') <> '') WHERE is_entry IS NULL;
+-- files of versions before sql_ms / http_ms (appended after is_entry: the writer's Appender follows column order)
+ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS sql_ms DOUBLE DEFAULT 0;
+ALTER TABLE spans_min ADD COLUMN IF NOT EXISTS http_ms DOUBLE DEFAULT 0;
 
 -- Same keys plus the JSON detail of the span: read for one trace at a time.
 CREATE TABLE IF NOT EXISTS spans_full (
@@ -53,12 +58,14 @@ CREATE TABLE IF NOT EXISTS spans_full (
     stack_lz4       BLOB,      -- the same JSON text LZ4-compressed (StackCodec); rows of older versions
     stack_segment   INTEGER,   -- the stack (StackCodec bytes) in segment file <database file>.stacks/NNNNNN.seg
     stack_offset    BIGINT,    --   at this byte offset
-    stack_length    INTEGER    --   this many bytes (StackSegments: why the stacks live outside the database)
+    stack_length    INTEGER,   --   this many bytes (StackSegments: why the stacks live outside the database)
+    file_io         JSON       -- array of file operations {operation, path, bytes, duration_ms, start_ts}
 );
 ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_lz4 BLOB;  -- files of older versions
 ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_segment INTEGER;
 ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_offset BIGINT;
 ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_length INTEGER;
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS file_io JSON;  -- last: the writer's Appender follows column order
 
 -- One row per SQL statement of a stored span: the SQL page and N+1 detection read this.
 CREATE TABLE IF NOT EXISTS sql_queries (
