@@ -35,7 +35,7 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("opa.release", "", PHP_INI_ALL, OnUpdateString, release, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.sampling_rate", "1.0", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateReal, sampling_rate, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.call_threshold_us", "100", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, call_threshold_us, zend_opa_globals, opa_globals)
-	STD_PHP_INI_ENTRY("opa.hot_function_limit", "64", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, hot_function_limit, zend_opa_globals, opa_globals)
+	STD_PHP_INI_ENTRY("opa.hot_function_limit", "32", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, hot_function_limit, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.file_io_threshold_us", "1000", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, file_io_threshold_us, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.max_nodes", "2000", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, max_nodes, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.max_records", "1000", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, max_records, zend_opa_globals, opa_globals)
@@ -119,6 +119,7 @@ PHP_RINIT_FUNCTION(opa)
 	OPA_G(runtime_disabled) = false;
 	if (!OPA_G(enabled)) return SUCCESS;
 	OPA_G(req) = opa_request_start();
+	if (OPA_G(req)) opa_hooks_request_init(OPA_G(req)); /* the integrations' per-request state */
 	opa_calltree_request_begin(OPA_G(req));
 	return SUCCESS;
 }
@@ -129,7 +130,10 @@ PHP_RSHUTDOWN_FUNCTION(opa)
 	if (OPA_G(enabled)) opa_calltree_request_end();
 	if (req) {
 		OPA_G(req) = NULL; /* nothing re-enters recording from here on */
+		opa_spans_end_all(req); /* manual spans left open end with the request, before its root span */
 		opa_request_finish(req);
+		opa_errors_request_end(req);
+		opa_hooks_request_free(req);
 		opa_request_free(req);
 	}
 	return SUCCESS;

@@ -1,4 +1,4 @@
-"""Latency and rows read of every ClickHouse API query (sql/clickhouse/api/) on a generated data set in
+"""Latency and rows read of every ClickHouse API query (sql/clickhouse/api/, as the export expands them) on a generated data set in
 chDB: evidence that the keys, partitions and indexes of clickhouse-init/ fit the dashboard's access paths.
 
     target/ch-venv/bin/python bench/clickhouse/api_queries.py <dataset dir from ClickHouseDatasetExport> [runs=5] [window_min]
@@ -41,8 +41,9 @@ def main(dataset_dir: Path, runs: int, window_min: int | None):
         print(f"data set: {m['spans']} spans, {m['rows']}")
         print(f"range: {'last %d min' % window_min if window_min else 'all'} ({(to_ms - from_ms) / 60000:.0f} min)")
         print(f"{'query':<22}{'median ms':>10}{'rows read':>12}{'rows out':>10}")
-        for f in parity.api_files():
-            sql = (parity.CLICKHOUSE_API / f).read_text()
+        queries = parity.catalog("clickhouse", dataset_dir)
+        for f in parity.api_files(queries):
+            sql = (queries / f).read_text()
             params = dict(base, trace_id=trace if f.startswith("trace_") else None)
             bound = sqlparams.bind_clickhouse(sql, {n: params.get(n) for n in sqlparams.names(sql)})
             times, rows_read = [], 0

@@ -7,7 +7,7 @@
 #   disabled            opa.enabled=0
 #   unsampled           opa.sampling_rate=0 (root summary only)
 #   sampled10           opa.sampling_rate=0.1
-#   full                opa.sampling_rate=1.0 (default opa.hot_function_limit=64)
+#   full                opa.sampling_rate=1.0 (default opa.hot_function_limit=32)
 #   full_every_call     opa.sampling_rate=1.0, opa.hot_function_limit=0
 #   *_observer          the same with opa.call_hook=observer (the Zend observer API instead of the
 #                       per-request zend_execute_ex hook), e.g. unsampled_observer, full_observer

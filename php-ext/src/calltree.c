@@ -1,7 +1,5 @@
 #include "calltree.h"
-#include "hooks.h"
 #include "clock.h"
-#include "json.h"
 #include "../php_opa.h"
 #include "zend_observer.h"
 #include "zend_extensions.h"
@@ -34,26 +32,40 @@ static zend_string *closure_name;
 
 #if PHP_VERSION_ID >= 80200
 # define OPA_CAN_ELIDE 1
-/* Per function and request (a slot of the run-time cache, zeroed by the engine at every request):
- * how many of its calls were dropped as short, or OPA_FN_NEVER once one was kept (or for functions
- * that are never elided). See count_dropped(). */
+/* Per function and request (a slot of the run-time cache, zeroed by the engine at every request): how
+ * many of its calls were timed (low OPA_FN_COUNT_BITS bits) and the sum of their durations, each capped
+ * at the threshold, in units of 2^req->unit_shift ticks (above them); or OPA_FN_NEVER for functions
+ * that are never elided, OPA_FN_ELIDED once elided. See count_call(). */
 static int fn_slot = -1;
+# define OPA_FN_COUNT_BITS 24
+# define OPA_FN_COUNT_MASK (((uintptr_t) 1 << OPA_FN_COUNT_BITS) - 1)
+# define OPA_FN_SLOW_WEIGHT 32 /* a long or kept call counts as this many thresholds (see count_call()) */
 # define OPA_FN_NEVER ((uintptr_t) 1 << 62)
 # define OPA_FN_ELIDED (OPA_FN_NEVER + 1) /* execute_ex mode: no longer timed in this request */
 # define OPA_FN_SLOT(fn) (*(uintptr_t *) &ZEND_OP_ARRAY_EXTENSION(&(fn)->op_array, fn_slot))
 #endif
 
 /* Thread CPU time at tick `now`: the last reading plus the wall time since, i.e. assuming the thread
- * stayed on CPU since then; re-read when that reading is older than cpu_refresh_ticks. The error is the
- * off-CPU time inside one refresh window, at most the window. */
-static zend_always_inline uint64_t cached_cpu(opa_request *req, uint64_t now)
+ * stayed on CPU since then; re-read when that reading is older than cpu_refresh_ticks (half the
+ * threshold). Used at both ends of a call: the error at each end is the off-CPU time inside one refresh
+ * window, at most the window. A call that blocks longer than the window (a query, a sleep) is always
+ * followed by a real reading; one that blocks less is off by less than the window. The thread CPU clock
+ * is a system call (~0.5-0.8 us on a VM); nodes often end within a window of each other (a child and
+ * its callers), so reading it at most once per window instead of at every node's end cuts the readings
+ * of a WordPress page by a third (≈ 1,200 to ≈ 770). */
+static zend_always_inline void refresh_cpu(opa_request *req, uint64_t now)
 {
 	if (UNEXPECTED(now - req->cpu_cache_at >= req->cpu_refresh_ticks)) {
 		req->cpu_cache_ns = opa_cpu_ns();
 		req->cpu_cache_at = now;
-		return req->cpu_cache_ns;
 	}
-	return req->cpu_cache_ns + (uint64_t) ((double) (now - req->cpu_cache_at) * opa_ns_per_tick);
+}
+
+/* The thread CPU time at tick t, extrapolated from a reading (ns) taken at tick `at`. A call's start is
+ * only converted when it becomes a node: the push just copies the reading. */
+static zend_always_inline uint64_t cpu_at(uint64_t reading_ns, uint64_t at, uint64_t t)
+{
+	return reading_ns + (uint64_t) (int64_t) ((double) (int64_t) (t - at) * opa_ns_per_tick);
 }
 
 static void observer_begin(zend_execute_data *ex);
@@ -71,7 +83,10 @@ static zend_never_inline bool grow_frames(opa_request *req)
 	return true;
 }
 
-static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t hook)
+/* The integration layer's end of a hooked internal call (opa_calltree_on_internal_end) */
+static opa_internal_end_fn internal_end;
+
+static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_data *ex, uint8_t hook, bool aggregate)
 {
 	if (UNEXPECTED(req->depth >= req->frames_cap) && !grow_frames(req)) {
 		req->overflow_depth++;
@@ -83,7 +98,9 @@ static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_d
 	f->func = ex->func;
 	f->call_id = req->id_base + (++req->id_seq);
 	f->start_t = now;
-	f->cpu_start_ns = cached_cpu(req, now);
+	refresh_cpu(req, now);
+	f->cpu_reading_ns = req->cpu_cache_ns;
+	f->cpu_reading_at = req->cpu_cache_at;
 	f->mem_start = zend_memory_usage(0);
 	f->rec_head = f->rec_tail = -1;
 	f->file_ops = 0;
@@ -91,7 +108,7 @@ static zend_always_inline opa_frame *push_frame(opa_request *req, zend_execute_d
 	f->hook = hook;
 	f->keep = false;
 	f->kept_child = false;
-	f->aggregate = hook && opa_hook_aggregates(hook);
+	f->aggregate = aggregate;
 	return f;
 }
 
@@ -142,16 +159,16 @@ static void emit_node(opa_request *req, opa_frame *f, uint32_t depth, uint64_t n
 		req->nodes_cap = cap;
 	}
 	opa_node *n = &req->nodes[req->nodes_len++];
-	uint64_t cpu = opa_cpu_ns();
-	req->cpu_cache_ns = cpu;
-	req->cpu_cache_at = now_t;
+	refresh_cpu(req, now_t);
+	uint64_t cpu = cpu_at(req->cpu_cache_ns, req->cpu_cache_at, now_t);
+	uint64_t cpu_start = cpu_at(f->cpu_reading_ns, f->cpu_reading_at, f->start_t);
 	n->call_id = f->call_id;
 	n->parent_id = depth > 0 ? req->frames[depth - 1].call_id : 0;
 	describe(n, f);
 	n->depth = depth;
 	n->start_ns = f->start_ns;
 	n->dur_ns = now - f->start_ns;
-	n->cpu_ns = cpu > f->cpu_start_ns ? cpu - f->cpu_start_ns : 0;
+	n->cpu_ns = cpu > cpu_start ? cpu - cpu_start : 0;
 	n->mem_delta = (int64_t) zend_memory_usage(0) - (int64_t) f->mem_start;
 	n->file_ops = f->file_ops;
 	n->file_bytes = f->file_bytes;
@@ -190,7 +207,7 @@ static zend_never_inline void finish_recorded(opa_request *req, opa_frame *f, zv
 	if (f->hook) {
 		now = opa_req_ns(req, now_t);
 		f->start_ns = opa_req_ns(req, f->start_t);
-		opa_hook_end(req, f, f->ex, f->hook, retval, now);
+		if (internal_end) internal_end(req, f, f->ex, f->hook, retval, now);
 		if (f->aggregate) {
 			if (depth > 0) {
 				opa_frame *parent = &req->frames[depth - 1];
@@ -214,17 +231,24 @@ static zend_never_inline void finish_recorded(opa_request *req, opa_frame *f, zv
 }
 
 #ifdef OPA_CAN_ELIDE
-/* A user function whose first opa.hot_function_limit calls in this request were all dropped (short, no
- * I/O, no kept descendant) stops being timed for the rest of the request: each timed call costs two
- * time-stamp reads (~10 ns each on a VM) plus the bookkeeping, and call-dense code (WordPress: ~150,000
- * user calls per page, 99% of them dropped) spends most of its recording time on such calls. Its later
- * calls are then accounted in their caller, like any dropped call. In execute_ex mode the function is
- * marked in its slot and its calls pass straight through; in observer mode its handlers are removed at
- * the next begin of another function, never from inside the function's own handler loop (which the
- * engine is iterating) and never while a call of it is on the stack (its end handler must pop that frame).
- * File top-level code, closures (their zend_function is per object) and generators (suspended calls are
- * not on the stack) are never elided. */
-static zend_always_inline void count_dropped(opa_request *req, zend_function *fn)
+/* A user function whose calls in this request are consistently short stops being timed for the rest of
+ * the request: each timed call costs two time-stamp reads (~10 ns each on a VM) plus the bookkeeping,
+ * and call-dense code (WordPress: ~150,000 user calls per page, 99% of them dropped) spends most of its
+ * recording time on such calls. "Consistently short": at least opa.hot_function_limit calls, none with
+ * I/O of its own, averaging under an eighth of the threshold, where a call that was long or kept for a slow descendant
+ * counts as OPA_FN_SLOW_WEIGHT (32) thresholds: at most about one call in 256 may be one, so few slow
+ * calls are lost as nodes. WordPress's home page at the default limit (32): ~21,600 of ~148,000 user
+ * calls timed, ~55 calls of elided functions cross the threshold, mostly of the thin wrapper
+ * apply_filters() whose callee WP_Hook::apply_filters() stays a node (the former rule, "the first 64
+ * calls all tiny": ~35,900 timed, ~30 lost; a weight of 8 elided that hook dispatcher, slow once in 40
+ * calls). Its
+ * later calls are then accounted in their caller, like any dropped call. In execute_ex mode the function
+ * is marked in its slot and its calls pass straight through; in observer mode its handlers are removed
+ * at the next begin of another function, never from inside the function's own handler loop (which the
+ * engine is iterating) and never while a call of it is on the stack (its end handler must pop that
+ * frame). File top-level code, closures (their zend_function is per object) and generators (suspended
+ * calls are not on the stack) are never elided. */
+static zend_always_inline void count_call(opa_request *req, zend_function *fn, uint64_t dur_t)
 {
 	uintptr_t *slot = &OPA_FN_SLOT(fn);
 	uintptr_t n = *slot;
@@ -234,8 +258,14 @@ static zend_always_inline void count_dropped(opa_request *req, zend_function *fn
 			*slot = OPA_FN_NEVER;
 			return;
 		}
-		*slot = ++n;
-		if (UNEXPECTED(n >= req->hot_limit)) {
+		uintptr_t calls = (n & OPA_FN_COUNT_MASK) + 1;
+		uintptr_t units = (n >> OPA_FN_COUNT_BITS) + (MIN(dur_t, OPA_FN_SLOW_WEIGHT * req->threshold_ticks) >> req->unit_shift);
+		if (UNEXPECTED(calls == OPA_FN_COUNT_MASK)) {
+			*slot = OPA_FN_NEVER; /* never consistently short: stop counting */
+			return;
+		}
+		*slot = (units << OPA_FN_COUNT_BITS) | calls;
+		if (UNEXPECTED(calls >= req->hot_limit) && units < calls * req->tiny_units) {
 			if (call_hook == OPA_CALLS_EXECUTE_EX) {
 				*slot = OPA_FN_ELIDED;
 				req->functions_elided++;
@@ -274,15 +304,15 @@ static zend_always_inline void finish_frame(opa_request *req, opa_frame *f, zval
 	if (EXPECTED(!f->hook && !f->keep) && dur_t < req->threshold_ticks) {
 		req->dropped_threshold++; /* the common case: a short call without I/O, nothing more to do */
 #ifdef OPA_CAN_ELIDE
-		if (req->hot_limit) {
-			if (EXPECTED(dur_t < req->tiny_ticks)) count_dropped(req, f->func);
-			else OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* not always tiny: may well cross the threshold */
-		}
+		if (req->hot_limit) count_call(req, f->func, dur_t);
 #endif
 		return;
 	}
 #ifdef OPA_CAN_ELIDE
-	if (!f->hook && req->hot_limit) OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* kept once: always observed */
+	if (!f->hook && req->hot_limit) {
+		if (f->rec_head >= 0 || f->file_ops) OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* I/O of its own */
+		else count_call(req, f->func, OPA_FN_SLOW_WEIGHT * req->threshold_ticks); /* long or kept for a descendant */
+	}
 #endif
 	finish_recorded(req, f, retval, now_t);
 }
@@ -297,28 +327,34 @@ static zend_always_inline void end_call(opa_request *req, zend_execute_data *ex,
 
 /* ---------- execute_ex mode: a zend_execute_ex hook, installed for sampled requests only ---------- */
 
-static void opa_execute_ex(zend_execute_data *ex)
+/* A timed user call. Kept out of opa_execute_ex so that the calls passed straight through (unsampled
+ * requests with the hook kept installed, elided functions: ~130,000 of ~150,000 per WordPress page) pay
+ * a few tests and a tail call, not this function's register saves (~20 instructions less per call). */
+static zend_never_inline void execute_timed(opa_request *req, zend_execute_data *ex)
 {
-	opa_request *req = OPA_G(req);
-	if (!req || !req->recording || req->in_hook
-			|| UNEXPECTED(ex->func->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE)) { /* __call: seen next */
-		prev_execute_ex(ex);
-		return;
-	}
-#ifdef OPA_CAN_ELIDE
-	if (OPA_FN_SLOT(ex->func) == OPA_FN_ELIDED) {
-		prev_execute_ex(ex);
-		return;
-	}
-#endif
 	/* a closure's zend_function lives in the closure object, which the engine releases when the call
 	 * returns: keep it until the node is written */
 	zend_object *closure = (ZEND_CALL_INFO(ex) & ZEND_CALL_CLOSURE) ? ZEND_CLOSURE_OBJECT(ex->func) : NULL;
 	if (closure) GC_ADDREF(closure);
-	push_frame(req, ex, 0);
+	push_frame(req, ex, 0, false);
 	prev_execute_ex(ex);
 	if (OPA_G(req) == req) end_call(req, ex, NULL);
 	if (closure) OBJ_RELEASE(closure);
+}
+
+static void opa_execute_ex(zend_execute_data *ex)
+{
+	opa_request *req = OPA_G(req);
+	if (EXPECTED(req && req->recording && !req->in_hook)
+			&& EXPECTED(!(ex->func->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE)) /* __call: seen next */
+#ifdef OPA_CAN_ELIDE
+			&& OPA_FN_SLOT(ex->func) != OPA_FN_ELIDED
+#endif
+			) {
+		execute_timed(req, ex);
+		return;
+	}
+	prev_execute_ex(ex);
 }
 
 /* Compiling with a non-default zend_execute_ex makes the compiler (and opcache's optimizer, which runs
@@ -366,7 +402,7 @@ static void observer_begin(zend_execute_data *ex)
 #ifdef OPA_CAN_ELIDE
 	if (UNEXPECTED(req->elide_fn != NULL)) elide_pending(req, ex);
 #endif
-	push_frame(req, ex, 0);
+	push_frame(req, ex, 0, false);
 }
 
 static void observer_end(zend_execute_data *ex, zval *retval)
@@ -386,9 +422,14 @@ static zend_observer_fcall_handlers observer_init(zend_execute_data *ex)
 
 /* ---------- hooked internal functions (hooks.c replaces their handlers) ---------- */
 
-void opa_calltree_internal_begin(opa_request *req, zend_execute_data *ex, uint8_t hook)
+void opa_calltree_on_internal_end(opa_internal_end_fn fn)
 {
-	push_frame(req, ex, hook);
+	internal_end = fn;
+}
+
+void opa_calltree_internal_begin(opa_request *req, zend_execute_data *ex, uint8_t hook, bool aggregate)
+{
+	push_frame(req, ex, hook, aggregate);
 }
 
 void opa_calltree_internal_end(opa_request *req, zend_execute_data *ex, zval *retval)

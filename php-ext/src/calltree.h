@@ -1,4 +1,5 @@
-/* Call tree: observer init/begin/end handlers, the frame stack and the kept nodes. */
+/* Call tree (the recording core): the zend_execute_ex hook or observer handlers for user calls, the
+ * frame stack, the kept nodes and their I/O records. Uses only request.h and clock.h. */
 #ifndef OPA_CALLTREE_H
 #define OPA_CALLTREE_H
 
@@ -17,8 +18,14 @@ void opa_calltree_request_begin(opa_request *req); /* RINIT, after the sampling 
 void opa_calltree_request_end(void);               /* RSHUTDOWN */
 void opa_calltree_unwind(opa_request *req);   /* request end: close frames left open (fatal errors) */
 
-/* A hooked internal function's call (hooks.c), while the request is recorded. */
-void opa_calltree_internal_begin(opa_request *req, zend_execute_data *ex, uint8_t hook);
+/* A hooked internal function's call (the integration layer, hooks.c), while the request is recorded.
+ * hook is the integration's id of the function (not 0); aggregate: accounted on the caller (file I/O),
+ * not a node of its own. When the call ends, before the threshold decides whether it becomes a node,
+ * the call tree calls the function given to opa_calltree_on_internal_end (once, at startup) with the
+ * frame, so the integration can write its record (opa_record_begin/end) and mark the frame kept. */
+typedef void (*opa_internal_end_fn)(opa_request *req, opa_frame *f, zend_execute_data *ex, uint8_t hook, zval *retval, uint64_t now_ns);
+void opa_calltree_on_internal_end(opa_internal_end_fn fn);
+void opa_calltree_internal_begin(opa_request *req, zend_execute_data *ex, uint8_t hook, bool aggregate);
 void opa_calltree_internal_end(opa_request *req, zend_execute_data *ex, zval *retval);
 
 /* Records: the caller writes one JSON object into req->rec_buf between begin and end. */

@@ -3,7 +3,7 @@
  * it as clocksource (rdtsc ~7 ns; clock_gettime costs 25-60 ns, twice per call), else the monotonic
  * clock (ticks = ns). opa_clock_calibrate() measures ns per tick once at startup.
  * The thread CPU clock is a real system call (~0.5 us): a call's CPU start is extrapolated from a
- * reading at most cpu_refresh old (see cached_cpu() in calltree.c); its CPU end is a real reading. */
+ * reading at most cpu_refresh old at both ends (see refresh_cpu() in calltree.c). */
 #ifndef OPA_CLOCK_H
 #define OPA_CLOCK_H
 

@@ -4,7 +4,6 @@
 #include "hook_util.h"
 #include "hooks.h"
 #include "calltree.h"
-#include "spans.h"
 #include "json.h"
 #include "redact.h"
 #include "clock.h"
@@ -78,7 +77,7 @@ void opa_curl_inject(opa_request *req, zval *ch)
 		} ZEND_HASH_FOREACH_END();
 	}
 	char tp[80];
-	snprintf(tp, sizeof(tp), "traceparent: 00-%s-%s-%s", req->trace_id, opa_spans_current_id(req), req->sampled ? "01" : "00");
+	snprintf(tp, sizeof(tp), "traceparent: 00-%s-%s-%s", req->trace_id, opa_request_current_span(req), req->sampled ? "01" : "00");
 	add_next_index_string(&headers, tp);
 	if (req->tracestate) {
 		add_next_index_str(&headers, zend_strpprintf(0, "tracestate: %s", ZSTR_VAL(req->tracestate)));

@@ -23,5 +23,6 @@ void opa_curl_request_init(opa_request *req);
 void opa_curl_request_free(opa_request *req);
 void opa_file_end(opa_request *req, opa_frame *f, zend_execute_data *ex, uint8_t hook, zval *retval, uint64_t now);
 void opa_cache_end(opa_request *req, opa_frame *f, zend_execute_data *ex, uint8_t hook, zval *retval, uint64_t now);
+void opa_log_from_error_log(opa_request *req, zend_execute_data *ex);
 
 #endif

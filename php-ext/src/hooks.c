@@ -1,8 +1,7 @@
 /* Which internal functions are observed (the hook table), and dispatch to the integration files:
- * hook_sql.c, hook_curl.c, hook_io.c. */
+ * hook_sql.c, hook_curl.c, hook_io.c (files), hook_cache.c (APCu, phpredis), hook_log.c (error_log()). */
 #include "hooks.h"
 #include "hook_util.h"
-#include "errors.h"
 #include "calltree.h"
 #include "clock.h"
 #include "zend_extensions.h"
@@ -67,7 +66,7 @@ static ZEND_NAMED_FUNCTION(opa_hooked_handler)
 	uint64_t start = sql || http ? opa_mono_ns() : 0;
 	opa_hook_begin(req, execute_data, hook); /* propagation and logs: recorded or not */
 	bool recording = req->recording;
-	if (recording) opa_calltree_internal_begin(req, execute_data, hook);
+	if (recording) opa_calltree_internal_begin(req, execute_data, hook, opa_hook_aggregates(hook));
 	w->handler(INTERNAL_FUNCTION_PARAM_PASSTHRU);
 	if (OPA_G(req) != req) return;
 	if (sql || http) { /* RED figures of the root span, at any sample rate */
@@ -165,6 +164,7 @@ void opa_hooks_startup(void)
 	}
 	prev_post_startup = zend_post_startup_cb;
 	zend_post_startup_cb = hooks_post_startup;
+	opa_calltree_on_internal_end(opa_hook_end);
 }
 
 void opa_hooks_shutdown(void)

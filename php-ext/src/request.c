@@ -1,9 +1,7 @@
 #include "request.h"
 #include "calltree.h"
-#include "hooks.h"
-#include "errors.h"
-#include "spans.h"
 #include "serialize.h"
+#include "request_facts.h"
 #include "transport.h"
 #include "clock.h"
 #include "json.h"
@@ -77,7 +75,9 @@ opa_request *opa_request_start(void)
 	req->cpu_cache_at = req->start_ticks;
 	uint64_t threshold_ns = (uint64_t) MAX(OPA_G(call_threshold_us), 0) * 1000ULL;
 	req->threshold_ticks = (uint64_t) ((double) threshold_ns / opa_ns_per_tick);
-	req->tiny_ticks = req->threshold_ticks / 8;
+	/* durations are summed per function in units of about threshold / 64 (a power of two of ticks) */
+	while (req->unit_shift < 40 && (req->threshold_ticks >> (req->unit_shift + 1)) >= 64) req->unit_shift++;
+	req->tiny_units = (req->threshold_ticks / 8) >> req->unit_shift;
 	req->cpu_refresh_ticks = (uint64_t) ((double) MAX(threshold_ns / 2, 20000) / opa_ns_per_tick);
 	req->file_threshold_ns = (uint64_t) MAX(OPA_G(file_io_threshold_us), 0) * 1000ULL;
 	req->hot_limit = (uint64_t) MAX(OPA_G(hot_function_limit), 0);
@@ -85,7 +85,6 @@ opa_request *opa_request_start(void)
 	req->sample_rate = OPA_G(sampling_rate);
 	zend_hash_init(&req->tags, 8, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);
 	zend_hash_init(&req->errors_seen, 8, NULL, NULL, 1);
-	opa_hooks_request_init(req);
 
 	opa_hex64(opa_random_u64(), req->trace_id);
 	opa_hex64(opa_random_u64(), req->trace_id + 16);
@@ -113,7 +112,6 @@ opa_request *opa_request_start(void)
 void opa_request_finish(opa_request *req)
 {
 	opa_calltree_unwind(req);
-	opa_spans_end_all(req);
 	uint64_t end = opa_mono_ns();
 	opa_serialize_root(req, end);
 	uint64_t deadline = opa_mono_ns() + (uint64_t) MAX(OPA_G(send_budget_ms), 0) * 1000000ULL;
@@ -134,9 +132,6 @@ void opa_request_free(opa_request *req)
 		if (n->class_name) zend_string_release(n->class_name);
 		if (n->file) zend_string_release(n->file);
 	}
-	opa_errors_request_end(req);
-	opa_spans_end_all(req);
-	opa_hooks_request_free(req);
 	zend_hash_destroy(&req->tags);
 	zend_hash_destroy(&req->errors_seen);
 	if (req->tracestate) zend_string_release(req->tracestate);

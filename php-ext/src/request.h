@@ -30,7 +30,7 @@ typedef struct {
 	uint64_t call_id;
 	uint64_t start_t;        /* ticks (clock.h) */
 	uint64_t start_ns;       /* monotonic ns, filled in when the call ends and is recorded */
-	uint64_t cpu_start_ns;
+	uint64_t cpu_reading_ns, cpu_reading_at; /* the thread CPU reading (ns, ticks) the start extrapolates from */
 	size_t mem_start;
 	int32_t rec_head, rec_tail;
 	uint32_t file_ops;
@@ -80,7 +80,8 @@ typedef struct opa_request {
 	uint64_t cpu_cache_ns, cpu_cache_at; /* thread CPU clock, re-read at most every cpu_refresh_ticks */
 	uint64_t cpu_refresh_ticks;
 	uint64_t threshold_ticks, file_threshold_ns;
-	uint64_t tiny_ticks;     /* threshold / 8: calls this short count towards opa.hot_function_limit */
+	uint64_t tiny_units;     /* threshold / 8 in units of 2^unit_shift ticks: the mean under which a function is elided */
+	uint32_t unit_shift;     /* per-function duration sums (calltree.c) count in units of 2^unit_shift ticks */
 
 	opa_frame *frames;
 	uint32_t depth, frames_cap, overflow_depth;
@@ -122,6 +123,12 @@ typedef struct opa_request {
 	uint64_t sql_ns, http_ns;
 	uint64_t send_deadline_ns;
 } opa_request;
+
+/* The span that the request's events belong to now: the innermost open manual span, else the root. */
+static inline const char *opa_request_current_span(const opa_request *req)
+{
+	return req->spans_len ? req->spans[req->spans_len - 1]->span_id : req->span_id;
+}
 
 opa_request *opa_request_start(void);
 void opa_request_finish(opa_request *req);

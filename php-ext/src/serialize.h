@@ -14,6 +14,5 @@ void opa_msg_end(opa_request *req, smart_str *b);                 /* closes the 
 void opa_json_tag_pairs(smart_str *b, HashTable *tags, bool *first);
 /* The root span as the last line of req->out; with opa.attach_stack its call stack goes to req->stack instead. */
 void opa_serialize_root(opa_request *req, uint64_t end_ns);
-zend_string *opa_server_var(const char *name); /* $_SERVER[name] if a string */
 
 #endif

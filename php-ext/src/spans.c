@@ -5,11 +5,6 @@
 #include "calltree.h"
 #include "../php_opa.h"
 
-const char *opa_spans_current_id(opa_request *req)
-{
-	return req->spans_len ? req->spans[req->spans_len - 1]->span_id : req->span_id;
-}
-
 void opa_tags_put(HashTable *tags, zend_string *key, zval *value)
 {
 	zval v;
@@ -38,7 +33,7 @@ opa_manual_span *opa_spans_start(opa_request *req, zend_string *name, HashTable 
 	opa_manual_span *s = calloc(1, sizeof(*s));
 	if (!s) return NULL;
 	opa_hex64(opa_random_u64(), s->span_id);
-	strcpy(s->parent_id, req->manual_parent[0] ? req->manual_parent : opa_spans_current_id(req));
+	strcpy(s->parent_id, req->manual_parent[0] ? req->manual_parent : opa_request_current_span(req));
 	req->manual_parent[0] = 0;
 	s->name = zend_string_init(ZSTR_VAL(name), ZSTR_LEN(name), 1);
 	zend_hash_init(&s->tags, 8, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);

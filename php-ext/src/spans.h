@@ -4,7 +4,6 @@
 
 #include "request.h"
 
-const char *opa_spans_current_id(opa_request *req);    /* innermost open manual span, else the root */
 opa_manual_span *opa_spans_start(opa_request *req, zend_string *name, HashTable *tags);
 bool opa_spans_end(opa_request *req, const char *id, size_t id_len);
 opa_manual_span *opa_spans_find(opa_request *req, const char *id, size_t id_len);

@@ -35,8 +35,8 @@ opa_check('peak memory above the 200 kB string', $zmm ? (int) $root['tags']['mem
 opa_check('status ok', $root['status'] === 'ok', $root['status']);
 $leaf = opa_nodes($root, 'leaf');
 opa_check('3 leaf calls kept, each >= 0.3 ms', count($leaf) === 3 && min(array_column($leaf, 'duration_ms')) >= 0.3, $leaf);
-// the first opa.hot_function_limit (64) calls of fast() are timed and dropped, the rest are elided
-opa_check('fast calls under the threshold dropped and counted', !opa_nodes($root, 'fast') && (int) $root['tags']['opa.nodes_dropped_threshold'] >= 64 && (int) $root['tags']['opa.functions_elided'] >= 1, $root['tags']);
+// the first opa.hot_function_limit (32) calls of fast() are timed and dropped, the rest are elided
+opa_check('fast calls under the threshold dropped and counted', !opa_nodes($root, 'fast') && (int) $root['tags']['opa.nodes_dropped_threshold'] >= 32 && (int) $root['tags']['opa.functions_elided'] >= 1, $root['tags']);
 $middle = opa_nodes($root, 'middle')[0] ?? null;
 $run = opa_nodes($root, 'run')[0] ?? null;
 $main = opa_nodes($root, '{main}')[0] ?? null;

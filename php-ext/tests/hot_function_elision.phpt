@@ -1,5 +1,5 @@
 --TEST--
-Hot functions: a user function whose first opa.hot_function_limit calls in a request were all tiny stops being observed (counted in opa.functions_elided); functions that were kept once, closures, recursion on the stack and limit 0 keep every call observed; the tree stays connected
+Hot functions: a user function whose calls in a request are consistently short (at least opa.hot_function_limit, averaging under an eighth of the threshold, one slow call in 256 allowed) stops being observed (counted in opa.functions_elided); functions often slow, closures, recursion on the stack and limit 0 keep every call observed; the tree stays connected
 --EXTENSIONS--
 opa
 --FILE--
@@ -12,10 +12,12 @@ function leaf() { usleep(300); }
 function parent_of_kept() { leaf(); }
 function rec($n) { return $n ? rec($n - 1) : tiny(0); }
 function kept_once($i) { if ($i === 0) { usleep(300); } return $i; }
+function once_mid($i) { if ($i === 3) { usleep(40); } return $i; }
+function often_slow($i) { if ($i % 10 === 0) { usleep(200); } return $i; }
 $closure = function ($i) { if ($i === 150) { usleep(3000); } return $i; };
 $s = 0;
-for ($i = 0; $i < 200; $i++) {
-    $s += tiny($i) + sometimes($i) + $closure($i) + rec(3) + kept_once($i);
+for ($i = 0; $i < 1000; $i++) {
+    $s += tiny($i) + sometimes($i) + $closure($i) + rec(3) + kept_once($i) + once_mid($i) + often_slow($i) - 2 * $i;
 }
 for ($i = 0; $i < 3; $i++) { parent_of_kept(); }
 echo $s, "\n";
@@ -24,11 +26,11 @@ $fn = fn($root, $name) => count(opa_nodes($root, $name));
 foreach (['64' => true, '0' => false] as $limit => $elides) {
     $r = opa_run($code, ['opa.hot_function_limit' => (string) $limit]);
     opa_check_clean($r);
-    opa_check("limit $limit: output unchanged", $r['stdout'] === "80000\n", $r['stdout']);
+    opa_check("limit $limit: output unchanged", $r['stdout'] === "2000000\n", $r['stdout']);
     $root = opa_root($r);
     $elided = (int) $root['tags']['opa.functions_elided'];
     if ($elides) {
-        opa_check("limit $limit: tiny, sometimes and rec elided", $elided >= 3, $root['tags']);
+        opa_check("limit $limit: tiny, sometimes, rec, kept_once and once_mid elided", $elided >= 5, $root['tags']);
         opa_check("limit $limit: the slow 151st call of an elided function is not a node", $fn($root, 'sometimes') === 0, $fn($root, 'sometimes'));
     } else {
         opa_check("limit $limit: nothing elided", $elided === 0, $root['tags']);
@@ -36,6 +38,7 @@ foreach (['64' => true, '0' => false] as $limit => $elides) {
     }
     opa_check("limit $limit: a slow call of a closure is always a node", $fn($root, '{closure}') === 1, $fn($root, '{closure}'));
     opa_check("limit $limit: functions with kept calls keep them", $fn($root, 'parent_of_kept') === 3 && $fn($root, 'leaf') === 3 && $fn($root, 'kept_once') === 1, null);
+    opa_check("limit $limit: a function slow in one call of ten is never elided", $fn($root, 'often_slow') === 100, $fn($root, 'often_slow'));
     $ids = array_flip(array_column($root['stack'], 'call_id'));
     $orphans = array_filter($root['stack'], fn($n) => $n['parent_id'] !== null && !isset($ids[$n['parent_id']]));
     opa_check("limit $limit: no kept node lost its parent", !$orphans, array_slice($orphans, 0, 3));
@@ -61,10 +64,11 @@ opa_check('elided in the first request, observed again (slow first call kept) in
 --EXPECT--
 clean: ok
 limit 64: output unchanged: ok
-limit 64: tiny, sometimes and rec elided: ok
+limit 64: tiny, sometimes, rec, kept_once and once_mid elided: ok
 limit 64: the slow 151st call of an elided function is not a node: ok
 limit 64: a slow call of a closure is always a node: ok
 limit 64: functions with kept calls keep them: ok
+limit 64: a function slow in one call of ten is never elided: ok
 limit 64: no kept node lost its parent: ok
 clean: ok
 limit 0: output unchanged: ok
@@ -72,6 +76,7 @@ limit 0: nothing elided: ok
 limit 0: the slow 151st call is a node: ok
 limit 0: a slow call of a closure is always a node: ok
 limit 0: functions with kept calls keep them: ok
+limit 0: a function slow in one call of ten is never elided: ok
 limit 0: no kept node lost its parent: ok
 elided calls are no longer seen at all (fewer dropped calls counted): ok
 elided in the first request, observed again (slow first call kept) in the next: ok

@@ -247,6 +247,10 @@ describe('dashboard on a running agent', () => {
     assert.match(await n1.innerText(), /order_items/);
     assert.match(await n1.innerText(), new RegExp(`\\b${N_PLUS_ONE_REPEATS}\\b`));
     await shot('08-trace-sql-n-plus-one');
+    // grouped by the fingerprint the API sends, as the SQL page groups: both INSERTs are one statement shape
+    const audit = page.getByTestId('sql-group').filter({ hasText: 'audit_log' });
+    assert.equal(await audit.count(), 1);
+    assert.match(await audit.innerText(), /INSERT INTO audit_log VALUES \(\?, \?\)\s+2\b/);
     await page.getByRole('tab', { name: /Dumps \(1\)/ }).click();
     assert.match(await page.getByTestId('dump-card').innerText(), /CartService\.php:42[\s\S]*"cart_id": 1042/);
     await page.getByRole('tab', { name: /Cache \(1\)/ }).click();
@@ -275,6 +279,7 @@ describe('dashboard on a running agent', () => {
     await n1.getByText('order_items').first().waitFor(WAIT);
     await n1.locator(`a[href="/traces/${IDS.nPlusOne}"]`).waitFor(WAIT);
     await page.getByTestId('sql-table').getByText('FROM products WHERE id').first().waitFor(WAIT);
+    await page.getByTestId('sql-table').getByText('INSERT INTO audit_log VALUES (?, ?)', { exact: true }).waitFor(WAIT);
     await shot('10-sql');
     await n1.locator(`a[href="/traces/${IDS.nPlusOne}"]`).click();
     await page.getByRole('heading', { name: /GET \/orders\/\{id\}/ }).waitFor(WAIT);

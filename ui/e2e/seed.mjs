@@ -179,6 +179,10 @@ function nPlusOneTrace(now) {
   for (let i = 0; i < N_PLUS_ONE_REPEATS; i++) {
     sql.push({ query: `SELECT * FROM order_items WHERE order_id = 1042 AND line_no = ${i + 1}`, db_system: 'mysql', duration_ms: 2.4, rows: 1, start_ts: start + 6 + i * 4 });
   }
+  // One statement shape for the agent's normaliser (multi-row VALUES lists fold into one row), two for a
+  // text-only grouping: the trace view must group them as the SQL page does (by the API's fingerprint).
+  sql.push({ query: "INSERT INTO audit_log VALUES (1042, 'viewed'), (1042, 'priced')", db_system: 'mysql', duration_ms: 0.9, rows: 2, start_ts: start + 150 });
+  sql.push({ query: "INSERT INTO audit_log VALUES (1042, 'shown')", db_system: 'mysql', duration_ms: 0.7, rows: 1, start_ts: start + 160 });
   // file I/O as the extension sends it (protocol §6): summed on the calling node, slow calls also as records
   const fileOps = [{ operation: 'file_get_contents', path: '/var/www/var/cache/prod/orders.php', bytes: 18432, duration_ms: 1.9, start_ts: start + 100 }];
   const stack = simpleStack(start, duration, { fn: 'show', cls: 'App\\Controller\\OrderController' }, sql.slice(1, 4));

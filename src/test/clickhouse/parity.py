@@ -1,6 +1,7 @@
 """Runs one API query file in both dialects with the same bound values and compares the answers."""
 import json
 import math
+import os
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -10,9 +11,16 @@ import sqlparams
 from chschema import REPO
 from conftest import ch_query
 
-API = REPO / "src" / "main" / "resources" / "sql"
-CLICKHOUSE_API = API / "clickhouse" / "api"
-DUCKDB_API = API / "duckdb" / "api"
+
+def catalog(dialect: str, dataset: Path | None = None) -> Path:
+    """The API's queries of one dialect as the agent runs them (SqlCatalog expands the shared fragments of
+    src/main/resources/sql/<dialect>/fragments.sql): written by ClickHouseDatasetExport into <dataset>/sql/."""
+    d = dataset or Path(os.environ.get("OPA_CH_DATASET", REPO / "target" / "ch-dataset"))
+    return d / "sql" / dialect / "api"
+
+
+CLICKHOUSE_API = catalog("clickhouse")
+DUCKDB_API = catalog("duckdb")
 # Parameter sets the API queries are run with; a scenario overrides the base values (conftest.base_params),
 # "<name>" values are looked up in the base (a trace or fingerprint picked from the data set).
 SCENARIOS = {
@@ -58,8 +66,8 @@ def bound(sql_text, base, overrides):
 ENGINE_SPECIFIC = {"store_size.sql"}
 
 
-def api_files():
-    return sorted(p.name for p in CLICKHOUSE_API.glob("*.sql"))
+def api_files(directory: Path = CLICKHOUSE_API):
+    return sorted(p.name for p in directory.glob("*.sql"))
 
 
 def run_duckdb(con, sql_text: str, params: dict):

@@ -8,7 +8,7 @@ import type {
   LiveEvent,
   LiveType,
   LogEntry,
-  NPlusOne,
+  NPlusOnePage,
   Page,
   Sampling,
   ServiceSummary,
@@ -191,7 +191,7 @@ export class ApiClient {
     return this.get('/api/sql', { ...range, ...query });
   }
 
-  nPlusOne(range: TimeRange, query: { service?: string; threshold?: number } = {}): Promise<Page<NPlusOne>> {
+  nPlusOne(range: TimeRange, query: { service?: string; threshold?: number } = {}): Promise<NPlusOnePage> {
     return this.get('/api/sql/n-plus-one', { ...range, ...query });
   }
 

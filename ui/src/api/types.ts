@@ -66,6 +66,9 @@ export interface TraceSummary {
 
 export interface SqlRecord {
   query: string;
+  /** Added by the API to the records of a trace: the statement's fingerprint and normalised text, as GET /api/sql groups them. */
+  fingerprint?: string;
+  normalized?: string;
   db_system?: string;
   duration_ms: number;
   rows?: number | null;
@@ -211,6 +214,8 @@ export interface TraceDetail {
   spans: SpanDetail[];
   errors: ErrorEvent[];
   logs: LogEntry[];
+  /** The agent's N+1 rule: a statement shape run at least this many times in one trace. */
+  n_plus_one_threshold: number;
 }
 
 export interface SqlGroup {
@@ -224,6 +229,11 @@ export interface SqlGroup {
   p95_ms: number;
   services: string[];
   n_plus_one_traces: number;
+}
+
+/** GET /api/sql/n-plus-one: a page plus the threshold it applied. */
+export interface NPlusOnePage extends Page<NPlusOne> {
+  threshold: number;
 }
 
 export interface NPlusOne {

@@ -1,5 +1,5 @@
 import { callNode, span, trace } from '../test/fixtures';
-import { fileIoByCall, fileIoOf, fileIoTotals, flattenTags, groupSql, MAX_RECORD_ROWS, normalizeSql, rootSpan, traceTotals, waterfallRows } from './traceData';
+import { fileIoByCall, fileIoOf, fileIoTotals, flattenTags, groupSql, MAX_RECORD_ROWS, rootSpan, traceTotals, waterfallRows } from './traceData';
 
 describe('waterfallRows', () => {
   it('orders spans parent first, siblings by start, with offsets from the trace start', () => {
@@ -44,26 +44,33 @@ describe('waterfallRows', () => {
   });
 });
 
-describe('normalizeSql', () => {
-  it.each([
-    ["SELECT * FROM users WHERE id = 42", 'SELECT * FROM users WHERE id = ?'],
-    ["SELECT * FROM t WHERE name = 'O''Brien' AND x = -1.5", 'SELECT * FROM t WHERE name = ? AND x = ?'],
-    ['SELECT * FROM t WHERE id IN (1, 2, 3)', 'SELECT * FROM t WHERE id IN (?)'],
-    ['SELECT  a\n  FROM   t2', 'SELECT a FROM t2'],
-    ['SELECT * FROM t WHERE h = 0xFF', 'SELECT * FROM t WHERE h = ?'],
-  ])('%s', (input, expected) => expect(normalizeSql(input)).toBe(expected));
-});
-
 describe('groupSql', () => {
-  it('flags statements repeated at least the threshold as N+1', () => {
+  const record = (query: string, fingerprint: string, normalized: string, duration_ms = 1) => ({ query, fingerprint, normalized, duration_ms });
+
+  it('groups by the fingerprint the API sent, whatever the text looks like', () => {
+    // the agent's normaliser folds both VALUES lists into one shape; a text-only grouping would not
     const records = [
-      ...Array.from({ length: 12 }, (_, i) => ({ query: `SELECT * FROM order_items WHERE order_id = ${i}`, duration_ms: 1 })),
-      { query: 'SELECT * FROM orders WHERE user_id = 7', duration_ms: 5 },
+      record('INSERT INTO t VALUES (1, 2), (3, 4)', 'aa11', 'INSERT INTO t VALUES (?, ?)'),
+      record('INSERT INTO t VALUES (5, 6)', 'aa11', 'INSERT INTO t VALUES (?, ?)'),
+      // same text shape, but the API says two statements
+      record('SELECT 1', 'bb22', 'SELECT ?'),
+      record('SELECT 1', 'cc33', 'SELECT ?'),
     ];
     const groups = groupSql(records, 10);
+    expect(groups.map((g) => [g.fingerprint, g.count])).toEqual([['aa11', 2], ['bb22', 1], ['cc33', 1]]);
+    expect(groups[0]).toMatchObject({ normalized: 'INSERT INTO t VALUES (?, ?)', example: 'INSERT INTO t VALUES (1, 2), (3, 4)' });
+  });
+
+  it('flags statements repeated at least the threshold as N+1', () => {
+    const records = [
+      ...Array.from({ length: 12 }, (_, i) => record(`SELECT * FROM order_items WHERE order_id = ${i}`, 'f1', 'SELECT * FROM order_items WHERE order_id = ?')),
+      record('SELECT * FROM orders WHERE user_id = 7', 'f2', 'SELECT * FROM orders WHERE user_id = ?', 5),
+    ];
+    const groups = groupSql(records, 12);
     expect(groups).toHaveLength(2);
     expect(groups[0]).toMatchObject({ normalized: 'SELECT * FROM order_items WHERE order_id = ?', count: 12, totalMs: 12, nPlusOne: true });
     expect(groups[1]).toMatchObject({ count: 1, nPlusOne: false });
+    expect(groupSql(records, 13).some((g) => g.nPlusOne)).toBe(false);
   });
 });
 

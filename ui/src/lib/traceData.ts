@@ -165,23 +165,8 @@ export function fileIoTotals(t: TraceDetail): { operations: number; bytes: numbe
   };
 }
 
-/**
- * Display normaliser for grouping one trace's statements: string and number literals become `?`,
- * IN lists collapse, whitespace folds. The agent's fingerprint (SQL page) is authoritative; this only
- * groups rows on screen.
- */
-export function normalizeSql(query: string): string {
-  return query
-    .replace(/'(?:[^'\\]|\\.|'')*'/g, '?')
-    .replace(/"(?:[^"\\]|\\.)*"/g, '?')
-    .replace(/\b0x[0-9a-f]+\b/gi, '?')
-    .replace(/(?<![\w$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, '?')
-    .replace(/\(\s*\?(?:\s*,\s*\?)*\s*\)/g, '(?)')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 export interface SqlGroupInTrace {
+  fingerprint: string;
   normalized: string;
   example: string;
   count: number;
@@ -189,17 +174,20 @@ export interface SqlGroupInTrace {
   nPlusOne: boolean;
 }
 
-export const N_PLUS_ONE_THRESHOLD = 10;
-
-/** Groups a trace's statements by normalised text; groups repeated ≥ threshold times are N+1. */
-export function groupSql(records: SqlRecord[], threshold = N_PLUS_ONE_THRESHOLD): SqlGroupInTrace[] {
+/**
+ * Groups a trace's statements by the fingerprint the API sends with each record (the one the SQL page groups
+ * by); groups run at least `threshold` times (the trace's `n_plus_one_threshold`) are N+1.
+ */
+export function groupSql(records: SqlRecord[], threshold: number): SqlGroupInTrace[] {
   const groups = new Map<string, SqlGroupInTrace>();
   for (const record of records) {
-    const normalized = normalizeSql(record.query ?? '');
-    const group = groups.get(normalized) ?? { normalized, example: record.query, count: 0, totalMs: 0, nPlusOne: false };
+    const fingerprint = record.fingerprint ?? '';
+    const group = groups.get(fingerprint) ?? {
+      fingerprint, normalized: record.normalized ?? record.query ?? '', example: record.query, count: 0, totalMs: 0, nPlusOne: false,
+    };
     group.count++;
     group.totalMs += record.duration_ms ?? 0;
-    groups.set(normalized, group);
+    groups.set(fingerprint, group);
   }
   const list = [...groups.values()];
   for (const g of list) g.nPlusOne = g.count >= threshold;

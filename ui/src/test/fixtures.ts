@@ -40,7 +40,7 @@ export function span(overrides: Partial<SpanDetail> = {}): SpanDetail {
 }
 
 export function trace(spans: SpanDetail[], overrides: Partial<TraceDetail> = {}): TraceDetail {
-  return { trace_id: spans[0]?.trace_id ?? 'a'.repeat(32), spans, errors: [], logs: [], ...overrides };
+  return { trace_id: spans[0]?.trace_id ?? 'a'.repeat(32), spans, errors: [], logs: [], n_plus_one_threshold: 10, ...overrides };
 }
 
 export function traceSummary(overrides: Partial<TraceSummary> = {}): TraceSummary {

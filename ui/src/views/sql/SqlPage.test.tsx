@@ -7,7 +7,7 @@ describe('SqlPage', () => {
   it('lists N+1 offenders and fingerprints, and re-sorts on the server', async () => {
     const calls = mockApi({
       '/api/services': { items: [], total: 0 },
-      '/api/sql/n-plus-one': { items: [{ trace_id: 'a'.repeat(32), fingerprint: 'f1', normalized: 'SELECT * FROM items WHERE order_id = ?', count: 25, total_ms: 60 }], total: 1 },
+      '/api/sql/n-plus-one': { items: [{ trace_id: 'a'.repeat(32), fingerprint: 'f1', normalized: 'SELECT * FROM items WHERE order_id = ?', count: 25, total_ms: 60 }], total: 1, threshold: 10 },
       '/api/sql': { items: [{ fingerprint: 'f1', normalized: 'SELECT * FROM items WHERE order_id = ?', example: 'SELECT * FROM items WHERE order_id = 7', db_system: 'mysql', count: 25, total_ms: 60, avg_ms: 2.4, p95_ms: 2.4, services: ['shop-web'], n_plus_one_traces: 1 }], total: 1 },
     });
     renderAt('/sql', '/sql', <SqlPage />);

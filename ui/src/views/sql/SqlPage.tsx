@@ -79,7 +79,7 @@ export function SqlPage() {
               columns={n1Columns}
               rows={page.items}
               rowKey={(r) => `${r.trace_id}/${r.fingerprint}`}
-              empty="No statement was repeated 10 or more times within one request. 👍"
+              empty={`No statement was repeated ${page.threshold} or more times within one request. 👍`}
             />
           )}
         </Async>

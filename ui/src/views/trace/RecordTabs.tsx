@@ -3,11 +3,11 @@ import type { TraceDetail } from '../../api/types';
 import { DumpCard } from '../../components/DumpCard';
 import { formatMs, formatBytes, formatTimestamp } from '../../lib/format';
 import { functionName } from '../../lib/callTree';
-import { cacheOf, dumpsOf, fileIoByCall, fileIoOf, fileIoTotals, flattenTags, groupSql, httpOf, N_PLUS_ONE_THRESHOLD, sqlOf } from '../../lib/traceData';
+import { cacheOf, dumpsOf, fileIoByCall, fileIoOf, fileIoTotals, flattenTags, groupSql, httpOf, sqlOf } from '../../lib/traceData';
 
 export function SqlTab({ trace }: { trace: TraceDetail }) {
   const records = sqlOf(trace);
-  const groups = groupSql(records.map((r) => r.record));
+  const groups = groupSql(records.map((r) => r.record), trace.n_plus_one_threshold);
   const suspects = groups.filter((g) => g.nPlusOne);
   if (records.length === 0) return <div className="empty-state">No SQL in this trace.</div>;
   return (
@@ -15,7 +15,7 @@ export function SqlTab({ trace }: { trace: TraceDetail }) {
       {suspects.length > 0 && (
         <div className="n1-banner" role="alert" data-testid="n-plus-one">
           <strong>N+1 query pattern:</strong> {suspects.length} statement{suspects.length > 1 ? 's' : ''} repeated ≥
-          {N_PLUS_ONE_THRESHOLD} times in this request — fetch them in one query (JOIN / WHERE … IN).
+          {trace.n_plus_one_threshold} times in this request — fetch them in one query (JOIN / WHERE … IN).
         </div>
       )}
       <h3>By statement</h3>
@@ -30,7 +30,7 @@ export function SqlTab({ trace }: { trace: TraceDetail }) {
         </thead>
         <tbody>
           {groups.map((g) => (
-            <tr key={g.normalized} className={g.nPlusOne ? 'row-n1' : undefined} data-testid={g.nPlusOne ? 'n1-row' : 'sql-group'}>
+            <tr key={g.fingerprint} className={g.nPlusOne ? 'row-n1' : undefined} data-testid={g.nPlusOne ? 'n1-row' : 'sql-group'}>
               <td>
                 {g.nPlusOne && <span className="badge badge-error">N+1</span>} <code className="sql">{g.normalized}</code>
               </td>

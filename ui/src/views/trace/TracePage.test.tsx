@@ -7,7 +7,10 @@ import { TracePage } from './TracePage';
 const ID = 'b'.repeat(32);
 
 function bigTrace() {
-  const n1 = Array.from({ length: 25 }, (_, i) => ({ query: `SELECT * FROM order_items WHERE order_id = ${i + 1}`, db_system: 'mysql', duration_ms: 2 }));
+  const n1 = Array.from({ length: 25 }, (_, i) => ({
+    query: `SELECT * FROM order_items WHERE order_id = ${i + 1}`, fingerprint: 'f0e1', normalized: 'SELECT * FROM order_items WHERE order_id = ?',
+    db_system: 'mysql', duration_ms: 2,
+  }));
   return trace(
     [
       span({ trace_id: ID, span_id: 'root', name: 'GET /big-report', duration_ms: 10_000, stack: wideStack(10_000), sql: n1 }),

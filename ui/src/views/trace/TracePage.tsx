@@ -51,7 +51,7 @@ function TraceBody({ trace }: { trace: TraceDetail }) {
   const root = rootSpan(trace);
   const totals = traceTotals(trace);
   const tree = useMemo(() => buildCallTree(allCallNodes(trace)), [trace]);
-  const nPlusOne = useMemo(() => groupSql(sqlOf(trace).map((s) => s.record)).some((g) => g.nPlusOne), [trace]);
+  const nPlusOne = useMemo(() => groupSql(sqlOf(trace).map((s) => s.record), trace.n_plus_one_threshold).some((g) => g.nPlusOne), [trace]);
 
   const tabs = [
     { key: 'waterfall', label: `Waterfall (${trace.spans.length})` },

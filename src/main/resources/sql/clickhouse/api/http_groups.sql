@@ -3,9 +3,7 @@
 -- Parameters and semantics: see sql/duckdb/api/http_groups.sql.
 WITH buckets AS (
     SELECT h.host AS host, h.path_template AS path_template, ifNull(h.method, '') AS method,
-           toInt32(floor(log(greatest(h.duration_ms, 0.001)) / log(1.01))) AS bucket,
-           sum(round(h.sample_weight * 1000)) AS w,
-           max(h.duration_ms) AS top_ms,
+           @duration_bucket,
            sum(h.sample_weight) AS b_count,
            sumIf(h.sample_weight, ifNull(h.status_code, 0) >= 400 OR ifNull(h.error, '') != '') AS b_errors,
            sum(h.duration_ms * h.sample_weight) AS b_total_ms
@@ -17,9 +15,7 @@ WITH buckets AS (
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY host, path_template, method ORDER BY bucket
-                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_w,
-           sum(w) OVER (PARTITION BY host, path_template, method) AS total_w
+           @cumulative_weight(host, path_template, method)
     FROM buckets
 ),
 groups AS (
@@ -27,7 +23,7 @@ groups AS (
            sum(b_count) AS count,
            sum(b_errors) AS errors,
            sum(b_total_ms) / sum(b_count) AS avg_ms,
-           minIf(top_ms, cum_w >= ceil(total_w * 0.95)) AS p95_ms,
+           @quantile(0.95) AS p95_ms,
            sum(b_total_ms) AS total_ms
     FROM ranked
     GROUP BY host, path_template, method

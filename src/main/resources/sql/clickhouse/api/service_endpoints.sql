@@ -4,9 +4,7 @@
 -- SQL and HTTP per request as in sql/duckdb/api/services.sql (records, else an unsampled request's RED tags).
 WITH buckets AS (
     SELECT name,
-           toInt32(floor(log(greatest(duration_ms, 0.001)) / log(1.01))) AS bucket,
-           sum(round(sample_weight * 1000)) AS w,
-           max(duration_ms) AS top_ms,
+           @duration_bucket,
            sum(sample_weight) AS b_requests,
            sumIf(sample_weight, status = 'error') AS b_errors,
            sum(sql_count * sample_weight) AS b_sql,
@@ -21,8 +19,7 @@ WITH buckets AS (
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY name ORDER BY bucket ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_w,
-           sum(w) OVER (PARTITION BY name) AS total_w
+           @cumulative_weight(name)
     FROM buckets
 )
 SELECT name,
@@ -30,9 +27,7 @@ SELECT name,
        sum(b_errors) AS errors,
        sum(b_errors) / sum(b_requests) AS error_rate,
        sum(b_requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
-       minIf(top_ms, cum_w >= ceil(total_w * 0.50)) AS p50_ms,
-       minIf(top_ms, cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-       minIf(top_ms, cum_w >= ceil(total_w * 0.99)) AS p99_ms,
+       @latency_percentiles,
        sum(b_sql) / sum(b_requests) AS sql_per_request,
        sum(b_sql_ms) / sum(b_requests) AS sql_ms_per_request,
        sum(b_http) / sum(b_requests) AS http_per_request,

@@ -3,9 +3,7 @@
 -- Parameters and semantics: see sql/duckdb/api/service_timeseries.sql.
 WITH buckets AS (
     SELECT intDiv(toUnixTimestamp64Milli(start_ts), toInt64(:interval_ms)) * toInt64(:interval_ms) AS ts,
-           toInt32(floor(log(greatest(duration_ms, 0.001)) / log(1.01))) AS bucket,
-           sum(round(sample_weight * 1000)) AS w,
-           max(duration_ms) AS top_ms,
+           @duration_bucket,
            sum(sample_weight) AS b_requests,
            sumIf(sample_weight, status = 'error') AS b_errors
     FROM spans_min
@@ -16,16 +14,13 @@ WITH buckets AS (
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY ts ORDER BY bucket ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_w,
-           sum(w) OVER (PARTITION BY ts) AS total_w
+           @cumulative_weight(ts)
     FROM buckets
 )
 SELECT ts,
        sum(b_requests) AS requests,
        sum(b_errors) AS errors,
-       minIf(top_ms, cum_w >= ceil(total_w * 0.50)) AS p50_ms,
-       minIf(top_ms, cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-       minIf(top_ms, cum_w >= ceil(total_w * 0.99)) AS p99_ms
+       @latency_percentiles
 FROM ranked
 GROUP BY ts
 ORDER BY ts

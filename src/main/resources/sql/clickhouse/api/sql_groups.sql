@@ -1,20 +1,17 @@
 -- SQL statements grouped by normalised fingerprint, a page plus the total group count.
 -- Parameters and semantics: see sql/duckdb/api/sql_groups.sql.
-WITH p95 AS (
-    SELECT fingerprint, minIf(top_ms, cum_w >= ceil(total_w * 0.95)) AS p95_ms
-    FROM (SELECT *,
-                 sum(w) OVER (PARTITION BY fingerprint ORDER BY bucket
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_w,
-                 sum(w) OVER (PARTITION BY fingerprint) AS total_w
-          FROM (SELECT fingerprint,
-                       toInt32(floor(log(greatest(duration_ms, 0.001)) / log(1.01))) AS bucket,
-                       sum(round(sample_weight * 1000)) AS w,
-                       max(duration_ms) AS top_ms
-                FROM sql_queries
-                WHERE organization_id = :org AND project_id = :project
-                  AND start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND start_ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
-                  AND (:service IS NULL OR service = :service)
-                GROUP BY fingerprint, bucket))
+WITH buckets AS (
+    SELECT fingerprint,
+           @duration_bucket
+    FROM sql_queries
+    WHERE organization_id = :org AND project_id = :project
+      AND start_ts >= fromUnixTimestamp64Milli(toInt64(:from_ms)) AND start_ts < fromUnixTimestamp64Milli(toInt64(:to_ms))
+      AND (:service IS NULL OR service = :service)
+    GROUP BY fingerprint, bucket
+),
+p95 AS (
+    SELECT fingerprint, @quantile(0.95) AS p95_ms
+    FROM (SELECT *, @cumulative_weight(fingerprint) FROM buckets)
     GROUP BY fingerprint
 ),
 groups AS (

@@ -1,13 +1,11 @@
 -- Outgoing HTTP calls grouped by host, path template and method, a page plus the total group count.
 -- Parameters: :org, :project, :from_ms, :to_ms (call start), :service (NULL = all), :limit, :offset.
 -- count, errors, total_ms weighted by sample_weight; an error is a status >= 400 or a transport error;
--- p95 is the weighted percentile defined in services.sql.
+-- p95 is the weighted percentile defined in sql/duckdb/fragments.sql.
 -- Sorted by total time descending, ties by host, path_template, method.
 WITH buckets AS (
     SELECT host, path_template, coalesce(method, '') AS method,
-           CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
-           sum(round(sample_weight * 1000)) AS w,
-           max(duration_ms) AS top_ms,
+           @duration_bucket,
            sum(sample_weight) AS count,
            coalesce(sum(sample_weight) FILTER (WHERE status_code >= 400 OR (error IS NOT NULL AND error <> '')), 0) AS errors,
            sum(duration_ms * sample_weight) AS total_ms
@@ -19,8 +17,7 @@ WITH buckets AS (
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY host, path_template, method ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum_w,
-           sum(w) OVER (PARTITION BY host, path_template, method) AS total_w
+           @cumulative_weight(host, path_template, method)
     FROM buckets
 ),
 groups AS (
@@ -28,7 +25,7 @@ groups AS (
            sum(count) AS count,
            sum(errors) AS errors,
            sum(total_ms) / sum(count) AS avg_ms,
-           min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
+           @quantile(0.95) AS p95_ms,
            sum(total_ms) AS total_ms
     FROM ranked
     GROUP BY host, path_template, method

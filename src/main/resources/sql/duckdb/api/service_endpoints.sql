@@ -1,15 +1,13 @@
 -- RED figures per endpoint (entry span name, see services.sql) of one service.
 -- Parameters: :org, :project, :from_ms, :to_ms, :service,
 --   :sort ('requests' | 'p95' | 'errors' | 'name'; validated by the caller; ties broken by name).
--- Weighted percentiles as defined in services.sql.
+-- Weighted percentiles as defined in sql/duckdb/fragments.sql.
 -- SQL and HTTP per request: statements (sql_count) and their time (sql_ms), outgoing calls and their time,
 -- weighted like requests. A sampled request's come from its records, an unsampled one's (a root summary) from
 -- its RED tags (docs/protocol.md §6), so they hold at any sample rate.
 WITH buckets AS (
     SELECT name,
-           CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
-           sum(round(sample_weight * 1000)) AS w,
-           max(duration_ms) AS top_ms,
+           @duration_bucket,
            sum(sample_weight) AS requests,
            coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors,
            sum(sql_count * sample_weight) AS sql_w,
@@ -24,8 +22,7 @@ WITH buckets AS (
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY name ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum_w,
-           sum(w) OVER (PARTITION BY name) AS total_w
+           @cumulative_weight(name)
     FROM buckets
 ),
 endpoints AS (
@@ -34,9 +31,7 @@ endpoints AS (
            sum(errors) AS errors,
            sum(errors) / sum(requests) AS error_rate,
            sum(requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
-           min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.50)) AS p50_ms,
-           min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-           min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms,
+           @latency_percentiles,
            sum(sql_w) / sum(requests) AS sql_per_request,
            sum(sql_ms_w) / sum(requests) AS sql_ms_per_request,
            sum(http_w) / sum(requests) AS http_per_request,

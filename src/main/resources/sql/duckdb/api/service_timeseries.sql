@@ -1,12 +1,10 @@
 -- RED time series of one service's entry spans (see services.sql), one row per non-empty bucket.
 -- Parameters: :org, :project, :from_ms, :to_ms, :service, :interval_ms (bucket width, ms).
 -- ts = bucket start (epoch ms, aligned to multiples of :interval_ms). Weighted percentiles as defined
--- in services.sql.
+-- in sql/duckdb/fragments.sql.
 WITH buckets AS (
     SELECT (epoch_ms(start_ts) // :interval_ms) * :interval_ms AS ts,
-           CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
-           sum(round(sample_weight * 1000)) AS w,
-           max(duration_ms) AS top_ms,
+           @duration_bucket,
            sum(sample_weight) AS requests,
            coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors
     FROM spans_min
@@ -17,16 +15,13 @@ WITH buckets AS (
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY ts ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum_w,
-           sum(w) OVER (PARTITION BY ts) AS total_w
+           @cumulative_weight(ts)
     FROM buckets
 )
 SELECT ts,
        sum(requests) AS requests,
        sum(errors) AS errors,
-       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.50)) AS p50_ms,
-       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms
+       @latency_percentiles
 FROM ranked
 GROUP BY ts
 ORDER BY ts

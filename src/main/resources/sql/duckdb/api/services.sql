@@ -2,20 +2,14 @@
 -- (parent_id NULL) or a span that served an incoming HTTP request of a continued trace (W3C traceparent:
 -- its parent is the caller's span in another service), so every service of a distributed trace counts.
 -- Parameters: :org, :project, :from_ms, :to_ms (epoch ms, half-open range).
--- Weighted: a span kept with sample_weight w counts as w requests. Percentiles are weighted and read from
--- 1%-wide logarithmic duration buckets (bucket = floor(ln(max(duration_ms, 0.001)) / ln(1.01)), weight =
--- round(w * 1000)): the p-quantile is the largest duration seen in the first bucket where the cumulative
--- weight reaches ceil(total * p). That is the exact weighted quantile or at most 1% above it, and it
--- needs a hash aggregation instead of a sort of every request. Same definition in every API query
--- and in the ClickHouse dialect.
+-- Weighted: a span kept with sample_weight w counts as w requests; the percentiles are the weighted ones
+-- defined in sql/duckdb/fragments.sql, as in every API query and in the ClickHouse dialect.
 -- SQL and HTTP per request: statements (sql_count) and their time (sql_ms), outgoing calls and their time,
 -- weighted like requests. A sampled request's come from its records, an unsampled one's (a root summary) from
 -- its RED tags (docs/protocol.md §6), so they hold at any sample rate.
 WITH buckets AS (
     SELECT service,
-           CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
-           sum(round(sample_weight * 1000)) AS w,
-           max(duration_ms) AS top_ms,
+           @duration_bucket,
            sum(sample_weight) AS requests,
            coalesce(sum(sample_weight) FILTER (WHERE status = 'error'), 0) AS errors,
            sum(sql_count * sample_weight) AS sql_w,
@@ -30,8 +24,7 @@ WITH buckets AS (
 ),
 ranked AS (
     SELECT *,
-           sum(w) OVER (PARTITION BY service ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum_w,
-           sum(w) OVER (PARTITION BY service) AS total_w
+           @cumulative_weight(service)
     FROM buckets
 )
 SELECT service,
@@ -39,9 +32,7 @@ SELECT service,
        sum(errors) AS errors,
        sum(errors) / sum(requests) AS error_rate,
        sum(requests) / ((:to_ms - :from_ms) / 60000.0) AS throughput_per_min,
-       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.50)) AS p50_ms,
-       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms,
-       min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.99)) AS p99_ms,
+       @latency_percentiles,
        sum(sql_w) / sum(requests) AS sql_per_request,
        sum(sql_ms_w) / sum(requests) AS sql_ms_per_request,
        sum(http_w) / sum(requests) AS http_per_request,

@@ -3,7 +3,7 @@
 --   :threshold (N+1: a fingerprint run >= threshold times in one trace), :limit, :offset,
 --   :sort ('total' | 'count' | 'avg' | 'p95'; descending, ties broken by fingerprint).
 -- count and total_ms are weighted by sample_weight (estimated totals); p95 is the weighted percentile
--- defined in services.sql; example = the slowest statement as received.
+-- defined in sql/duckdb/fragments.sql; example = the slowest statement as received.
 WITH stmts AS NOT MATERIALIZED ( -- scanned per use, never held: it includes every statement text
     SELECT fingerprint, trace_id, service, normalized, query, db_system, duration_ms, sample_weight
     FROM sql_queries
@@ -13,18 +13,13 @@ WITH stmts AS NOT MATERIALIZED ( -- scanned per use, never held: it includes eve
 ),
 buckets AS (
     SELECT fingerprint,
-           CAST(floor(ln(greatest(duration_ms, 0.001)) / ln(1.01)) AS INTEGER) AS bucket,
-           sum(round(sample_weight * 1000)) AS w,
-           max(duration_ms) AS top_ms
+           @duration_bucket
     FROM stmts
     GROUP BY fingerprint, bucket
 ),
 p95 AS (
-    SELECT fingerprint, min(top_ms) FILTER (WHERE cum_w >= ceil(total_w * 0.95)) AS p95_ms
-    FROM (SELECT *,
-                 sum(w) OVER (PARTITION BY fingerprint ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS cum_w,
-                 sum(w) OVER (PARTITION BY fingerprint) AS total_w
-          FROM buckets)
+    SELECT fingerprint, @quantile(0.95) AS p95_ms
+    FROM (SELECT *, @cumulative_weight(fingerprint) FROM buckets)
     GROUP BY fingerprint
 ),
 runs AS (

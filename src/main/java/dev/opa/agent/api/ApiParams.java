@@ -1,5 +1,6 @@
 package dev.opa.agent.api;
 
+import dev.opa.agent.model.Tenant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,6 @@ public final class ApiParams {
     static final int MAX_LIMIT = 1000;
     static final int MAX_OFFSET = 1_000_000;
     static final int MAX_TEXT = 1000;
-    static final String DEFAULT_ORG = "default-org";
-    static final String DEFAULT_PROJECT = "default-project";
 
     private final Map<String, Object> values;
     private final long nowMs;
@@ -53,8 +52,8 @@ public final class ApiParams {
     /** :org, :project. */
     public Map<String, Object> tenant() {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("org", name("org", DEFAULT_ORG));
-        p.put("project", name("project", DEFAULT_PROJECT));
+        p.put("org", name("org", Tenant.DEFAULT_ORG));
+        p.put("project", name("project", Tenant.DEFAULT_PROJECT));
         return p;
     }
 

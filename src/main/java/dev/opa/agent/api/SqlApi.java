@@ -7,7 +7,11 @@ import org.apache.camel.ExchangeProperty;
 /** GET /api/sql (statements grouped by fingerprint) and /api/sql/n-plus-one. */
 public final class SqlApi {
 
-    static final int DEFAULT_THRESHOLD = 10;
+    /**
+     * N+1: one statement shape (fingerprint) run at least this many times in one trace. The SQL page's default
+     * and the trace view's mark; both read it from the API ({@code threshold}, {@code n_plus_one_threshold}).
+     */
+    public static final int N_PLUS_ONE_THRESHOLD = 10;
 
     private final Pages pages;
 
@@ -23,13 +27,16 @@ public final class SqlApi {
     }
 
     public Map<String, Object> nPlusOne(@ExchangeProperty(ApiRequest.PARAMS) Map<String, Object> params) {
-        return pages.page("sql_n_plus_one", common(ApiParams.of(params)));
+        Map<String, Object> p = common(ApiParams.of(params));
+        Map<String, Object> page = pages.page("sql_n_plus_one", p);
+        page.put("threshold", p.get("threshold"));
+        return page;
     }
 
     private static Map<String, Object> common(ApiParams in) {
         Map<String, Object> p = in.paged(in.rangeAndTenant());
         p.put("service", in.text("service"));
-        p.put("threshold", in.intValue("threshold", DEFAULT_THRESHOLD, 2, 1_000_000));
+        p.put("threshold", in.intValue("threshold", N_PLUS_ONE_THRESHOLD, 2, 1_000_000));
         return p;
     }
 }

@@ -1,21 +1,25 @@
 package dev.opa.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.opa.agent.model.SqlNormalizer;
+import dev.opa.agent.model.StackCodec;
+import dev.opa.agent.model.TraceId;
+import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.store.SpanStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import dev.opa.agent.model.StackCodec;
-import dev.opa.agent.ops.RateLimitedLog;
 import org.apache.camel.ExchangeProperty;
 
 /** GET /api/traces (search) and /api/traces/{traceId} (one trace with everything recorded for it). */
 public final class TracesApi {
 
-    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{32}|[0-9a-fA-F]{16}");
     private static final RateLimitedLog UNREADABLE = new RateLimitedLog(60_000);
     private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
 
@@ -71,20 +75,39 @@ public final class TracesApi {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trace_id", traceId);
-        out.put("spans", JsonColumns.parse(spans, "tags", "net", "sql", "http", "cache", "redis", "dumps", "file_io",
-                "stack"));
+        out.put("spans", withSqlFingerprints(JsonColumns.parse(spans, "tags", "net", "sql", "http", "cache", "redis",
+                "dumps", "file_io", "stack")));
+        out.put("n_plus_one_threshold", SqlApi.N_PLUS_ONE_THRESHOLD);
         out.put("errors", JsonColumns.parse(queries.query("trace_errors", p), "stack_trace", "tags"));
         out.put("logs", JsonColumns.parse(queries.query("trace_logs", p), "fields"));
         return out;
     }
 
-    /** 32 lowercase hex; a legacy 16-hex id is left-padded with zeros as the store does. */
-    static String traceId(String raw) {
-        if (!TRACE_ID.matcher(raw).matches()) {
-            throw new BadRequestException("traceId must be 32 (or legacy 16) hex digits");
+    /**
+     * Each SQL record of the spans gets the {@code fingerprint} and {@code normalized} text the SQL page groups by
+     * ({@link SqlNormalizer}, as the store derived them), so the trace view groups statements as that page does.
+     */
+    static List<Map<String, Object>> withSqlFingerprints(List<Map<String, Object>> spans) {
+        for (Map<String, Object> span : spans) {
+            if (span.get("sql") instanceof ArrayNode records) {
+                for (JsonNode record : records) {
+                    if (record instanceof ObjectNode r && r.get("query") instanceof TextNode query) {
+                        SqlNormalizer.Result n = SqlNormalizer.of(query.textValue());
+                        r.put("fingerprint", n.fingerprint()).put("normalized", n.normalized());
+                    }
+                }
+            }
         }
-        String id = raw.toLowerCase();
-        return id.length() == 16 ? "0000000000000000" + id : id;
+        return spans;
+    }
+
+    /** The stored form ({@link TraceId#canonical}). */
+    static String traceId(String raw) {
+        String id = TraceId.canonical(raw);
+        if (id == null) {
+            throw new BadRequestException("traceId " + TraceId.RULE);
+        }
+        return id;
     }
 
     /** {@code key:value} pairs as the JSON array the queries take ({@code [{"k":..,"v":..}]}), NULL when none. */

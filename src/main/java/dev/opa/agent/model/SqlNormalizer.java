@@ -1,15 +1,14 @@
 package dev.opa.agent.model;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Groups SQL statements: literals become {@code ?}, {@code IN (...)} lists collapse to {@code IN (?)},
- * whitespace is folded; the fingerprint is the first 16 hex digits of the normalised text's 64-bit hash.
- * Shared by every store so fingerprints agree, and by the parser (error fingerprints): a rule of the records,
- * so it lives with them in {@code model/}.
+ * whitespace is folded; the fingerprint is the normalised text's {@link Fingerprint}.
+ * Shared by every store so fingerprints agree, and by the API (the trace view groups by it): a rule of the
+ * records, so it lives with them in {@code model/}.
  *
  * <p>It runs on the store's writer thread for every statement (2–3 per span), so the passes that are cheap to
  * write by hand — numbers and whitespace — are scanners, and the regular expressions for quoted strings, hex
@@ -24,7 +23,6 @@ public final class SqlNormalizer {
     private static final Pattern IN_LIST = Pattern.compile("(?i)\\bIN\\s*\\(\\s*\\?(?:\\s*,\\s*\\?)*\\s*\\)");
     private static final Pattern VALUES_LIST = Pattern.compile("(?i)\\bVALUES\\s*(\\(\\s*\\?(?:\\s*,\\s*\\?)*\\s*\\))(?:\\s*,\\s*\\(\\s*\\?(?:\\s*,\\s*\\?)*\\s*\\))+");
     private static final int CACHE_LIMIT = 10_000;
-    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     private static final Map<String, Result> CACHE = new ConcurrentHashMap<>();
 
@@ -41,7 +39,7 @@ public final class SqlNormalizer {
             return cached;
         }
         String normalized = normalize(query);
-        Result result = new Result(normalized, fingerprint(normalized));
+        Result result = new Result(normalized, Fingerprint.of(normalized));
         if (CACHE.size() >= CACHE_LIMIT) {
             CACHE.clear();
         }
@@ -185,20 +183,5 @@ public final class SqlNormalizer {
             }
         }
         return false;
-    }
-
-    /** First 16 hex digits of the FNV-1a 64-bit hash of the text's UTF-8 bytes. */
-    public static String fingerprint(String normalized) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : normalized.getBytes(StandardCharsets.UTF_8)) {
-            h ^= (b & 0xff);
-            h *= 0x100000001b3L;
-        }
-        char[] hex = new char[16];
-        for (int i = 15; i >= 0; i--) {
-            hex[i] = HEX_DIGITS[(int) (h & 0xf)];
-            h >>>= 4;
-        }
-        return new String(hex);
     }
 }

@@ -3,8 +3,9 @@ package dev.opa.agent.parse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.ErrorEvent;
+import dev.opa.agent.model.Fingerprint;
 import dev.opa.agent.model.LogEvent;
-import dev.opa.agent.model.SqlNormalizer;
+import dev.opa.agent.model.Tenant;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -37,8 +38,8 @@ final class EventReader {
         message = message.length() > limits.maxDumpChars() ? message.substring(0, limits.maxDumpChars()) : message;
         ObjectNode tags = Fields.object(msg, "tags");
         limits.truncateTagValues(tags);
-        return new ErrorEvent(Fields.tenant(msg, tags, "organization_id", Fields.DEFAULT_ORG),
-                Fields.tenant(msg, tags, "project_id", Fields.DEFAULT_PROJECT), optionalTrace(msg),
+        return new ErrorEvent(Fields.tenant(msg, tags, "organization_id", Tenant.DEFAULT_ORG),
+                Fields.tenant(msg, tags, "project_id", Tenant.DEFAULT_PROJECT), optionalTrace(msg),
                 optionalSpan(msg), service, time(msg, "occurred_at_ms", arrivalMs), type, message, file, line,
                 fingerprint, Fields.optionalString(msg, "environment"), Fields.optionalString(msg, "release"),
                 Fields.array(msg, "stack_trace"), tags);
@@ -56,15 +57,15 @@ final class EventReader {
             message = message.substring(0, limits.maxDumpChars());
         }
         ObjectNode fields = Fields.object(msg, "fields");
-        return new LogEvent(Fields.tenant(msg, fields, "organization_id", Fields.DEFAULT_ORG),
-                Fields.tenant(msg, fields, "project_id", Fields.DEFAULT_PROJECT), optionalTrace(msg), optionalSpan(msg),
+        return new LogEvent(Fields.tenant(msg, fields, "organization_id", Tenant.DEFAULT_ORG),
+                Fields.tenant(msg, fields, "project_id", Tenant.DEFAULT_PROJECT), optionalTrace(msg), optionalSpan(msg),
                 service, time(msg, "timestamp_ms", arrivalMs), level, message, fields);
     }
 
     /** Stable grouping key: type, message with variable parts removed, and location. */
     static String fingerprint(String type, String message, String file, Integer line) {
         String normalized = VARIABLE_PARTS.matcher(message).replaceAll("?");
-        return SqlNormalizer.fingerprint(type + '\n' + normalized + '\n' + file + ':' + line);
+        return Fingerprint.of(type + '\n' + normalized + '\n' + file + ':' + line);
     }
 
     private static String optionalTrace(JsonNode msg) throws InvalidMessageException {

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opa.agent.model.TraceId;
 import java.util.Locale;
 
 /** Typed reads of message fields: required ones throw {@link InvalidMessageException}, optional ones default. */
 final class Fields {
 
-    static final String DEFAULT_ORG = "default-org";
-    static final String DEFAULT_PROJECT = "default-project";
 
     private Fields() {
     }
@@ -79,13 +78,13 @@ final class Fields {
         return v != null && v.isArray() ? (ArrayNode) v : JsonNodeFactory.instance.arrayNode();
     }
 
-    /** 32 lowercase hex; legacy 16-hex ids are left-padded with zeros. */
+    /** The stored form ({@link TraceId#canonical}). */
     static String traceId(String raw) throws InvalidMessageException {
-        String id = raw.toLowerCase(Locale.ROOT);
-        if (!isHex(id) || (id.length() != 32 && id.length() != 16)) {
-            throw new InvalidMessageException("bad_id", "trace_id must be 32 (or legacy 16) hex digits");
+        String id = TraceId.canonical(raw);
+        if (id == null) {
+            throw new InvalidMessageException("bad_id", "trace_id " + TraceId.RULE);
         }
-        return id.length() == 16 ? "0000000000000000" + id : id;
+        return id;
     }
 
     static String spanId(String raw, String field) throws InvalidMessageException {

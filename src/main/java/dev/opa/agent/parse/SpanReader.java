@@ -2,6 +2,7 @@ package dev.opa.agent.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.Tenant;
 import dev.opa.agent.ops.IngestMetrics;
 
 /** Validates and repairs a {@code span} message (protocol §3.1, §4) into a {@link Span}. */
@@ -49,8 +50,8 @@ final class SpanReader {
         if (httpStatus == null) {
             httpStatus = Fields.optionalInt(request, "status");
         }
-        return new Span(Fields.tenant(msg, tags, "organization_id", Fields.DEFAULT_ORG),
-                Fields.tenant(msg, tags, "project_id", Fields.DEFAULT_PROJECT), traceId, spanId, parentId, service, name,
+        return new Span(Fields.tenant(msg, tags, "organization_id", Tenant.DEFAULT_ORG),
+                Fields.tenant(msg, tags, "project_id", Tenant.DEFAULT_PROJECT), traceId, spanId, parentId, service, name,
                 startMs, endMs, durationMs, cpu == null ? 0.0 : Math.max(0, cpu), status, httpMethod,
                 httpRoute(name, httpMethod), httpStatus, Fields.optionalString(msg, "language"),
                 Fields.optionalString(msg, "language_version"), Fields.optionalString(msg, "framework"),

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Collects kept spans, errors and logs into store batches: a batch is ready when it holds {@code maxSize}
@@ -35,6 +36,7 @@ public class BatchAccumulator {
     private final long maxPendingBytes;
     private final Counter overflow;
     private final Consumer<Batch> overflowTo;
+    private final LongSupplier clock;
     private final ArrayDeque<Span> spans = new ArrayDeque<>();
     private final ArrayDeque<ErrorEvent> errors = new ArrayDeque<>();
     private final ArrayDeque<LogEvent> logs = new ArrayDeque<>();
@@ -48,6 +50,13 @@ public class BatchAccumulator {
 
     public BatchAccumulator(int maxSize, long maxBytes, long intervalMs, int maxPending, long maxPendingBytes,
             Consumer<Batch> overflowTo, MeterRegistry meters) {
+        this(maxSize, maxBytes, intervalMs, maxPending, maxPendingBytes, overflowTo, meters, System::currentTimeMillis);
+    }
+
+    /** @param clock epoch ms, for the interval (tests pass their own) */
+    BatchAccumulator(int maxSize, long maxBytes, long intervalMs, int maxPending, long maxPendingBytes,
+            Consumer<Batch> overflowTo, MeterRegistry meters, LongSupplier clock) {
+        this.clock = clock;
         this.maxSize = maxSize;
         this.maxBytes = maxBytes;
         this.intervalMs = intervalMs;
@@ -114,7 +123,7 @@ public class BatchAccumulator {
 
     private void started() {
         if (oldestPendingMs < 0) {
-            oldestPendingMs = System.currentTimeMillis();
+            oldestPendingMs = clock.getAsLong();
             if (wakeup != null) {
                 wakeup.at(oldestPendingMs + intervalMs);
             }
@@ -148,7 +157,7 @@ public class BatchAccumulator {
 
     private synchronized List<Batch> take(boolean all) {
         List<Batch> out = new ArrayList<>();
-        boolean due = all || (oldestPendingMs >= 0 && System.currentTimeMillis() - oldestPendingMs >= intervalMs);
+        boolean due = all || (oldestPendingMs >= 0 && clock.getAsLong() - oldestPendingMs >= intervalMs);
         while (full() || (due && pending() > 0)) {
             out.add(cut());
         }
@@ -157,7 +166,7 @@ public class BatchAccumulator {
             pendingBytes = 0;
         } else {
             if (due) {
-                oldestPendingMs = System.currentTimeMillis();
+                oldestPendingMs = clock.getAsLong();
             }
             if (wakeup != null) {
                 wakeup.at(oldestPendingMs + intervalMs);

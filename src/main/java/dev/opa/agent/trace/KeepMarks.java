@@ -1,6 +1,7 @@
 package dev.opa.agent.trace;
 
 import dev.opa.agent.model.ErrorEvent;
+import dev.opa.agent.model.TraceId;
 import dev.opa.agent.parse.Parsed;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -46,8 +47,10 @@ public class KeepMarks {
         return at != null && System.currentTimeMillis() - at <= ttlMs;
     }
 
+    /** The stored form ({@link TraceId#canonical}); what is not a trace id is kept as given. */
     static String normalize(String traceId) {
-        String id = traceId.trim().toLowerCase(Locale.ROOT);
-        return id.length() == 16 ? "0000000000000000" + id : id;
+        String id = traceId.trim();
+        String canonical = TraceId.canonical(id);
+        return canonical != null ? canonical : id.toLowerCase(Locale.ROOT);
     }
 }

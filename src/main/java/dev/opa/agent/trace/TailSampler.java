@@ -1,9 +1,9 @@
 package dev.opa.agent.trace;
 
+import dev.opa.agent.model.Fingerprint;
 import dev.opa.agent.model.Span;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,11 +107,7 @@ public class TailSampler {
 
     /** Uniform in [0, 1) from the trace id (FNV-1a 64, top 53 bits): the same on every agent. */
     static double hashFraction(String traceId) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : traceId.getBytes(StandardCharsets.US_ASCII)) {
-            h ^= (b & 0xff);
-            h *= 0x100000001b3L;
-        }
+        long h = Fingerprint.fnv1a64(traceId);
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

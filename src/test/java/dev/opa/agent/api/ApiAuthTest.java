@@ -30,7 +30,7 @@ class ApiAuthTest {
     }
 
     @Test
-    void keysFromTheFileAndTheOlderToken() throws IOException {
+    void keysFromTheFileAndTheOlderTokenAuthenticateWithTheirRoles() throws IOException {
         ApiAuth auth = new ApiAuth("old", file("a read " + ApiAuth.sha256Hex("k1") + "\n# comment\nb admin "
                 + ApiAuth.sha256Hex("k2") + "\n"));
         assertEquals(3, auth.keyCount());
@@ -50,7 +50,7 @@ class ApiAuthTest {
     }
 
     @Test
-    void rolesAllow() {
+    void adminAllowsEverythingAndReadOnlyReading() {
         assertTrue(ApiAuth.Role.ADMIN.allows(ApiAuth.Role.ADMIN));
         assertTrue(ApiAuth.Role.ADMIN.allows(ApiAuth.Role.READ));
         assertTrue(ApiAuth.Role.READ.allows(ApiAuth.Role.READ));

@@ -1,8 +1,8 @@
 package dev.opa.agent.api;
 
-import static dev.opa.agent.api.AgentUnderTest.enc;
-import static dev.opa.agent.api.ProtocolMessages.newSpanId;
-import static dev.opa.agent.api.ProtocolMessages.newTraceId;
+import static dev.opa.agent.testkit.TestAgent.enc;
+import static dev.opa.agent.testkit.TestIds.newSpanId;
+import static dev.opa.agent.testkit.TestIds.newTraceId;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.TestEvents;
+import dev.opa.agent.testkit.TestSpan;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiHttpTest {
 
-    static final AgentUnderTest AGENT = new AgentUnderTest();
+    static final TestAgent AGENT = new TestAgent("api-http").withApi();
     static final String SHOP = "http-shop";
     static final long NOW = System.currentTimeMillis() - 120_000;
 
@@ -47,7 +50,7 @@ class ApiHttpTest {
 
     @AfterAll
     void cleanUp() {
-        AGENT.clearProperties();
+        AGENT.clear();
     }
 
     @BeforeEach
@@ -59,46 +62,45 @@ class ApiHttpTest {
         for (int i = 0; i < 20; i++) {
             String traceId = newTraceId();
             productTraces.add(traceId);
-            ObjectNode root = ProtocolMessages.root(traceId, SHOP, "GET /products/{id}", NOW + i * 100L, 10 + i, "ok");
-            ((ObjectNode) root.get("tags")).put("env", i % 2 == 0 ? "prod" : "dev");
-            ObjectNode child = ProtocolMessages.span(traceId, newSpanId(), root.get("span_id").asText(), "http-catalog",
-                    "GET /api/products/{id}", NOW + i * 100L + 1, 5, "ok");
+            TestSpan root = request(traceId, newSpanId(), null, SHOP, "GET /products/{id}", NOW + i * 100L, 10 + i, "ok")
+                    .tag("env", i % 2 == 0 ? "prod" : "dev");
+            TestSpan child = request(traceId, newSpanId(), root.spanId(), "http-catalog", "GET /api/products/{id}",
+                    NOW + i * 100L + 1, 5, "ok");
             if (i == 0) {
                 String[] loop = new String[12];
                 for (int n = 0; n < loop.length; n++) {
                     loop[n] = "SELECT * FROM products WHERE id = " + (n + 1);
                 }
-                ProtocolMessages.sql(child, loop);
+                child.sql("mysql", 1.5, loop);
             } else {
-                ProtocolMessages.sql(child, "SELECT * FROM products WHERE id = " + i);
+                child.sql("mysql", 1.5, "SELECT * FROM products WHERE id = " + i);
             }
             if (i == 1) {
-                ProtocolMessages.httpCall(root, "POST", "https://api.payments.test/v1/charges/12345", 502, 80);
+                root.httpCall("POST", "https://api.payments.test/v1/charges/12345", 502, 80);
             }
-            lines.add(child);
-            lines.add(root);
+            lines.add(child.message());
+            lines.add(root.message());
         }
         hostileTrace = newTraceId();
-        ObjectNode hostile = ProtocolMessages.root(hostileTrace, SHOP, "GET /x' OR '1'='1", NOW + 5000, 3, "ok");
-        ProtocolMessages.sql(hostile, "SELECT 1 FROM t WHERE n = '; DROP TABLE spans_min; --'");
-        lines.add(hostile);
+        lines.add(request(hostileTrace, newSpanId(), null, SHOP, "GET /x' OR '1'='1", NOW + 5000, 3, "ok")
+                .sql("mysql", 1.5, "SELECT 1 FROM t WHERE n = '; DROP TABLE spans_min; --'").message());
         AGENT.sendLines(lines);
 
         errorTrace = newTraceId();
-        ObjectNode failing = ProtocolMessages.root(errorTrace, SHOP, "POST /checkout", NOW + 6000, 250, "error");
-        ProtocolMessages.dump(failing, NOW + 6001, "cart before payment");
-        String spanId = failing.get("span_id").asText();
-        AGENT.sendLz4Frame(List.of(failing,
-                ProtocolMessages.error(errorTrace, spanId, SHOP, NOW + 6100, "RuntimeException", "Payment gateway timeout"),
-                ProtocolMessages.log(errorTrace, SHOP, NOW + 6050, "WARNING", "retrying payment"),
-                ProtocolMessages.log(errorTrace, SHOP, NOW + 6040, "DEBUG", "cart loaded")));
+        TestSpan failing = request(errorTrace, newSpanId(), null, SHOP, "POST /checkout", NOW + 6000, 250, "error")
+                .dump(NOW + 6001, "/app/index.php", 12, "{\"user\":7}", "cart before payment");
+        AGENT.sendLz4Frame(List.of(failing.message(),
+                TestEvents.errorMessage(errorTrace, failing.spanId(), SHOP, NOW + 6100, "RuntimeException",
+                        "Payment gateway timeout", "/app/src/Cart.php", 42),
+                log(errorTrace, NOW + 6050, "WARNING", "retrying payment"),
+                log(errorTrace, NOW + 6040, "DEBUG", "cart loaded")));
         AGENT.await("/api/traces?service=" + SHOP, r -> r.get("total").asLong() == 22);
         AGENT.await("/api/logs?service=" + SHOP, r -> r.get("total").asLong() == 2);
         seeded = true;
     }
 
     @Test
-    void servicesEndpointsAndTimeseries() {
+    void serviceFiguresEndpointsAndTimeSeriesCountEveryRequestOfTheService() {
         JsonNode shop = find(AGENT.json("/api/services").get("items"), "service", SHOP);
         assertEquals(22.0, shop.get("requests").asDouble());
         assertEquals(1.0, shop.get("errors").asDouble());
@@ -161,7 +163,7 @@ class ApiHttpTest {
     }
 
     @Test
-    void traceDetail() {
+    void aTraceComesBackWithItsSpansParsedRecordsErrorsAndLogsAndAnUnknownOneIs404() {
         JsonNode trace = AGENT.json("/api/traces/" + productTraces.get(0));
         assertEquals(2, trace.get("spans").size());
         JsonNode child = find(trace.get("spans"), "service", "http-catalog");
@@ -177,9 +179,24 @@ class ApiHttpTest {
     }
 
     @Test
+    void traceSqlRecordsCarryTheFingerprintAndThresholdTheSqlPageUses() {
+        JsonNode trace = AGENT.json("/api/traces/" + productTraces.get(0));
+        JsonNode records = find(trace.get("spans"), "service", "http-catalog").get("sql");
+        JsonNode group = AGENT.json("/api/sql?sort=count&service=http-catalog").get("items").get(0);
+        for (JsonNode r : records) {
+            assertEquals(group.get("fingerprint").asText(), r.get("fingerprint").asText(), r.toString());
+            assertEquals(group.get("normalized").asText(), r.get("normalized").asText());
+        }
+        JsonNode runs = AGENT.json("/api/sql/n-plus-one");
+        assertEquals(10, runs.get("threshold").asInt());
+        assertEquals(runs.get("threshold").asInt(), trace.get("n_plus_one_threshold").asInt());
+        assertEquals(3, AGENT.json("/api/sql/n-plus-one?threshold=3").get("threshold").asInt());
+    }
+
+    @Test
     void attachedStackIsReadBackAndAnUnreadableStoredStackIsExplainedNotA500() throws Exception {
         String traceId = newTraceId();
-        ObjectNode root = ProtocolMessages.root(traceId, "attached-shop", "GET /big", NOW + 7000, 40, "ok");
+        ObjectNode root = request(traceId, newSpanId(), null, "attached-shop", "GET /big", NOW + 7000, 40, "ok").message();
         StringBuilder stack = new StringBuilder("[");
         java.util.Random random = new java.util.Random(3);
         for (int n = 0; n < 400; n++) { // random names: well over the inline size even compressed, so in a segment file
@@ -217,7 +234,7 @@ class ApiHttpTest {
     }
 
     @Test
-    void sqlGroupsAndNPlusOne() {
+    void statementsGroupByFingerprintAndOneRunAtLeastThresholdTimesInATraceIsNPlusOne() {
         JsonNode runs = AGENT.json("/api/sql/n-plus-one?threshold=10").get("items");
         assertEquals(1, runs.size());
         assertEquals(productTraces.get(0), runs.get(0).get("trace_id").asText());
@@ -231,7 +248,7 @@ class ApiHttpTest {
     }
 
     @Test
-    void httpErrorsLogsDumpsAndStats() {
+    void outgoingCallsErrorsLogsAndDumpsAreGroupedAndFilteredAndStatsCountTheStore() {
         JsonNode call = AGENT.json("/api/http").get("items").get(0);
         assertEquals("api.payments.test", call.get("host").asText());
         assertEquals("/v1/charges/{id}", call.get("path_template").asText());
@@ -264,10 +281,10 @@ class ApiHttpTest {
                 "/api/logs?level=shout", "/api/dumps?trace_id=zz", "/api/live?types=metrics")) {
             HttpResponse<String> r = AGENT.get(url);
             assertEquals(400, r.statusCode(), url + " -> " + r.body());
-            assertFalse(AgentUnderTest.parse(r.body()).get("error").asText().isBlank(), url);
+            assertFalse(TestAgent.parse(r.body()).get("error").asText().isBlank(), url);
         }
         HttpResponse<String> badBody = AGENT.call(HttpRequest.newBuilder(AGENT.uri("/api/sampling"))
-                .header("Authorization", "Bearer " + AgentUnderTest.TOKEN).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestAgent.TOKEN).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"rate\": 7}")));
         assertEquals(400, badBody.statusCode(), badBody.body());
         String metrics = AGENT.call(HttpRequest.newBuilder(AGENT.uri("/metrics")).GET()).body();
@@ -279,9 +296,9 @@ class ApiHttpTest {
     void tokenIsRequired() {
         assertEquals(401, AGENT.call(HttpRequest.newBuilder(AGENT.uri("/api/services")).GET()).statusCode());
         HttpResponse<String> wrong = AGENT.call(HttpRequest.newBuilder(AGENT.uri("/api/traces"))
-                .header("Authorization", "Bearer not-" + AgentUnderTest.TOKEN).GET());
+                .header("Authorization", "Bearer not-" + TestAgent.TOKEN).GET());
         assertEquals(401, wrong.statusCode());
-        assertEquals("unauthorized", AgentUnderTest.parse(wrong.body()).get("error").asText());
+        assertEquals("unauthorized", TestAgent.parse(wrong.body()).get("error").asText());
         assertEquals(401, AGENT.call(HttpRequest.newBuilder(AGENT.uri("/api/live?token=nope")).GET()).statusCode());
         assertEquals(200, AGENT.get("/api/services").statusCode());
         assertNotEquals(401, AGENT.call(HttpRequest.newBuilder(AGENT.uri("/metrics")).GET()).statusCode());
@@ -290,7 +307,7 @@ class ApiHttpTest {
     @Test
     void liveStreamDeliversANewTrace() throws Exception {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        HttpRequest request = HttpRequest.newBuilder(AGENT.uri("/api/live?types=trace,error&token=" + AgentUnderTest.TOKEN))
+        HttpRequest request = HttpRequest.newBuilder(AGENT.uri("/api/live?types=trace,error&token=" + TestAgent.TOKEN))
                 .GET().build();
         CompletableFuture<HttpResponse<Stream<String>>> stream =
                 AGENT.client().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
@@ -302,7 +319,7 @@ class ApiHttpTest {
         reader.start();
         assertEquals(": connected", lines.poll(10, TimeUnit.SECONDS));
         String traceId = newTraceId();
-        AGENT.sendLines(List.of(ProtocolMessages.root(traceId, "live-svc", "GET /live", System.currentTimeMillis(), 4, "ok")));
+        AGENT.sendLines(List.of(request(traceId, newSpanId(), null, "live-svc", "GET /live", System.currentTimeMillis(), 4, "ok").message()));
         String event = null;
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {
@@ -313,7 +330,7 @@ class ApiHttpTest {
             }
         }
         assertTrue(event != null, "no live event for " + traceId + "; received " + lines);
-        JsonNode data = AgentUnderTest.parse(event.substring("data: ".length()));
+        JsonNode data = TestAgent.parse(event.substring("data: ".length()));
         assertEquals("GET /live", data.get("name").asText());
         assertEquals(1, data.get("span_count").asInt());
         String metrics = AGENT.call(HttpRequest.newBuilder(AGENT.uri("/metrics")).GET()).body();
@@ -322,20 +339,20 @@ class ApiHttpTest {
     }
 
     @Test
-    void samplingRateWeightsAndKeepMarks() {
+    void aLowerSamplingRateWeightsWhatItKeepsAndAKeepMarkSavesATraceFromRateZero() {
         assertEquals(1.0, AGENT.json("/api/sampling").get("rate").asDouble());
         try {
             assertEquals(0.5, putRate(0.5));
             String service = "sampled-svc";
             List<ObjectNode> lines = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
-                lines.add(ProtocolMessages.root(newTraceId(), service, "GET /s", NOW + i, 5, "ok"));
+                lines.add(request(newTraceId(), newSpanId(), null, service, "GET /s", NOW + i, 5, "ok").message());
             }
             String marker = newTraceId();
-            lines.add(ProtocolMessages.root(marker, service, "GET /s", NOW + 100, 5, "error"));
+            lines.add(request(marker, newSpanId(), null, service, "GET /s", NOW + 100, 5, "error").message());
             AGENT.sendLines(lines);
             AGENT.await("/api/traces?status=error&service=" + service, r -> r.get("total").asInt() == 1);
-            AgentUnderTest.sleep(500);
+            TestAgent.sleep(500);
             int keptOk = AGENT.json("/api/traces?status=ok&service=" + service).get("total").asInt();
             assertTrue(keptOk > 0 && keptOk < 60, "rate 0.5 kept " + keptOk + " of 60");
             JsonNode red = find(AGENT.json("/api/services").get("items"), "service", service);
@@ -345,15 +362,15 @@ class ApiHttpTest {
             String kept = newTraceId();
             String dropped = newTraceId();
             HttpResponse<String> keep = AGENT.call(HttpRequest.newBuilder(AGENT.uri("/api/traces/" + kept + "/keep"))
-                    .header("Authorization", "Bearer " + AgentUnderTest.TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
+                    .header("Authorization", "Bearer " + TestAgent.TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
             assertEquals(200, keep.statusCode(), keep.body());
-            assertTrue(AgentUnderTest.parse(keep.body()).get("kept").asBoolean());
+            assertTrue(TestAgent.parse(keep.body()).get("kept").asBoolean());
             String marker2 = newTraceId();
-            AGENT.sendLines(List.of(ProtocolMessages.root(kept, "keep-svc", "GET /k", NOW, 5, "ok"),
-                    ProtocolMessages.root(dropped, "keep-svc", "GET /k", NOW, 5, "ok"),
-                    ProtocolMessages.root(marker2, "keep-svc", "GET /k", NOW, 5, "error")));
+            AGENT.sendLines(List.of(request(kept, newSpanId(), null, "keep-svc", "GET /k", NOW, 5, "ok").message(),
+                    request(dropped, newSpanId(), null, "keep-svc", "GET /k", NOW, 5, "ok").message(),
+                    request(marker2, newSpanId(), null, "keep-svc", "GET /k", NOW, 5, "error").message()));
             AGENT.await("/api/traces?status=error&service=keep-svc", r -> r.get("total").asInt() == 1);
-            AgentUnderTest.sleep(500);
+            TestAgent.sleep(500);
             assertEquals(List.of(kept), ids(AGENT.json("/api/traces?status=ok&service=keep-svc").get("items")));
         } finally {
             putRate(1.0);
@@ -361,10 +378,10 @@ class ApiHttpTest {
     }
 
     @Test
-    void dashboardFilesAndDeepLinks() throws Exception {
-        Files.writeString(AGENT.uiDir.resolve("index.html"), "<!doctype html><title>OPA test index</title>");
+    void theDashboardIsServedForDeepLinksAndItsFilesUnchanged() throws Exception {
+        Files.writeString(AGENT.uiDir().resolve("index.html"), "<!doctype html><title>OPA test index</title>");
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, (byte) 0xff, (byte) 0xfe, 7};
-        Files.write(AGENT.uiDir.resolve("logo.png"), png);
+        Files.write(AGENT.uiDir().resolve("logo.png"), png);
         HttpResponse<String> deepLink = AGENT.call(HttpRequest.newBuilder(AGENT.uri("/traces/" + errorTrace)).GET());
         assertEquals(200, deepLink.statusCode());
         assertTrue(deepLink.body().contains("OPA test index"));
@@ -381,10 +398,10 @@ class ApiHttpTest {
 
     private static double putRate(double rate) {
         HttpResponse<String> r = AGENT.call(HttpRequest.newBuilder(AGENT.uri("/api/sampling"))
-                .header("Authorization", "Bearer " + AgentUnderTest.TOKEN).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestAgent.TOKEN).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"rate\": " + rate + "}", StandardCharsets.UTF_8)));
         assertEquals(200, r.statusCode(), r.body());
-        return AgentUnderTest.parse(r.body()).get("rate").asDouble();
+        return TestAgent.parse(r.body()).get("rate").asDouble();
     }
 
     private static JsonNode find(JsonNode items, String field, String value) {
@@ -406,5 +423,16 @@ class ApiHttpTest {
         List<String> out = new ArrayList<>();
         page.get("items").forEach(i -> out.add(i.get("message").asText()));
         return out;
+    }
+
+    /** A request span as the extension reports it, with its request tags (uri with a query, host shop.test). */
+    private static TestSpan request(String traceId, String spanId, String parentId, String service, String name,
+            long startMs, double durationMs, String status) {
+        return TestSpan.request(traceId, spanId, service, name, startMs, durationMs, status).parent(parentId)
+                .requestTags(name.substring(name.indexOf(' ') + 1) + "?page=2", "shop.test");
+    }
+
+    private static ObjectNode log(String traceId, long atMs, String level, String message) {
+        return TestEvents.logMessage(traceId, SHOP, atMs, level, message, TestSpan.JSON.createObjectNode().put("user", 7));
     }
 }

@@ -1,6 +1,7 @@
 package dev.opa.agent.api;
 
-import static dev.opa.agent.api.TestSpans.root;
+import static dev.opa.agent.testkit.TestIds.spanId;
+import static dev.opa.agent.testkit.TestIds.traceId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,8 @@ import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
+import dev.opa.agent.testkit.TestEvents;
+import dev.opa.agent.testkit.TestSpan;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -59,22 +62,21 @@ class ApiQueriesTest {
         for (int i = 0; i < 12; i++) {
             loop.add("SELECT * FROM users WHERE id = " + i);
         }
-        spans.add(TestSpans.span(TestSpans.traceId(300), TestSpans.spanId(300), null, "shop", "GET /users", T0 + 9000,
-                40, "ok", TestSpans.tags("env", "prod"), TestSpans.sql(loop.toArray(String[]::new)),
-                TestSpans.dump(T0 + 9001, "dumped user"), 1));
-        spans.add(TestSpans.span(TestSpans.traceId(301), TestSpans.spanId(301), null, "shop", "GET /users", T0 + 9100,
-                30, "ok", TestSpans.tags("env", "staging"),
-                TestSpans.sql("SELECT * FROM users WHERE id = 1", "SELECT * FROM users WHERE id = 2",
-                        "SELECT * FROM users WHERE id = 3", "SELECT name FROM t WHERE x = '%_; DROP TABLE spans_min; --'"),
-                TestSpans.dump(T0 + 9101, "second"), 1));
+        spans.add(TestSpan.request(traceId(300), spanId(300), "shop", "GET /users", T0 + 9000, 40, "ok").tag("env", "prod")
+                .sql("mysql", 2.0, loop.toArray(String[]::new))
+                .dump(T0 + 9001, "/app/index.php", 7, "{\"a\":1}", "dumped user").toSpan());
+        spans.add(TestSpan.request(traceId(301), spanId(301), "shop", "GET /users", T0 + 9100, 30, "ok").tag("env", "staging")
+                .sql("mysql", 2.0, "SELECT * FROM users WHERE id = 1", "SELECT * FROM users WHERE id = 2",
+                        "SELECT * FROM users WHERE id = 3", "SELECT name FROM t WHERE x = '%_; DROP TABLE spans_min; --'")
+                .dump(T0 + 9101, "/app/index.php", 7, "{\"a\":1}", "second").toSpan());
         // hostile names are stored and searched literally
         spans.add(root(400, "shop", "GET /x' OR 1=1 --", T0 + 9500, 5, "ok", 1));
-        errors.add(TestSpans.error(300, "shop", T0 + 9002, "TypeError", "bad id", "fp-type"));
-        errors.add(TestSpans.error(301, "shop", T0 + 9102, "TypeError", "bad id again", "fp-type"));
-        errors.add(TestSpans.error(2, "weighted", T0 + 2, "RuntimeException", "timeout", "fp-timeout"));
-        logs.add(TestSpans.log(300, "shop", T0 + 9003, "DEBUG", "noise"));
-        logs.add(TestSpans.log(300, "shop", T0 + 9004, "WARNING", "slow query"));
-        logs.add(TestSpans.log(301, "shop", T0 + 9104, "ERROR", "failed 100%"));
+        errors.add(TestEvents.error(traceId(300), spanId(300), "shop", T0 + 9002, "TypeError", "bad id", "fp-type"));
+        errors.add(TestEvents.error(traceId(301), spanId(301), "shop", T0 + 9102, "TypeError", "bad id again", "fp-type"));
+        errors.add(TestEvents.error(traceId(2), spanId(2), "weighted", T0 + 2, "RuntimeException", "timeout", "fp-timeout"));
+        logs.add(TestEvents.log(traceId(300), spanId(300), "shop", T0 + 9003, "DEBUG", "noise"));
+        logs.add(TestEvents.log(traceId(300), spanId(300), "shop", T0 + 9004, "WARNING", "slow query"));
+        logs.add(TestEvents.log(traceId(301), spanId(301), "shop", T0 + 9104, "ERROR", "failed 100%"));
         store.write(new Batch(spans, errors, logs));
         queries = new QueryRunner(store::readDataSource, new SqlCatalog("duckdb"));
     }
@@ -122,7 +124,7 @@ class ApiQueriesTest {
     }
 
     @Test
-    void endpointsAndTimeseries() {
+    void endpointsCountRequestsAndTheTimeSeriesAlignsItsBucketsToTheInterval() {
         var endpoints = Pages.items(new ServicesApi(queries).endpoints(params("service", "plain", "sort", "name")));
         assertEquals(List.of("GET /even", "GET /odd"), endpoints.stream().map(r -> r.get("name")).toList());
         assertEquals(50.0, num(endpoints.get(0), "requests"));
@@ -158,7 +160,7 @@ class ApiQueriesTest {
     @Test
     void slowestTracesAreDeterministic() {
         var items = Pages.items(new TracesApi(queries, store).search(params("sort", "duration", "order", "desc", "limit", "3")));
-        assertEquals(List.of(TestSpans.traceId(2), TestSpans.traceId(200), TestSpans.traceId(199)),
+        assertEquals(List.of(traceId(2), traceId(200), traceId(199)),
                 items.stream().map(r -> r.get("trace_id")).toList());
         assertEquals(1L, ((Number) items.get(0).get("span_count")).longValue());
     }
@@ -167,16 +169,16 @@ class ApiQueriesTest {
     void filtersAndHostileTextAreLiteral() {
         TracesApi traces = new TracesApi(queries, store);
         var hit = Pages.items(traces.search(params("q", "' OR 1=1 --")));
-        assertEquals(List.of(TestSpans.traceId(400)), hit.stream().map(r -> r.get("trace_id")).toList());
+        assertEquals(List.of(traceId(400)), hit.stream().map(r -> r.get("trace_id")).toList());
         // LIKE wildcards mean nothing: only the statement that literally contains them matches
         var wildcard = Pages.items(traces.search(params("q", "%_; drop table")));
-        assertEquals(List.of(TestSpans.traceId(301)), wildcard.stream().map(r -> r.get("trace_id")).toList());
+        assertEquals(List.of(traceId(301)), wildcard.stream().map(r -> r.get("trace_id")).toList());
         assertTrue(Pages.items(traces.search(params("q", "_%"))).isEmpty());
         var tagged = Pages.items(traces.search(params("tag", "env:prod")));
-        assertEquals(List.of(TestSpans.traceId(300)), tagged.stream().map(r -> r.get("trace_id")).toList());
+        assertEquals(List.of(traceId(300)), tagged.stream().map(r -> r.get("trace_id")).toList());
         assertTrue(Pages.items(traces.search(params("tag", List.of("env:prod", "env:staging")))).isEmpty());
         var errorsOnly = Pages.items(traces.search(params("status", "error")));
-        assertEquals(List.of(TestSpans.traceId(2)), errorsOnly.stream().map(r -> r.get("trace_id")).toList());
+        assertEquals(List.of(traceId(2)), errorsOnly.stream().map(r -> r.get("trace_id")).toList());
         var band = traces.search(params("service", "plain", "min_ms", "90", "max_ms", "95.5"));
         assertEquals(6L, band.get("total"));
         assertEquals(List.of("plain", "shop", "weighted"), Pages.items(new ServicesApi(queries).services(params()))
@@ -184,11 +186,11 @@ class ApiQueriesTest {
     }
 
     @Test
-    void nPlusOneDetection() {
+    void aStatementShapeRunAtLeastThresholdTimesInOneTraceIsNPlusOne() {
         SqlApi sql = new SqlApi(queries);
         var runs = Pages.items(sql.nPlusOne(params("threshold", "10")));
         assertEquals(1, runs.size());
-        assertEquals(TestSpans.traceId(300), runs.get(0).get("trace_id"));
+        assertEquals(traceId(300), runs.get(0).get("trace_id"));
         assertEquals(12L, ((Number) runs.get(0).get("count")).longValue());
         assertEquals("SELECT * FROM users WHERE id = ?", runs.get(0).get("normalized"));
         assertEquals(2, Pages.items(sql.nPlusOne(params("threshold", "3"))).size());
@@ -202,9 +204,9 @@ class ApiQueriesTest {
     }
 
     @Test
-    void traceDetailErrorsLogsDumps() {
-        var detail = new TracesApi(queries, store).detail(params("traceId", TestSpans.traceId(300).toUpperCase()));
-        assertEquals(TestSpans.traceId(300), detail.get("trace_id"));
+    void aTraceIdInAnyCaseFindsItsSpansErrorsAndLogsAndErrorGroupsKeepTheirSampleTraces() {
+        var detail = new TracesApi(queries, store).detail(params("traceId", traceId(300).toUpperCase()));
+        assertEquals(traceId(300), detail.get("trace_id"));
         @SuppressWarnings("unchecked")
         var spans = (List<Map<String, Object>>) detail.get("spans");
         assertEquals(1, spans.size());
@@ -212,14 +214,14 @@ class ApiQueriesTest {
         assertEquals("prod", ((com.fasterxml.jackson.databind.JsonNode) spans.get(0).get("tags")).get("env").asText());
         assertEquals(1, ((List<?>) detail.get("errors")).size());
         assertEquals(2, ((List<?>) detail.get("logs")).size());
-        assertThrows(NotFoundException.class, () -> new TracesApi(queries, store).detail(params("traceId", TestSpans.traceId(999))));
+        assertThrows(NotFoundException.class, () -> new TracesApi(queries, store).detail(params("traceId", traceId(999))));
 
         var groups = Pages.items(new ErrorsApi(queries).groups(params()));
         Map<String, Object> type = row(groups, "fingerprint", "fp-type");
         assertEquals(2L, ((Number) type.get("count")).longValue());
         assertEquals("bad id again", type.get("error_message"));
         assertEquals(T0 + 9002, ((Number) type.get("first_seen")).longValue());
-        assertEquals(List.of(TestSpans.traceId(300), TestSpans.traceId(301)), type.get("sample_trace_ids"));
+        assertEquals(List.of(traceId(300), traceId(301)), type.get("sample_trace_ids"));
         assertEquals("fp-type", groups.get(0).get("fingerprint"), "newest group first");
         assertEquals(2L, new ErrorsApi(queries).instances(params("fingerprint", "fp-type")).get("total"));
 
@@ -247,11 +249,17 @@ class ApiQueriesTest {
     }
 
     @Test
-    void storeStillHoldsEverything() throws Exception {
+    void queriesLeaveEverySeededSpanInTheStore() throws Exception {
         try (Connection c = store.readDataSource().getConnection();
              ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM spans_min")) {
             rs.next();
             assertEquals(105, rs.getLong(1));
         }
+    }
+
+    /** A request of trace {@code n} (span id n) with the given weight. */
+    private static Span root(int n, String service, String name, long startMs, double durationMs, String status,
+            double weight) {
+        return TestSpan.request(traceId(n), spanId(n), service, name, startMs, durationMs, status).weight(weight).toSpan();
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.TestIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -44,10 +46,10 @@ class ApiSecurityTest {
     static final int PER_ADDRESS = 40;
     static final List<String> PROPERTIES = List.of("opa.api.keys-file", "opa.api.rate-limit.per-key",
             "opa.api.rate-limit.per-address", "opa.api.audit.max-file-bytes", "opa.api.audit.files");
-    static final AgentUnderTest AGENT = configured();
+    static final TestAgent AGENT = configured();
 
-    static AgentUnderTest configured() {
-        AgentUnderTest agent = new AgentUnderTest(); // also sets opa.api.token (AgentUnderTest.TOKEN)
+    static TestAgent configured() {
+        TestAgent agent = new TestAgent("api-security").withApi(); // sets opa.api.token (TestAgent.TOKEN)
         Path keys = agent.dataDir.resolve("api-keys");
         try {
             Files.writeString(keys, "# id role sha256\nviewer read " + ApiAuth.sha256Hex(READ_KEY) + "\n\n  ops\tadmin  "
@@ -65,13 +67,13 @@ class ApiSecurityTest {
 
     @AfterAll
     void cleanUp() {
-        AGENT.clearProperties();
+        AGENT.clear();
         PROPERTIES.forEach(System::clearProperty);
     }
 
     @BeforeEach
     void freshBudgets() {
-        AgentUnderTest.sleep(1100); // every budget refills within a second
+        TestAgent.sleep(1100); // every budget refills within a second
     }
 
     private static HttpResponse<String> call(String method, String path, String key) {
@@ -88,7 +90,7 @@ class ApiSecurityTest {
     }
 
     private static String error(HttpResponse<String> r) {
-        return AgentUnderTest.parse(r.body()).get("error").asText();
+        return TestAgent.parse(r.body()).get("error").asText();
     }
 
     @Test
@@ -98,13 +100,13 @@ class ApiSecurityTest {
         HttpResponse<String> readPut = call("PUT", "/api/sampling", READ_KEY);
         assertEquals(403, readPut.statusCode(), readPut.body());
         assertTrue(error(readPut).contains("admin key"), readPut.body());
-        HttpResponse<String> readKeep = call("POST", "/api/traces/" + ProtocolMessages.newTraceId() + "/keep", READ_KEY);
+        HttpResponse<String> readKeep = call("POST", "/api/traces/" + TestIds.newTraceId() + "/keep", READ_KEY);
         assertEquals(403, readKeep.statusCode(), readKeep.body());
 
         assertEquals(200, call("PUT", "/api/sampling", ADMIN_KEY).statusCode());
-        assertEquals(200, call("POST", "/api/traces/" + ProtocolMessages.newTraceId() + "/keep", ADMIN_KEY).statusCode());
+        assertEquals(200, call("POST", "/api/traces/" + TestIds.newTraceId() + "/keep", ADMIN_KEY).statusCode());
         // the older single token is an admin key
-        assertEquals(200, call("PUT", "/api/sampling", AgentUnderTest.TOKEN).statusCode());
+        assertEquals(200, call("PUT", "/api/sampling", TestAgent.TOKEN).statusCode());
 
         assertEquals(401, call("GET", "/api/services", null).statusCode());
         HttpResponse<String> wrong = call("GET", "/api/services", READ_KEY + "x");
@@ -145,7 +147,7 @@ class ApiSecurityTest {
         assertEquals(1, retryAfter, "budgets refill every second");
         // other keys have their own budget
         assertEquals(200, call("GET", "/api/sampling", READ_KEY).statusCode());
-        AgentUnderTest.sleep(retryAfter * 1000 + 100);
+        TestAgent.sleep(retryAfter * 1000 + 100);
         assertEquals(200, call("GET", "/api/sampling", BURST_KEY).statusCode(), "budget refilled after Retry-After");
     }
 
@@ -153,7 +155,7 @@ class ApiSecurityTest {
     private static int getFrom(String localAddress, String path, String key) {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(localAddress, 0));
-            s.connect(new InetSocketAddress("127.0.0.1", AGENT.httpPort), 5000);
+            s.connect(new InetSocketAddress("127.0.0.1", AGENT.http), 5000);
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -195,19 +197,19 @@ class ApiSecurityTest {
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("opa_api_denied_total{status=\"429\"}")
                 && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 20), "429s counted");
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("opa_api_denied_total{status=\"401\"}")), "401s counted");
-        AgentUnderTest.sleep(200);
+        TestAgent.sleep(200);
         assertTrue(auditLines().stream().anyMatch(l -> l.get("remote").asText().equals(guesser)
                 && l.get("status").asInt() == 429), "refused calls are audited with their address");
     }
 
     @Test
     void auditLogHasOneLinePerRequestWithKeyIdsNeverKeys() throws Exception {
-        String marker = "/api/traces/" + ProtocolMessages.newTraceId();
+        String marker = "/api/traces/" + TestIds.newTraceId();
         assertEquals(404, call("GET", marker, READ_KEY).statusCode());
         assertEquals(403, call("PUT", "/api/sampling", READ_KEY).statusCode());
         assertEquals(401, call("GET", marker + "?token=" + ADMIN_KEY, "wrong").statusCode());
         assertEquals(200, call("PUT", "/api/sampling", ADMIN_KEY).statusCode());
-        AgentUnderTest.sleep(200); // the line is written when the response has ended
+        TestAgent.sleep(200); // the line is written when the response has ended
 
         List<JsonNode> lines = auditLines();
         List<JsonNode> mine = lines.stream().filter(l -> l.get("path").asText().equals(marker)).toList();
@@ -219,7 +221,7 @@ class ApiSecurityTest {
         assertLine(puts.get(puts.size() - 1), "ops", "PUT", 200);
 
         String all = auditText();
-        for (String secret : List.of(READ_KEY, ADMIN_KEY, AgentUnderTest.TOKEN, ApiAuth.sha256Hex(ADMIN_KEY))) {
+        for (String secret : List.of(READ_KEY, ADMIN_KEY, TestAgent.TOKEN, ApiAuth.sha256Hex(ADMIN_KEY))) {
             assertFalse(all.contains(secret), "the audit log never holds a key or its hash");
         }
     }
@@ -227,9 +229,9 @@ class ApiSecurityTest {
     @Test
     void auditLogRotatesBySize() throws Exception {
         for (int i = 0; i < 80; i++) { // ~170 bytes a line: over the 8 KB file size
-            call("GET", "/api/sampling/" + "x".repeat(20), AgentUnderTest.TOKEN);
+            call("GET", "/api/sampling/" + "x".repeat(20), TestAgent.TOKEN);
             if (i % 20 == 19) {
-                AgentUnderTest.sleep(1000); // stay in the per-address budget
+                TestAgent.sleep(1000); // stay in the per-address budget
             }
         }
         Path dir = AGENT.dataDir.resolve("audit");
@@ -267,7 +269,7 @@ class ApiSecurityTest {
 
     private static List<JsonNode> auditLines() {
         try (Stream<String> lines = auditText().lines()) {
-            return lines.map(AgentUnderTest::parse).toList();
+            return lines.map(TestAgent::parse).toList();
         }
     }
 }

@@ -1,11 +1,15 @@
 package dev.opa.agent.api;
 
-import static dev.opa.agent.api.ProtocolMessages.newTraceId;
+import static dev.opa.agent.testkit.TestIds.newTraceId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.TestEvents;
+import dev.opa.agent.testkit.TestIds;
+import dev.opa.agent.testkit.TestSpan;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -22,18 +26,18 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExtensionDataApiTest {
 
-    static final AgentUnderTest AGENT = new AgentUnderTest();
+    static final TestAgent AGENT = new TestAgent("extension-data").withApi();
     static final long NOW = System.currentTimeMillis() - 60_000;
 
     @AfterAll
     void cleanUp() {
-        AGENT.clearProperties();
+        AGENT.clear();
     }
 
     @Test
     void fileIoRecordsReachTheTraceApi() {
         String traceId = newTraceId();
-        ObjectNode root = ProtocolMessages.root(traceId, "io-svc", "GET /report", NOW, 30, "ok");
+        ObjectNode root = request(traceId, "io-svc", "GET /report", NOW, 30, "ok").message();
         ObjectNode record = root.putArray("file_io").addObject().put("operation", "file_get_contents")
                 .put("path", "/var/www/cache/report.json").put("bytes", 5000).put("duration_ms", 2.5)
                 .put("start_ts", NOW + 3);
@@ -42,7 +46,7 @@ class ExtensionDataApiTest {
         node.putObject("file_io").put("operations", 1).put("bytes", 5000).put("duration_ms", 2.5);
         node.putArray("file_operations").add(record.deepCopy());
         String plain = newTraceId();
-        AGENT.sendLz4Frame(List.of(root, ProtocolMessages.root(plain, "io-svc", "GET /plain", NOW, 3, "ok")));
+        AGENT.sendLz4Frame(List.of(root, request(plain, "io-svc", "GET /plain", NOW, 3, "ok").message()));
         AGENT.await("/api/traces?service=io-svc", r -> r.get("total").asInt() == 2);
 
         JsonNode span = AGENT.json("/api/traces/" + traceId).get("spans").get(0);
@@ -69,17 +73,17 @@ class ExtensionDataApiTest {
         String service = "red-mix";
         List<ObjectNode> lines = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ObjectNode sampled = ProtocolMessages.root(newTraceId(), service, "GET /cart", NOW + i, 100, "ok");
+            ObjectNode sampled = request(newTraceId(), service, "GET /cart", NOW + i, 100, "ok")
+                    .sql("mysql", 1.5, "SELECT * FROM cart WHERE id = " + i, "SELECT * FROM items WHERE cart = " + i)
+                    .httpCall("GET", "https://stock.test/items/" + i, 200, 80).message();
             red(sampled, "true", 2, "3.000", 1, "80.000");
-            ProtocolMessages.sql(sampled, "SELECT * FROM cart WHERE id = " + i, "SELECT * FROM items WHERE cart = " + i);
-            ProtocolMessages.httpCall(sampled, "GET", "https://stock.test/items/" + i, 200, 80);
             lines.add(sampled);
         }
         List<String> summaries = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String traceId = newTraceId();
             summaries.add(traceId);
-            ObjectNode summary = ProtocolMessages.root(traceId, service, "GET /cart", NOW + 10 + i, 50, "ok");
+            ObjectNode summary = request(traceId, service, "GET /cart", NOW + 10 + i, 50, "ok").message();
             red(summary, "false", 4, "6.000", 1, "20.500");
             lines.add(summary);
         }
@@ -110,11 +114,11 @@ class ExtensionDataApiTest {
     @Test
     void logsAreStoredUnderTheirTenant() {
         String traceId = newTraceId();
-        ObjectNode root = ProtocolMessages.root(traceId, "tenant-svc", "GET /t", NOW, 5, "ok");
+        ObjectNode root = request(traceId, "tenant-svc", "GET /t", NOW, 5, "ok").message();
         ((ObjectNode) root.get("tags")).put("organization_id", "acme").put("project_id", "shop");
-        ObjectNode log = ProtocolMessages.log(traceId, "tenant-svc", NOW + 1, "ERROR", "payment failed");
+        ObjectNode log = log(traceId, NOW + 1, "ERROR", "payment failed");
         log.put("organization_id", "acme").put("project_id", "shop");
-        ObjectNode fromFields = ProtocolMessages.log(traceId, "tenant-svc", NOW + 2, "INFO", "tenant in fields");
+        ObjectNode fromFields = log(traceId, NOW + 2, "INFO", "tenant in fields");
         ((ObjectNode) fromFields.get("fields")).put("organization_id", "acme").put("project_id", "shop");
         AGENT.sendLines(List.of(root, log, fromFields));
 
@@ -125,6 +129,18 @@ class ExtensionDataApiTest {
         AGENT.await("/api/traces?service=tenant-svc&" + tenant, r -> r.get("total").asInt() == 1);
         JsonNode trace = AGENT.json("/api/traces/" + traceId + "?" + tenant);
         assertEquals(2, trace.get("logs").size(), "the trace view of the tenant shows its logs");
+    }
+
+    /** A request span as the extension reports it, with its request tags. */
+    private static TestSpan request(String traceId, String service, String name, long startMs, double durationMs,
+            String status) {
+        return TestSpan.request(traceId, TestIds.newSpanId(), service, name, startMs, durationMs, status)
+                .requestTags(name.substring(name.indexOf(' ') + 1) + "?page=2", "shop.test");
+    }
+
+    private static ObjectNode log(String traceId, long atMs, String level, String message) {
+        return TestEvents.logMessage(traceId, "tenant-svc", atMs, level, message,
+                TestSpan.JSON.createObjectNode().put("user", 7));
     }
 
     private static void red(ObjectNode span, String sampled, int sqlCount, String sqlMs, int httpCount, String httpMs) {

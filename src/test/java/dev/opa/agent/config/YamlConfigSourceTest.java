@@ -56,7 +56,7 @@ class YamlConfigSourceTest {
     }
 
     @Test
-    void listenAddressForms() {
+    void listenAddressesTakeHostPortPortOrBracketedIpv6AndRejectTheRest() {
         assertEquals(new ListenAddress("127.0.0.1", 9090), ListenAddress.parse("127.0.0.1:9090"));
         assertEquals(new ListenAddress("0.0.0.0", 9090), ListenAddress.parse(":9090"));
         assertEquals(new ListenAddress("127.0.0.1", 9090), ListenAddress.parse("9090"));

@@ -1,22 +1,28 @@
 package dev.opa.agent.it;
 
-import static dev.opa.agent.it.Messages.root;
-import static dev.opa.agent.it.Messages.spanId;
-import static dev.opa.agent.it.Messages.traceId;
-import static dev.opa.agent.it.Wire.utf8;
+import static dev.opa.agent.testkit.TestIds.spanId;
+import static dev.opa.agent.testkit.TestIds.traceId;
+import static dev.opa.agent.testkit.TestSpan.webRequest;
+import static dev.opa.agent.testkit.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.opa.agent.testkit.AgentProcess;
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Cleanup;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.Wire;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -26,11 +32,11 @@ import org.junit.jupiter.api.Test;
  */
 class AgentProcessTest {
 
-    static final int TCP = AgentPorts.freePort();
-    static final int HTTP = AgentPorts.freePort();
+    static final int TCP = TestAgent.freePort();
+    static final int HTTP = TestAgent.freePort();
 
     @Test
-    void environmentConfigStaleSocketAndSigtermFlush() throws Exception {
+    void theChildJvmTakesItsConfigFromTheEnvironmentReplacesAStaleSocketAndFlushesOnSigterm() throws Exception {
         Cleanup.dataDir("target/it/process");
         Path data = Path.of("target/it/process").toAbsolutePath();
         Path socket = data.resolve("run/opa.sock");
@@ -46,9 +52,9 @@ class AgentProcessTest {
         try {
             AgentProcess.awaitReady(HTTP);
             long now = System.currentTimeMillis();
-            Wire.sendOnce(Wire.unix(socket), utf8(root(traceId(200), spanId(1), "proc", now, 5, "ok") + "\n"));
-            Wire.sendOnce(Wire.tcp(TCP), Wire.lz4Frame(root(traceId(201), spanId(1), "proc", now, 5, "ok") + "\n"
-                    + root(traceId(202), spanId(1), "proc", now, 5, "ok") + "\n"));
+            Wire.sendOnce(Wire.unix(socket), utf8(webRequest(traceId(200), spanId(1), "proc", now, 5, "ok").message() + "\n"));
+            Wire.sendOnce(Wire.tcp(TCP), Wire.lz4Frame(webRequest(traceId(201), spanId(1), "proc", now, 5, "ok").message() + "\n"
+                    + webRequest(traceId(202), spanId(1), "proc", now, 5, "ok").message() + "\n"));
             Await.until("buffered traces", () -> Http.metric(HTTP, "opa_tailbuffer_traces"), n -> n == 3, 20_000);
             assertEquals(0.0, Http.metric(HTTP, "opa_spans_stored_total"), "nothing stored before shutdown");
         } finally {

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.Main;
+import dev.opa.agent.testkit.AgentProcess;
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Cleanup;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,8 +35,8 @@ class AgentStartFailureTest {
         Map<String, String> env = new HashMap<>();
         env.put("OPA_DATA_DIR", dir.resolve(name).toString());
         env.put("OPA_SOCKET_PATH", dir.resolve(name).resolve("opa.sock").toString());
-        env.put("OPA_TCP_LISTEN", "127.0.0.1:" + AgentPorts.freePort());
-        env.put("OPA_HTTP_PORT", String.valueOf(AgentPorts.freePort()));
+        env.put("OPA_TCP_LISTEN", "127.0.0.1:" + TestAgent.freePort());
+        env.put("OPA_HTTP_PORT", String.valueOf(TestAgent.freePort()));
         env.put("OPA_STORE", "duckdb");
         return env;
     }
@@ -51,7 +56,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void httpPortTaken() throws Exception {
+    void aTakenHttpPortStopsStartupWithTheKeyToChange() throws Exception {
         Map<String, String> env = env("http");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             env.put("OPA_HTTP_PORT", String.valueOf(taken.getLocalPort()));
@@ -63,7 +68,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void tcpPortTaken() throws Exception {
+    void aTakenTcpPortStopsStartupWithTheKeyToChange() throws Exception {
         Map<String, String> env = env("tcp");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             env.put("OPA_TCP_LISTEN", "127.0.0.1:" + taken.getLocalPort());
@@ -74,7 +79,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void socketPathNotCreatable() throws Exception {
+    void aSocketPathThatCannotBeBoundStopsStartupWithTheKeyToChange() throws Exception {
         Map<String, String> env = env("socket");
         Path notADirectory = dir.resolve("socket/plain-file");
         Files.writeString(notADirectory, "a file where the socket's directory should be");
@@ -85,7 +90,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void dataDirectoryLockedByAnotherProcess() throws Exception {
+    void aDuckDbFileLockedByAnotherProcessStopsStartupWithTheKeyToChange() throws Exception {
         Map<String, String> env = env("locked");
         Path file = dir.resolve("locked/opa.duckdb");
         // DuckDB locks its file per process: this JVM holding it open is "another agent"
@@ -98,9 +103,9 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void clickHouseUnreachableWithFailPolicy() throws Exception {
+    void anUnreachableClickHouseStopsStartupUnderTheFailPolicy() throws Exception {
         Map<String, String> env = env("clickhouse");
-        int closed = AgentPorts.freePort();
+        int closed = TestAgent.freePort();
         env.put("OPA_STORE", "clickhouse");
         env.put("OPA_STORE_CLICKHOUSE_URL", "http://127.0.0.1:" + closed);
         env.put("OPA_STORE_CLICKHOUSE_START_WAIT_MS", "1500");
@@ -111,10 +116,10 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void clickHouseUnreachableWithSpoolPolicyStarts() throws Exception {
+    void anUnreachableClickHouseDoesNotStopStartupUnderTheSpoolPolicy() throws Exception {
         Map<String, String> env = env("clickhouse-spool");
         env.put("OPA_STORE", "clickhouse");
-        env.put("OPA_STORE_CLICKHOUSE_URL", "http://127.0.0.1:" + AgentPorts.freePort());
+        env.put("OPA_STORE_CLICKHOUSE_URL", "http://127.0.0.1:" + TestAgent.freePort());
         env.put("OPA_STORE_CLICKHOUSE_START_POLICY", "spool");
         env.put("OPA_STORE_CLICKHOUSE_TIMEOUT_MS", "1000");
         int http = Integer.parseInt(env.get("OPA_HTTP_PORT"));
@@ -135,7 +140,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void tlsFilesMissing() throws Exception {
+    void missingTlsFilesStopStartupWithTheKeysToChange() throws Exception {
         Map<String, String> env = env("tls");
         env.put("OPA_TCP_TLS_ENABLED", "true");
         env.put("OPA_TCP_TLS_CERT_FILE", dir.resolve("tls/none.crt.pem").toString());
@@ -146,7 +151,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void apiKeysFileWithABadLine() throws Exception {
+    void anApiKeysFileWithABadLineStopsStartupNamingTheLine() throws Exception {
         Map<String, String> env = env("keys");
         Path keys = dir.resolve("keys/api-keys");
         Files.writeString(keys, "grafana reader 0000\n");
@@ -156,7 +161,7 @@ class AgentStartFailureTest {
     }
 
     @Test
-    void configurationFileMissing() throws Exception {
+    void aMissingConfigurationFileStopsStartupNamingThePath() throws Exception {
         Map<String, String> env = env("config");
         env.put("OPA_CONFIG", dir.resolve("config/nowhere.yaml").toString());
         String line = failureLine(startAndFail("config", env));

@@ -1,11 +1,18 @@
 package dev.opa.agent.it;
 
-import static dev.opa.agent.it.Messages.root;
-import static dev.opa.agent.it.Wire.concat;
-import static dev.opa.agent.it.Wire.utf8;
+import static dev.opa.agent.testkit.TestIds.spanId;
+import static dev.opa.agent.testkit.TestIds.traceId;
+import static dev.opa.agent.testkit.TestSpan.webRequest;
+import static dev.opa.agent.testkit.Wire.concat;
+import static dev.opa.agent.testkit.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.TestSpan;
+import dev.opa.agent.testkit.Wire;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,7 +44,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestFuzzTest {
 
-    static final AgentPorts AGENT = new AgentPorts("fuzz");
+    static final TestAgent AGENT = new TestAgent("fuzz");
     static final long SEED = Long.getLong("fuzz.seed", 20261204L);
     static final String VALID = "fuzz-valid";
 
@@ -82,20 +89,20 @@ class IngestFuzzTest {
                 return block;
             }),
             new Hostile("attached stack frame with corrupted envelope or stack", 300, true, r -> {
-                byte[] frame = Messages.attached(hostileSpan(r, "a"));
+                byte[] frame = TestSpan.attached(hostileSpan(r, "a"));
                 for (int i = 0, n = 1 + r.nextInt(8); i < n; i++) { // its lengths intact: the next frame is found
                     frame[12 + r.nextInt(frame.length - 12)] ^= (byte) (1 + r.nextInt(255));
                 }
                 return frame;
             }),
             new Hostile("attached stack frame with lying lengths", 150, false, r -> {
-                byte[] frame = Messages.attached(hostileSpan(r, "b"));
+                byte[] frame = TestSpan.attached(hostileSpan(r, "b"));
                 ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(4 + 4 * r.nextInt(2),
                         new int[] {0, 1, 4, -1, Integer.MIN_VALUE, 1 << 30, r.nextInt(1 << 16)}[r.nextInt(7)]);
                 return frame;
             }),
             new Hostile("truncated attached stack frame", 150, false, r -> {
-                byte[] frame = Messages.attached(hostileSpan(r, "c"));
+                byte[] frame = TestSpan.attached(hostileSpan(r, "c"));
                 return Arrays.copyOf(frame, 1 + r.nextInt(frame.length - 1));
             }),
             new Hostile("JSON nested 100,000 deep", 10, true, r -> utf8((r.nextBoolean() ? "{\"a\":" : "[").repeat(100_000) + "\n")),
@@ -126,7 +133,7 @@ class IngestFuzzTest {
     /** A span-shaped message with its own trace id and the given name (may hold escapes or a marker). */
     String hostileSpan(Random r, String name) {
         String traceId = String.format("%016x%016x", r.nextLong(), r.nextLong());
-        return root(traceId, String.format("%016x", r.nextLong()), "fuzz-hostile", now, 5, "ok")
+        return webRequest(traceId, String.format("%016x", r.nextLong()), "fuzz-hostile", now, 5, "ok").message().toString()
                 .replace("\"name\":\"GET /users/{id}\"", "\"name\":\"" + name + "\"");
     }
 
@@ -152,8 +159,8 @@ class IngestFuzzTest {
     /** Every other one with its stack attached (docs/protocol.md §2.1). */
     byte[] validTrace() {
         int n = validSent++;
-        String span = root(String.format("%032x", 0xf0220000L + n), Messages.spanId(1), VALID, now, 5, "ok");
-        return n % 2 == 0 ? utf8(span + "\n") : Messages.attached(span);
+        TestSpan span = webRequest(traceId(0xf0220000L + n), spanId(1), VALID, now, 5, "ok");
+        return n % 2 == 0 ? utf8(span.line()) : span.attached();
     }
 
     @Test

@@ -1,14 +1,19 @@
 package dev.opa.agent.it;
 
-import static dev.opa.agent.it.Messages.child;
-import static dev.opa.agent.it.Messages.root;
-import static dev.opa.agent.it.Messages.spanId;
-import static dev.opa.agent.it.Messages.traceId;
-import static dev.opa.agent.it.Wire.concat;
-import static dev.opa.agent.it.Wire.utf8;
+import static dev.opa.agent.testkit.TestIds.spanId;
+import static dev.opa.agent.testkit.TestIds.traceId;
+import static dev.opa.agent.testkit.TestSpan.webRequest;
+import static dev.opa.agent.testkit.Wire.concat;
+import static dev.opa.agent.testkit.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.TestEvents;
+import dev.opa.agent.testkit.TestSpan;
+import dev.opa.agent.testkit.Wire;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -32,7 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestTest {
 
-    static final AgentPorts AGENT = new AgentPorts("ingest");
+    static final TestAgent AGENT = new TestAgent("ingest");
     static final int TCP = AGENT.tcp;
     static final int HTTP = AGENT.http;
     static final Path SOCKET = AGENT.socket;
@@ -64,11 +69,11 @@ class IngestTest {
         String t1 = traceId(1);
         String t2 = traceId(2);
         // TCP, JSON lines, a child before its root, on one persistent connection
-        Wire.sendOnce(Wire.tcp(TCP), utf8(child(t1, spanId(2), spanId(1), "shop", now, 5) + "\n"
-                + root(t1, spanId(1), "shop", now, 20, "ok") + "\n"));
+        Wire.sendOnce(Wire.tcp(TCP), utf8(TestSpan.child(t1, spanId(2), spanId(1), "shop", now, 5).message() + "\n"
+                + webRequest(t1, spanId(1), "shop", now, 20, "ok").message() + "\n"));
         // Unix socket, one LZ4 frame with a root and a child
-        Wire.sendOnce(Wire.unix(SOCKET), Wire.lz4Frame(root(t2, spanId(1), "billing", now, 30, "ok") + "\n"
-                + child(t2, spanId(2), spanId(1), "billing", now + 1, 4) + "\n"));
+        Wire.sendOnce(Wire.unix(SOCKET), Wire.lz4Frame(webRequest(t2, spanId(1), "billing", now, 30, "ok").message() + "\n"
+                + TestSpan.child(t2, spanId(2), spanId(1), "billing", now + 1, 4).message() + "\n"));
         awaitStored(t1, 2);
         awaitStored(t2, 2);
 
@@ -107,7 +112,7 @@ class IngestTest {
     void errorsAndLogsAreStored() throws IOException {
         long now = System.currentTimeMillis();
         String t = traceId(3);
-        Wire.sendOnce(Wire.tcp(TCP), utf8(Messages.error(t, "shop", now) + "\n" + Messages.log(t, "shop", now) + "\n"));
+        Wire.sendOnce(Wire.tcp(TCP), utf8(TestEvents.errorMessage(t, spanId(1), "shop", now, "TypeError", "bad id 42", "/app/x.php", 12) + "\n" + TestEvents.logMessage(t, "shop", now, "warning", "slow", TestSpan.JSON.createObjectNode().put("k", "v")) + "\n"));
         Await.until("error and log", () -> db().count("SELECT count(*) FROM errors WHERE trace_id = ?", t)
                 + db().count("SELECT count(*) FROM logs WHERE trace_id = ? AND level = 'WARNING'", t), n -> n == 2, 20_000);
         String fingerprint = (String) db().rows("SELECT fingerprint FROM errors WHERE trace_id = ?", t).get(0).get(0);
@@ -126,17 +131,17 @@ class IngestTest {
         double invalidJson = Http.metric(HTTP, "opa_frames_rejected_total{reason=\"invalid_json\"}");
         double missing = Http.metric(HTTP, "opa_messages_rejected_total{reason=\"missing_field\"}");
 
-        byte[] corruptFrame = Wire.lz4Frame(root(traceId(99), spanId(1), "x", now, 1, "ok") + "\n");
+        byte[] corruptFrame = Wire.lz4Frame(webRequest(traceId(99), spanId(1), "x", now, 1, "ok").message() + "\n");
         corruptFrame[6] ^= 0x55; // damage the header checksum, keep the block structure
         try (SocketChannel bad = Wire.tcp(TCP); SocketChannel neighbour = Wire.tcp(TCP)) {
-            Wire.write(bad, concat(utf8(root(good1, spanId(1), "shop", now, 2, "ok") + "\n"),
+            Wire.write(bad, concat(utf8(webRequest(good1, spanId(1), "shop", now, 2, "ok").message() + "\n"),
                     utf8("this is not a frame\n"),
                     utf8("{\"trace_id\": broken json\n"),
                     utf8("{\"type\":\"span\",\"trace_id\":\"" + traceId(98) + "\"}\n"),
                     corruptFrame,
                     utf8("{\"pad\":\"" + "x".repeat(70_000) + "\"}\n"),
-                    utf8(root(good2, spanId(1), "shop", now, 2, "ok") + "\n")));
-            Wire.write(neighbour, utf8(root(other, spanId(1), "shop", now, 2, "ok") + "\n"));
+                    utf8(webRequest(good2, spanId(1), "shop", now, 2, "ok").message() + "\n")));
+            Wire.write(neighbour, utf8(webRequest(other, spanId(1), "shop", now, 2, "ok").message() + "\n"));
         }
         awaitStored(good1, 1);
         awaitStored(good2, 1);
@@ -154,8 +159,8 @@ class IngestTest {
         long now = System.currentTimeMillis();
         String a = traceId(20);
         String b = traceId(21);
-        byte[] stream = concat(Wire.lz4Frame(root(a, spanId(1), "split", now, 2, "ok") + "\n"),
-                utf8(root(b, spanId(1), "split", now, 2, "ok") + "\n"));
+        byte[] stream = concat(Wire.lz4Frame(webRequest(a, spanId(1), "split", now, 2, "ok").message() + "\n"),
+                utf8(webRequest(b, spanId(1), "split", now, 2, "ok").message() + "\n"));
         try (SocketChannel ch = Wire.unix(SOCKET)) {
             for (byte x : stream) {
                 Wire.write(ch, new byte[] {x});
@@ -172,10 +177,10 @@ class IngestTest {
     void aSpanArrivingAfterItsTraceCompletedIsStillStored() throws IOException {
         long now = System.currentTimeMillis();
         String t = traceId(30);
-        Wire.sendOnce(Wire.tcp(TCP), utf8(root(t, spanId(1), "late", now, 20, "ok") + "\n"));
+        Wire.sendOnce(Wire.tcp(TCP), utf8(webRequest(t, spanId(1), "late", now, 20, "ok").message() + "\n"));
         awaitStored(t, 1);
         double late = Http.metric(HTTP, "opa_spans_late_total");
-        Wire.sendOnce(Wire.unix(SOCKET), utf8(child(t, spanId(7), spanId(1), "late", now + 1, 3) + "\n"));
+        Wire.sendOnce(Wire.unix(SOCKET), utf8(TestSpan.child(t, spanId(7), spanId(1), "late", now + 1, 3).message() + "\n"));
         awaitStored(t, 2);
         assertEquals(late + 1, Http.metric(HTTP, "opa_spans_late_total"));
     }

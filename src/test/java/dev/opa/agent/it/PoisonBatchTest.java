@@ -1,14 +1,18 @@
 package dev.opa.agent.it;
 
-import static dev.opa.agent.it.Messages.root;
-import static dev.opa.agent.it.Messages.spanId;
-import static dev.opa.agent.it.Messages.traceId;
-import static dev.opa.agent.it.Wire.utf8;
+import static dev.opa.agent.testkit.TestIds.spanId;
+import static dev.opa.agent.testkit.TestIds.traceId;
+import static dev.opa.agent.testkit.TestSpan.webRequest;
+import static dev.opa.agent.testkit.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.Wire;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +42,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PoisonBatchTest {
 
-    static final AgentPorts AGENT = new AgentPorts("poison");
+    static final TestAgent AGENT = new TestAgent("poison");
     static final int TCP = AGENT.tcp;
     static final int HTTP = AGENT.http;
 
@@ -59,7 +63,7 @@ class PoisonBatchTest {
     private void send(int... traces) throws Exception {
         StringBuilder lines = new StringBuilder();
         for (int t : traces) {
-            lines.append(root(traceId(t), spanId(1), "shop", System.currentTimeMillis(), 5, "ok")).append('\n');
+            lines.append(webRequest(traceId(t), spanId(1), "shop", System.currentTimeMillis(), 5, "ok").message()).append('\n');
         }
         Wire.sendOnce(Wire.tcp(TCP), utf8(lines.toString()));
     }

@@ -1,12 +1,17 @@
 package dev.opa.agent.it;
 
-import static dev.opa.agent.it.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opa.agent.JvmLauncher;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opa.agent.JvmLauncher;
+import dev.opa.agent.testkit.AgentProcess;
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Cleanup;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.Wire;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class RealTrafficTest {
 
-    static final int TCP = AgentPorts.freePort();
-    static final int HTTP = AgentPorts.freePort();
+    static final int TCP = TestAgent.freePort();
+    static final int HTTP = TestAgent.freePort();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Test

@@ -1,12 +1,17 @@
 package dev.opa.agent.it;
 
-import static dev.opa.agent.it.Messages.root;
-import static dev.opa.agent.it.Messages.spanId;
-import static dev.opa.agent.it.Messages.traceId;
-import static dev.opa.agent.it.Wire.utf8;
+import static dev.opa.agent.testkit.TestIds.spanId;
+import static dev.opa.agent.testkit.TestIds.traceId;
+import static dev.opa.agent.testkit.TestSpan.webRequest;
+import static dev.opa.agent.testkit.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
+import dev.opa.agent.testkit.TestIds;
+import dev.opa.agent.testkit.Wire;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +44,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreOutageTest {
 
-    static final AgentPorts AGENT = new AgentPorts("outage");
+    static final TestAgent AGENT = new TestAgent("outage");
     static final int TCP = AGENT.tcp;
     static final int HTTP = AGENT.http;
     static final String FAILURES = "opa_store_write_failures_total{reason=\"out_of_memory\"}";
@@ -62,13 +67,15 @@ class StoreOutageTest {
     void aStoreThatIsDownSpoolsInOrderQuarantinesNothingAndReplaysEverythingInOrderWhenBack() throws Exception {
         FlakyStore.reset();
         long now = System.currentTimeMillis();
-        Wire.sendOnce(Wire.tcp(TCP), utf8(root(traceId(99), spanId(1), "shop", now, 5, "ok") + "\n"));
+        Wire.sendOnce(Wire.tcp(TCP), utf8(webRequest(traceId(99), spanId(1), "shop", now, 5, "ok").message() + "\n"));
         Await.until("pipeline running", () -> stored(99, 99), n -> n == 1, 20_000);
+        // the store notes a write after it committed: wait for the note too, or reset() may come before it
+        Await.until("write noted", () -> FlakyStore.written.contains(traceId(99)), noted -> noted, 20_000);
         FlakyStore.reset();
         FlakyStore.failing = true;
         try (LogCapture log = LogCapture.start()) {
             for (int i = 0; i < 6; i++) {
-                Wire.sendOnce(Wire.tcp(TCP), utf8(root(traceId(100 + i), spanId(1), "shop", now, 5, "ok") + "\n"));
+                Wire.sendOnce(Wire.tcp(TCP), utf8(webRequest(traceId(100 + i), spanId(1), "shop", now, 5, "ok").message() + "\n"));
                 Thread.sleep(150); // separate batches, so the breaker sees several failures
             }
             Await.until("all spans received", () -> Http.metric(HTTP, "opa_spans_received_total"), n -> n == 7, 20_000);
@@ -101,11 +108,11 @@ class StoreOutageTest {
         Await.until("replayed spans", () -> stored(100, 105), n -> n == 6, 20_000);
         Await.until("empty spool", () -> Http.metric(HTTP, "opa_spool_bytes"), b -> b == 0.0, 10_000);
         assertEquals(0, spoolFiles());
-        assertEquals(IntStream.range(100, 106).mapToObj(Messages::traceId).toList(), List.copyOf(FlakyStore.written),
+        assertEquals(IntStream.range(100, 106).mapToObj(TestIds::traceId).toList(), List.copyOf(FlakyStore.written),
                 "replayed oldest first, in the order they arrived");
 
         // new data flows through the breaker again, which closes; readiness comes back
-        Wire.sendOnce(Wire.tcp(TCP), utf8(root(traceId(106), spanId(1), "shop", now, 5, "ok") + "\n"));
+        Wire.sendOnce(Wire.tcp(TCP), utf8(webRequest(traceId(106), spanId(1), "shop", now, 5, "ok").message() + "\n"));
         Await.until("span after recovery", () -> stored(106, 106), n -> n == 1, 20_000);
         Await.until("readiness UP", () -> Http.get(HTTP, "/health/ready").statusCode(), c -> c == 200, 20_000);
         assertEquals(7, stored(100, 106), "each span stored exactly once");

@@ -1,12 +1,15 @@
 package dev.opa.agent.it;
 
-import static dev.opa.agent.it.Messages.root;
-import static dev.opa.agent.it.Messages.spanId;
-import static dev.opa.agent.it.Messages.traceId;
+import static dev.opa.agent.testkit.TestIds.spanId;
+import static dev.opa.agent.testkit.TestIds.traceId;
+import static dev.opa.agent.testkit.TestSpan.webRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.opa.agent.testkit.Await;
+import dev.opa.agent.testkit.Http;
+import dev.opa.agent.testkit.TestAgent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIngestTest {
 
-    static final AgentPorts AGENT = new AgentPorts("tls");
+    static final TestAgent AGENT = new TestAgent("tls");
     static final Path CERTS = AGENT.dataDir.resolve("certs");
     static final TestCerts SERVER = TestCerts.create(CERTS, "agent", "ip:127.0.0.1,dns:localhost");
     static final TestCerts CLIENT = TestCerts.create(CERTS, "php-worker", "dns:worker");
@@ -82,7 +85,7 @@ class TlsIngestTest {
     }
 
     private static String trace(int n) {
-        return root(traceId(n), spanId(1), "tls-svc", System.currentTimeMillis(), 5, "ok") + "\n";
+        return webRequest(traceId(n), spanId(1), "tls-svc", System.currentTimeMillis(), 5, "ok").message() + "\n";
     }
 
     @Test

@@ -46,7 +46,7 @@ class MessageParserTest {
     }
 
     @Test
-    void spanWithUnknownFieldsAndNoType() {
+    void aSpanWithoutTypeAndWithUnknownFieldsIsAccepted() {
         long now = System.currentTimeMillis();
         Parsed p = parse(span("\"start_ts\":" + now + ".5,\"end_ts\":" + (now + 20) + ",\"cpu_ms\":4,\"whatever\":[1,2],"
                 + "\"status\":\"error\",\"tags\":{\"organization_id\":\"acme\",\"http_request\":{\"method\":\"POST\"},"

@@ -45,7 +45,7 @@ class StackLocatorTest {
     }
 
     @Test
-    void numbersOfEveryLengthAndShape() throws Exception {
+    void numbersOfEveryLengthAndShapeAreLocatedAndMalformedOnesAreNot() throws Exception {
         String numbers = "[0,-0,7,12345678,123456789,1234567890123456789,0.12345678901234,1e123456,"
                 + "-12345678.87654321E+8,1796416540695.582,0.800684,9.9e-7,12345678]";
         assertEquals(numbers, stackText("{\"stack\":" + numbers + "}"));

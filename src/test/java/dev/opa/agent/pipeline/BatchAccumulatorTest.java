@@ -1,62 +1,77 @@
 package dev.opa.agent.pipeline;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
-import java.util.concurrent.TimeUnit;
-
-import java.util.concurrent.CountDownLatch;
-
+import static dev.opa.agent.testkit.TestIds.traceId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
-import dev.opa.agent.model.SpanTrees;
 import dev.opa.agent.parse.Parsed;
 import dev.opa.agent.store.Spool;
+import dev.opa.agent.testkit.TestSpan;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import org.junit.jupiter.api.io.TempDir;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Batches by size or interval; bounded pending. */
 class BatchAccumulatorTest {
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
     @TempDir
     Path dir;
 
     private static List<Span> spans(int n) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
         List<Span> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(SpanTrees.span("o", "p", String.format("%032x", i), "0000000000000001", null, "s", "n", 0, 1, 1, 0, "ok",
-                    null, null, null, null, null, null, null, f.objectNode(), f.objectNode(), f.arrayNode(), f.arrayNode(),
-                    f.arrayNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(), 1.0));
+            out.add(TestSpan.of(traceId(i), "0000000000000001").tenant("o", "p").service("s").name("n").start(0).duration(1)
+                    .toSpan());
         }
         return out;
     }
 
     @Test
-    void fullBatchesGoAtOnceTheRestAfterTheInterval() throws Exception {
-        BatchAccumulator acc = new BatchAccumulator(10, 200, 1000, new Spool(dir, 1_000_000, meters)::append, meters);
+    void fullBatchesGoAtOnceTheRestAfterTheInterval() {
+        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 200, 1000, Long.MAX_VALUE,
+                new Spool(dir, 1_000_000, meters)::append, meters, clock::get);
         acc.addSpans(spans(25));
         acc.addEvents(new Parsed(List.of(), List.of(), List.of(new LogEvent("o", "p", null, null, "s", 0, "INFO", "m", null))));
         List<Batch> ready = acc.takeReady();
         assertEquals(2, ready.size());
         assertTrue(ready.stream().allMatch(b -> b.size() == 10));
         assertEquals(6, acc.pending());
-        Thread.sleep(250);
+        clock.addAndGet(199);
+        assertTrue(acc.takeReady().isEmpty(), "the rest waits out the interval");
+        clock.addAndGet(1);
         List<Batch> rest = acc.takeReady();
         assertEquals(1, rest.size());
         assertEquals(5, rest.get(0).spans().size());
         assertEquals(1, rest.get(0).logs().size());
         assertEquals(0, acc.pending());
         assertTrue(acc.takeReady().isEmpty());
+    }
+
+    @Test
+    void anItemArrivingAfterACutStartsAnIntervalOfItsOwn() {
+        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 200, 1000, Long.MAX_VALUE,
+                new Spool(dir, 1_000_000, meters)::append, meters, clock::get);
+        acc.addSpans(spans(3));
+        clock.addAndGet(150);
+        acc.addSpans(spans(2)); // joins the pending batch: its interval runs from the first item
+        clock.addAndGet(50);
+        assertEquals(List.of(5), acc.takeReady().stream().map(Batch::size).toList());
+        acc.addSpans(spans(1));
+        clock.addAndGet(199);
+        assertTrue(acc.takeReady().isEmpty());
+        clock.addAndGet(1);
+        assertEquals(List.of(1), acc.takeReady().stream().map(Batch::size).toList());
     }
 
     @Test
@@ -105,22 +120,25 @@ class BatchAccumulatorTest {
     @Test
     void asksItsWakeupWhenABatchFillsAndWhenTheIntervalEnds() throws Exception {
         BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 60_000, 1000, Long.MAX_VALUE,
-                new Spool(dir, 10_000_000, meters)::append, meters);
-        CountDownLatch ran = new CountDownLatch(1);
-        Wakeup real = new Wakeup("flush-test", 0);
-        real.task(() -> {
+                new Spool(dir, 10_000_000, meters)::append, meters, clock::get);
+        CountDownLatch firstRun = new CountDownLatch(1);
+        CountDownLatch ranWhenFull = new CountDownLatch(1);
+        Wakeup wakeup = new Wakeup("flush-test", 0, clock::get);
+        wakeup.task(() -> {
+            firstRun.countDown();
             if (acc.pending() >= 10) {
-                ran.countDown();
+                ranWhenFull.countDown();
             }
         });
-        acc.wakeup(real);
-        Thread.sleep(100); // the run task() asks for
-        long before = System.currentTimeMillis();
-        acc.addSpans(spans(3));
-        long due = real.scheduledAt();
-        assertTrue(due >= before + 60_000 && due <= System.currentTimeMillis() + 60_000, "interval wakeup " + due);
-        acc.addSpans(spans(7)); // full: asks for a run now
-        assertTrue(ran.await(5, TimeUnit.SECONDS), "flush ran when the batch filled");
-        real.stop();
+        try {
+            acc.wakeup(wakeup);
+            assertTrue(firstRun.await(5, TimeUnit.SECONDS), "the run task() asks for");
+            acc.addSpans(spans(3));
+            assertEquals(clock.get() + 60_000, wakeup.scheduledAt(), "interval wakeup");
+            acc.addSpans(spans(7)); // full: asks for a run now
+            assertTrue(ranWhenFull.await(5, TimeUnit.SECONDS), "flush ran when the batch filled");
+        } finally {
+            wakeup.stop();
+        }
     }
 }

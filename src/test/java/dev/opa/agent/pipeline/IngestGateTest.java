@@ -1,13 +1,13 @@
 package dev.opa.agent.pipeline;
 
+import static dev.opa.agent.testkit.TestIds.traceId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opa.agent.model.Span;
-import dev.opa.agent.model.SpanTrees;
 import dev.opa.agent.store.Spool;
+import dev.opa.agent.testkit.TestSpan;
 import dev.opa.agent.trace.TraceAssembler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -26,12 +26,10 @@ class IngestGateTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     static List<Span> spans(int from, int n) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
         List<Span> out = new ArrayList<>();
         for (int i = from; i < from + n; i++) {
-            out.add(SpanTrees.span("o", "p", String.format("%032x", i), "0000000000000001", null, "s", "n", 0, 1, 1, 0,
-                    "ok", null, null, null, null, null, null, null, f.objectNode(), f.objectNode(), f.arrayNode(),
-                    f.arrayNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(), f.arrayNode(), 1.0));
+            out.add(TestSpan.of(traceId(i), "0000000000000001").tenant("o", "p").service("s").name("n").start(0).duration(1)
+                    .toSpan());
         }
         return out;
     }

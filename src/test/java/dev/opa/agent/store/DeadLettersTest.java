@@ -1,7 +1,7 @@
 package dev.opa.agent.store;
 
-import static dev.opa.agent.store.TestBatches.json;
-import static dev.opa.agent.store.TestBatches.span;
+import static dev.opa.agent.testkit.TestIds.traceId;
+import static dev.opa.agent.testkit.TestSpan.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,12 +25,9 @@ class DeadLettersTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private static String trace(int n) {
-        return String.format("%032x", n);
-    }
 
     private static Batch item(int n) {
-        return new Batch(List.of(span(n, "svc", json("[]"), json("[]"), json("[]"), 3.0)), List.of(), List.of());
+        return new Batch(List.of(numbered(n).weight(3.0).toSpan()), List.of(), List.of());
     }
 
     private List<Path> files(Path d) throws Exception {
@@ -65,10 +62,10 @@ class DeadLettersTest {
         Batch replayed = spool.peekOldest();
         assertEquals(JSON.writeValueAsString(item(7)), JSON.writeValueAsString(replayed), "the same span, weight included");
         spool.removeOldest();
-        assertEquals(trace(8), spool.peekOldest().spans().get(0).traceId());
+        assertEquals(traceId(8), spool.peekOldest().spans().get(0).traceId());
         spool.append(item(9));
         spool.removeOldest();
-        assertEquals(trace(9), spool.peekOldest().spans().get(0).traceId(), "new batches go after the replayed ones");
+        assertEquals(traceId(9), spool.peekOldest().spans().get(0).traceId(), "new batches go after the replayed ones");
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.opa.agent.store;
 
-import static dev.opa.agent.store.TestBatches.T0;
-import static dev.opa.agent.store.TestBatches.batch;
-import static dev.opa.agent.store.TestBatches.json;
-import static dev.opa.agent.store.TestBatches.span;
+import static dev.opa.agent.testkit.TestEvents.batchWithEvents;
+import static dev.opa.agent.testkit.TestSpan.T0;
+import static dev.opa.agent.testkit.TestSpan.json;
+import static dev.opa.agent.testkit.TestSpan.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,12 +46,15 @@ class DuckDbSpanStoreTest {
     void writesSpansDerivedRowsErrorsAndLogs() throws Exception {
         DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("a/opa.duckdb"), 2);
         store.init();
-        Span s = span(1, "shop",
-                json("[{\"query\":\"SELECT * FROM t WHERE id = 5\",\"db_system\":\"mysql\",\"duration_ms\":1.5,\"rows\":3,"
-                        + "\"timestamp\":" + (T0 / 1000 + 2) + "}]"),
-                json("[{\"url\":\"http://h:81/a/42\",\"method\":\"GET\",\"status_code\":503,\"duration_ms\":4,\"error\":\"boom\"}]"),
-                json("[{\"call_id\":\"1\",\"parent_id\":null,\"function\":\"main\",\"sql_queries\":[{\"query\":\"SELECT 2\"}]}]"), 4.0);
-        store.write(batch(s));
+        Span s = numbered(1).service("shop").weight(4.0)
+                .detail("sql", json("[{\"query\":\"SELECT * FROM t WHERE id = 5\",\"db_system\":\"mysql\",\"duration_ms\":1.5,"
+                        + "\"rows\":3,\"timestamp\":" + (T0 / 1000 + 2) + "}]"))
+                .detail("http", json("[{\"url\":\"http://h:81/a/42\",\"method\":\"GET\",\"status_code\":503,\"duration_ms\":4,"
+                        + "\"error\":\"boom\"}]"))
+                .detail("stack", json("[{\"call_id\":\"1\",\"parent_id\":null,\"function\":\"main\","
+                        + "\"sql_queries\":[{\"query\":\"SELECT 2\"}]}]"))
+                .toSpan();
+        store.write(batchWithEvents(s));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE sql_count = 1 AND http_count = 1 AND sample_weight = 4"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE json_extract_string(tags, '$.env') = 't'"));
         assertEquals("SELECT * FROM t WHERE id = ?", text(store, "SELECT normalized FROM sql_queries"));
@@ -73,8 +76,9 @@ class DuckDbSpanStoreTest {
     void nestedStackSqlIsUsedWhenTheSpanListsNone() throws Exception {
         DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("b.duckdb"), 1);
         store.init();
-        store.write(batch(span(2, "shop", json("[]"), json("[]"),
-                json("[{\"call_id\":\"1\",\"sql_queries\":[{\"query\":\"SELECT 1\"},{\"query\":\"SELECT 2\"}]}]"), 1.0)));
+        store.write(batchWithEvents(numbered(2).service("shop")
+                .detail("stack", json("[{\"call_id\":\"1\",\"sql_queries\":[{\"query\":\"SELECT 1\"},{\"query\":\"SELECT 2\"}]}]"))
+                .toSpan()));
         assertEquals(2, count(store, "SELECT count(*) FROM sql_queries"));
         assertEquals(2, count(store, "SELECT sql_count FROM spans_min"));
         store.close();
@@ -88,7 +92,7 @@ class DuckDbSpanStoreTest {
         try (Connection c = store.readDataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE logs"); // the spans of the batch go in first, then the logs fail
         }
-        Batch batch = batch(span(3, "shop", json("[]"), json("[]"), json("[]"), 1.0));
+        Batch batch = batchWithEvents(numbered(3).service("shop").toSpan());
         assertThrows(Exception.class, () -> store.write(batch));
         assertEquals(0, count(store, "SELECT count(*) FROM spans_min"));
         assertEquals(0, count(store, "SELECT count(*) FROM spans_full"));
@@ -159,7 +163,7 @@ class DuckDbSpanStoreTest {
         Path file = dir.resolve("w.duckdb");
         DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
         store.init();
-        store.write(batch(span(4, "shop", json("[]"), json("[]"), json("[]"), 1.0)));
+        store.write(batchWithEvents(numbered(4).service("shop").toSpan()));
         long wal = java.nio.file.Files.size(Path.of(file + ".wal"));
         assertTrue(wal > 0, "the batch is in the WAL until a checkpoint");
         assertTrue(store.bytesOnDisk(0) >= java.nio.file.Files.size(file) + wal);
@@ -175,7 +179,7 @@ class DuckDbSpanStoreTest {
                 .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS (stack_|file_io).*$", ""),
                 "INSERT INTO spans_full (organization_id, project_id, trace_id, span_id, service, start_ts, stack) "
                         + "VALUES ('o', 'p', 'old', '1', 's', now(), '[{\"function\":\"legacy\"}]')");
-        Span s = span(7, "shop", json("[]"), json("[]"), json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]"), 1.0);
+        Span s = numbered(7).service("shop").detail("stack", json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]")).toSpan();
         store.write(new Batch(java.util.List.of(s), java.util.List.of(), java.util.List.of()));
         assertEquals("[{\"function\":\"legacy\"}]", text(store, "SELECT CAST(stack AS VARCHAR) FROM spans_full WHERE trace_id = 'old'"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = 'old' AND stack_lz4 IS NULL"));
@@ -186,7 +190,7 @@ class DuckDbSpanStoreTest {
             nodes.append(i == 0 ? "" : ",").append("{\"call_id\":\"").append(i).append("\",\"function\":\"f").append(i * 7919)
                     .append("\",\"duration_ms\":").append(i % 13).append('}');
         }
-        Span big = span(8, "shop", json("[]"), json("[]"), json(nodes.append(']').toString()), 1.0);
+        Span big = numbered(8).service("shop").detail("stack", json(nodes.append(']').toString())).toSpan();
         store.write(new Batch(java.util.List.of(big), java.util.List.of(), java.util.List.of()));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = '" + big.traceId()
                 + "' AND stack IS NULL AND stack_lz4 IS NULL AND stack_segment IS NOT NULL"), "a large stack in a segment");
@@ -216,8 +220,9 @@ class DuckDbSpanStoreTest {
                 "SELECT string_agg(span_id, ',' ORDER BY span_id) FROM spans_min WHERE is_entry"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE NOT is_entry"));
         assertEquals(3, count(store, "SELECT count(*) FROM spans_min WHERE sql_ms = 0 AND http_ms = 0"), "0 for old rows");
-        Span fresh = span(9, "shop", json("[{\"query\":\"SELECT 1\",\"duration_ms\":1.5},{\"query\":\"SELECT 2\",\"duration_ms\":2}]"),
-                json("[{\"url\":\"http://h/\",\"duration_ms\":4}]"), json("[]"), 1.0);
+        Span fresh = numbered(9).service("shop")
+                .detail("sql", json("[{\"query\":\"SELECT 1\",\"duration_ms\":1.5},{\"query\":\"SELECT 2\",\"duration_ms\":2}]"))
+                .detail("http", json("[{\"url\":\"http://h/\",\"duration_ms\":4}]")).toSpan();
         store.write(new Batch(java.util.List.of(fresh), java.util.List.of(), java.util.List.of()));
         assertEquals("2 3.5 1 4.0", text(store, "SELECT sql_count || ' ' || sql_ms || ' ' || http_count || ' ' || http_ms "
                 + "FROM spans_min WHERE trace_id = '" + fresh.traceId() + "'"), "new rows after the added columns");

@@ -1,7 +1,8 @@
 package dev.opa.agent.store;
 
-import static dev.opa.agent.store.TestBatches.json;
-import static dev.opa.agent.store.TestBatches.span;
+import static dev.opa.agent.testkit.TestIds.traceId;
+import static dev.opa.agent.testkit.TestSpan.json;
+import static dev.opa.agent.testkit.TestSpan.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,16 +54,13 @@ class SpoolReplayTest {
     }
 
     private static Span s(int n) {
-        return span(n, "svc", json("[]"), json("[]"), json("[]"), 1.0);
+        return numbered(n).toSpan();
     }
 
     private static Batch spans(int from, int to) {
         return new Batch(IntStream.range(from, to).mapToObj(SpoolReplayTest::s).toList(), List.of(), List.of());
     }
 
-    private static String trace(int n) {
-        return String.format("%032x", n);
-    }
 
     private long count(String sql) throws Exception {
         try (Connection c = store.readDataSource().getConnection(); Statement st = c.createStatement();
@@ -99,7 +97,7 @@ class SpoolReplayTest {
 
         store.outOfMemory = false;
         for (int i = 0; i < 3; i++) {
-            assertEquals(trace(1 + 4 * i), replay.replayOldest().spans().get(0).traceId(), "oldest first");
+            assertEquals(traceId(1 + 4 * i), replay.replayOldest().spans().get(0).traceId(), "oldest first");
         }
         assertNull(replay.replayOldest());
         assertEquals(12, count("SELECT count(*) FROM spans_min"));
@@ -108,13 +106,13 @@ class SpoolReplayTest {
     @Test
     void withoutOtherTrafficTheNextBatchIsTheProbeThenThePoisonBatchIsSplit() throws Exception {
         Batch mixed = new Batch(IntStream.range(1, 9).mapToObj(SpoolReplayTest::s).toList(),
-                List.of(new ErrorEvent("o", "p", trace(1), null, "svc", 1L, "E", "m", "f.php", 1, "fp", null, null,
+                List.of(new ErrorEvent("o", "p", traceId(1), null, "svc", 1L, "E", "m", "f.php", 1, "fp", null, null,
                         json("[]"), json("{}"))),
-                List.of(new LogEvent("o", "p", trace(2), null, "svc", 1L, "INFO", "hello", json("{}"))));
+                List.of(new LogEvent("o", "p", traceId(2), null, "svc", 1L, "INFO", "hello", json("{}"))));
         spool.append(mixed);
         spool.append(spans(20, 22));
-        store.poison.add(trace(3));
-        store.poison.add(trace(6));
+        store.poison.add(traceId(3));
+        store.poison.add(traceId(6));
 
         assertThrows(Exception.class, replay::replayOldest, "first failure: no evidence yet");
         assertThrows(Exception.class, replay::replayOldest, "second failure: no evidence yet");
@@ -125,7 +123,7 @@ class SpoolReplayTest {
         assertEquals(1, stored.logs().size());
         assertTrue(spool.isEmpty());
         assertEquals(8, count("SELECT count(*) FROM spans_min"));
-        assertEquals(0, count("SELECT count(*) FROM spans_min WHERE trace_id IN ('" + trace(3) + "','" + trace(6) + "')"));
+        assertEquals(0, count("SELECT count(*) FROM spans_min WHERE trace_id IN ('" + traceId(3) + "','" + traceId(6) + "')"));
         assertEquals(1, count("SELECT count(*) FROM errors"));
         assertEquals(1, count("SELECT count(*) FROM logs"));
         assertEquals(2.0, meter("opa.deadletter.items"));
@@ -136,14 +134,14 @@ class SpoolReplayTest {
     @Test
     void withOtherTrafficASuspectWaitsUncountedThenIsSplit() throws Exception {
         spool.append(spans(1, 5));
-        store.poison.add(trace(4));
+        store.poison.add(traceId(4));
 
         assertThrows(Exception.class, replay::replayOldest);
         writer.write(spans(50, 51)); // live traffic stores meanwhile
         assertNull(replay.replayOldest(), "a suspect: nothing stored, no exception for the breaker");
         writer.write(spans(51, 52));
         Batch stored = replay.replayOldest();
-        assertEquals(List.of(trace(1), trace(2), trace(3)), stored.spans().stream().map(Span::traceId).toList());
+        assertEquals(List.of(traceId(1), traceId(2), traceId(3)), stored.spans().stream().map(Span::traceId).toList());
         assertTrue(spool.isEmpty());
         assertEquals(1.0, meter("opa.deadletter.items"));
     }
@@ -151,7 +149,7 @@ class SpoolReplayTest {
     @Test
     void aLostConnectionDuringTheSplitKeepsTheRestSpooledAndStoresNothingTwice() throws Exception {
         spool.append(spans(1, 17));
-        store.poison.add(trace(16));
+        store.poison.add(traceId(16));
         assertThrows(Exception.class, replay::replayOldest);
         writer.write(spans(50, 51));
         assertNull(replay.replayOldest());
@@ -174,15 +172,15 @@ class SpoolReplayTest {
             }
             writer.write(spans(traffic, ++traffic)); // live traffic between tries
         }
-        assertEquals(15, count("SELECT count(*) FROM spans_min WHERE trace_id < '" + trace(17) + "'"), "1..15 once each");
-        assertEquals(15, count("SELECT count(DISTINCT trace_id) FROM spans_min WHERE trace_id < '" + trace(17) + "'"));
+        assertEquals(15, count("SELECT count(*) FROM spans_min WHERE trace_id < '" + traceId(17) + "'"), "1..15 once each");
+        assertEquals(15, count("SELECT count(DISTINCT trace_id) FROM spans_min WHERE trace_id < '" + traceId(17) + "'"));
         assertEquals(1, deadLetterFiles());
     }
 
     @Test
     void halvesSplitAcrossSpansErrorsAndLogsInOrder() {
         Batch b = new Batch(List.of(s(1), s(2), s(3)),
-                List.of(new ErrorEvent("o", "p", trace(1), null, "svc", 1L, "E", "m", "f.php", 1, "fp", null, null,
+                List.of(new ErrorEvent("o", "p", traceId(1), null, "svc", 1L, "E", "m", "f.php", 1, "fp", null, null,
                         json("[]"), json("{}"))),
                 List.of(new LogEvent("o", "p", null, null, "svc", 1L, "INFO", "a", json("{}")),
                         new LogEvent("o", "p", null, null, "svc", 2L, "INFO", "b", json("{}"))));

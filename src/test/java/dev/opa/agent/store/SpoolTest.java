@@ -1,14 +1,14 @@
 package dev.opa.agent.store;
 
-import static dev.opa.agent.store.TestBatches.batch;
-import static dev.opa.agent.store.TestBatches.json;
-import static dev.opa.agent.store.TestBatches.span;
+import static dev.opa.agent.testkit.TestEvents.batchWithEvents;
+import static dev.opa.agent.testkit.TestIds.traceId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.model.Batch;
+import dev.opa.agent.testkit.TestSpan;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ class SpoolTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private static Batch numbered(int n) {
-        return batch(span(n, "svc", json("[]"), json("[]"), json("[]"), 2.0));
+        return batchWithEvents(TestSpan.numbered(n).weight(2.0).toSpan());
     }
 
     @Test
@@ -37,7 +37,7 @@ class SpoolTest {
         assertEquals(3, reopened.size());
         for (int i = 1; i <= 3; i++) {
             Batch b = reopened.peekOldest();
-            assertEquals(String.format("%032x", i), b.spans().get(0).traceId());
+            assertEquals(traceId(i), b.spans().get(0).traceId());
             assertEquals(2.0, b.spans().get(0).sampleWeight());
             assertEquals("hello", b.logs().get(0).message());
             reopened.removeOldest();
@@ -45,7 +45,7 @@ class SpoolTest {
         assertTrue(reopened.isEmpty());
         assertEquals(0, reopened.bytes());
         reopened.append(numbered(4));
-        assertEquals(String.format("%032x", 4), reopened.peekOldest().spans().get(0).traceId());
+        assertEquals(traceId(4), reopened.peekOldest().spans().get(0).traceId());
     }
 
     @Test
@@ -60,7 +60,7 @@ class SpoolTest {
         assertEquals(2, spool.size());
         assertEquals(1.0, meters.find("opa.spool.dropped.batches").counter().count());
         assertEquals(1.0, meters.find("opa.spool.dropped.spans").counter().count());
-        assertEquals(String.format("%032x", 1), spool.peekOldest().spans().get(0).traceId());
+        assertEquals(traceId(1), spool.peekOldest().spans().get(0).traceId());
     }
 
     @Test
@@ -73,7 +73,7 @@ class SpoolTest {
         assertTrue(Files.exists(dir.resolve("1.bad")));
         assertTrue(Files.notExists(dir.resolve("7.tmp")));
         spool.append(numbered(5));
-        assertEquals(String.format("%032x", 5), spool.peekOldest().spans().get(0).traceId());
+        assertEquals(traceId(5), spool.peekOldest().spans().get(0).traceId());
     }
 
     @Test
@@ -94,7 +94,7 @@ class SpoolTest {
         assertTrue(Files.notExists(dir.resolve("1.bad")));
         spool.remove(1);
         assertSame(oldest, spool.peekOldest());
-        assertEquals(String.format("%032x", 3), spool.peek(1).spans().get(0).traceId(), "read when it moves up");
+        assertEquals(traceId(3), spool.peek(1).spans().get(0).traceId(), "read when it moves up");
     }
 
     @Test
@@ -106,9 +106,9 @@ class SpoolTest {
         Spool reopened = new Spool(dir, 10_000_000, new SimpleMeterRegistry());
         assertEquals(spool.bytes(), reopened.bytes());
         assertEquals(1, reopened.peekOldest().size());
-        assertEquals(String.format("%032x", 2), reopened.peekOldest().spans().get(0).traceId());
+        assertEquals(traceId(2), reopened.peekOldest().spans().get(0).traceId());
         reopened.removeOldest();
-        assertEquals(String.format("%032x", 3), reopened.peekOldest().spans().get(0).traceId());
+        assertEquals(traceId(3), reopened.peekOldest().spans().get(0).traceId());
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class StoreFailureTest {
 
     @Test
-    void duckDbMessagesByTheirTypedPrefix() {
+    void duckDbErrorsAreClassifiedByTheirTypedPrefix() {
         assertEquals(StoreFailure.OUT_OF_MEMORY, StoreFailure.of(new SQLException("TransactionContext Error: Failed to "
                 + "commit: failed to pin block of size 256.0 KiB (121.9 MiB/122.0 MiB used)")));
         assertEquals(StoreFailure.OUT_OF_MEMORY, StoreFailure.of(new SQLException("Out of Memory Error: could not allocate")));
@@ -24,7 +24,7 @@ class StoreFailureTest {
     }
 
     @Test
-    void clickHouseAndConnectionErrorsThroughTheCauseChain() {
+    void clickHouseAndConnectionErrorsAreClassifiedThroughTheCauseChain() {
         assertEquals(StoreFailure.OUT_OF_MEMORY, StoreFailure.of(new Exception("insert failed",
                 new RuntimeException("Code: 241. DB::Exception: Memory limit (total) exceeded. (MEMORY_LIMIT_EXCEEDED)"))));
         assertEquals(StoreFailure.IO, StoreFailure.of(new Exception("insert failed", new ConnectException("Connection refused"))));

@@ -1,7 +1,6 @@
 package dev.opa.agent.store;
 
-import static dev.opa.agent.store.TestBatches.json;
-import static dev.opa.agent.store.TestBatches.span;
+import static dev.opa.agent.testkit.TestSpan.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,7 +21,7 @@ class StoreWriterTest {
     Path dir;
 
     private static Batch one(int n) {
-        return new Batch(List.of(span(n, "svc", json("[]"), json("[]"), json("[]"), 1.0)), List.of(), List.of());
+        return new Batch(List.of(numbered(n).toSpan()), List.of(), List.of());
     }
 
     @Test

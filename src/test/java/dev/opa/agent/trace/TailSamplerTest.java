@@ -1,13 +1,12 @@
 package dev.opa.agent.trace;
 
-import static dev.opa.agent.trace.Spans.id;
-import static dev.opa.agent.trace.Spans.root;
-import static dev.opa.agent.trace.Spans.span;
+import static dev.opa.agent.testkit.TestIds.traceId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.opa.agent.model.Span;
+import dev.opa.agent.testkit.TestSpan;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ class TailSamplerTest {
 
     @Test
     void defaultRateKeepsEverythingAtWeightOne() {
-        List<Span> kept = sampler(1.0).sample(List.of(trace(root(id(1))), trace(root(id(2)))));
+        List<Span> kept = sampler(1.0).sample(List.of(trace(root(traceId(1))), trace(root(traceId(2)))));
         assertEquals(2, kept.size());
         assertTrue(kept.stream().allMatch(s -> s.sampleWeight() == 1.0));
     }
@@ -37,14 +36,14 @@ class TailSamplerTest {
     @Test
     void errorsSlowAndMarkedTracesAreAlwaysKept() {
         TailSampler s = sampler(0.0);
-        marks.keep(id(3));
+        marks.keep(traceId(3));
         List<CompletedTrace> traces = List.of(
-                trace(root(id(1)), span(id(1), "0000000000000002", "0000000000000001", 1, "error")),
-                trace(span(id(2), "0000000000000001", null, 1500, "ok")),
-                trace(root(id(3))),
-                trace(root(id(4))));
+                trace(root(traceId(1)), span(traceId(1), "0000000000000002", "0000000000000001", 1, "error")),
+                trace(span(traceId(2), "0000000000000001", null, 1500, "ok")),
+                trace(root(traceId(3))),
+                trace(root(traceId(4))));
         List<Span> kept = s.sample(traces);
-        assertEquals(List.of(id(1), id(1), id(2), id(3)), kept.stream().map(Span::traceId).toList());
+        assertEquals(List.of(traceId(1), traceId(1), traceId(2), traceId(3)), kept.stream().map(Span::traceId).toList());
         assertTrue(kept.stream().allMatch(x -> x.sampleWeight() == 1.0));
         assertEquals(1.0, meters.find("opa.traces.sampled.out").counter().count());
     }
@@ -55,7 +54,7 @@ class TailSamplerTest {
         TailSampler b = new TailSampler(0.25, 1000, new KeepMarks(60_000), new SimpleMeterRegistry());
         List<CompletedTrace> traces = new ArrayList<>();
         for (int i = 0; i < 4000; i++) {
-            traces.add(trace(root(String.format("%032x", (long) i * 2654435761L))));
+            traces.add(trace(root(traceId((long) i * 2654435761L))));
         }
         List<Span> keptA = a.sample(traces);
         List<Span> keptB = b.sample(traces);
@@ -70,7 +69,7 @@ class TailSamplerTest {
         TailSampler s = sampler(0.5);
         String dropped = null;
         for (int i = 0; dropped == null; i++) {
-            String id = id(100 + i);
+            String id = traceId(100 + i);
             if (s.sample(List.of(trace(root(id)))).isEmpty()) {
                 dropped = id;
             }
@@ -85,8 +84,16 @@ class TailSamplerTest {
         TailSampler s = sampler(1.0);
         s.setRate(0.0);
         assertEquals(0.0, s.getRate());
-        assertTrue(s.sample(List.of(trace(root(id(9))))).isEmpty());
+        assertTrue(s.sample(List.of(trace(root(traceId(9))))).isEmpty());
         assertThrows(IllegalArgumentException.class, () -> s.setRate(1.5));
         assertThrows(IllegalArgumentException.class, () -> s.setRate(Double.NaN));
+    }
+
+    private static Span root(String traceId) {
+        return span(traceId, "0000000000000001", null, 10, "ok");
+    }
+
+    private static Span span(String traceId, String spanId, String parentId, double durationMs, String status) {
+        return TestSpan.of(traceId, spanId).parent(parentId).duration(durationMs).status(status).toSpan();
     }
 }

@@ -67,9 +67,9 @@ class ConnectionBudgetTest {
     void anAttachedStackCountsWithItsTextNotItsCompressedSize() {
         EmbeddedChannel ch = connection(10_000);
         String stack = "[" + "{\"function\":\"f\"},".repeat(1000) + "{}]"; // 17 KB of text, ~0.2 KB compressed
-        byte[] frame = dev.opa.agent.it.Wire.attached("{\"n\":1}".getBytes(StandardCharsets.UTF_8),
+        byte[] frame = dev.opa.agent.testkit.Wire.attached("{\"n\":1}".getBytes(StandardCharsets.UTF_8),
                 dev.opa.agent.model.StackCodec.encode(stack));
-        ch.writeInbound(Unpooled.wrappedBuffer(dev.opa.agent.it.Wire.concat(frame, frame, frame)));
+        ch.writeInbound(Unpooled.wrappedBuffer(dev.opa.agent.testkit.Wire.concat(frame, frame, frame)));
         assertEquals(1, read(ch).size(), "the first takes the whole second's budget (a full bucket lets it pass)");
         assertEquals(2.0, shed());
         ch.finishAndReleaseAll();

@@ -3,9 +3,9 @@ package dev.opa.agent.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.opa.agent.it.Wire;
 import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.ops.RateLimitedLog;
+import dev.opa.agent.testkit.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

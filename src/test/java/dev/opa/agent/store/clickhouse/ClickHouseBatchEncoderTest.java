@@ -1,5 +1,12 @@
 package dev.opa.agent.store.clickhouse;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,22 +18,14 @@ import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
 import dev.opa.agent.model.SpanDetail;
 import dev.opa.agent.model.StackCodec;
-import dev.opa.agent.model.SpanTrees;
-import org.junit.jupiter.api.Test;
-
+import dev.opa.agent.testkit.TestSpan;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ClickHouseBatchEncoderTest {
 
@@ -43,11 +42,11 @@ class ClickHouseBatchEncoderTest {
         ArrayNode dumps = J.arrayNode();
         dumps.addObject().put("timestamp", startMs + 1).put("file", "a.php").put("line", 3)
                 .put("data", "{\"x\":1}").put("text", "x = 1");
-        return SpanTrees.span("default-org", "default-project", "0af7651916cd43dd8448eb211c80319c", spanId, parentId,
-                "shop", "GET /cart", startMs, startMs + Math.round(durationMs), durationMs, 1.25, "error", "GET",
-                "/cart", parentId == null ? 500 : null, "php", "8.2.1", null, null,
-                J.objectNode().put("env", "prod"), J.objectNode().put("bytes_sent", 10), sql, http, J.arrayNode(),
-                J.arrayNode(), dumps, J.arrayNode(), 10.0);
+        return TestSpan.of("0af7651916cd43dd8448eb211c80319c", spanId).parent(parentId).service("shop").name("GET /cart")
+                .start(startMs).duration(durationMs).end(startMs + Math.round(durationMs)).cpu(1.25).status("error")
+                .http("GET", "/cart", parentId == null ? 500 : null).language("php", "8.2.1").tag("env", "prod")
+                .detail("net", J.objectNode().put("bytes_sent", 10)).detail("sql", sql).detail("http", http)
+                .detail("dumps", dumps).weight(10.0).toSpan();
     }
 
     private Map<String, List<JsonNode>> encode(Batch batch) {

@@ -2,12 +2,14 @@ package dev.opa.agent.store.clickhouse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opa.agent.api.SqlCatalog;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
-
+import dev.opa.agent.testkit.RealisticTraces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,7 +19,8 @@ import java.util.Set;
  * {@code <out>/payloads/<batch>-<table>-<part>.jsonl} (a table's rows of a batch in parts of at most
  * {@link ClickHouseBatchEncoder#MAX_PAYLOAD_BYTES}), and — unless {@code --duckdb false} — the same batches
  * into {@code <out>/opa.duckdb} through the agent's DuckDB store. {@code <out>/manifest.json} tells the
- * time range and counts. The chDB harness (src/test/clickhouse/) loads both and compares.
+ * time range and counts; {@code <out>/sql/<dialect>/api/<name>.sql} are the API's queries as the agent runs them
+ * (fragments expanded by {@link SqlCatalog}). The chDB harness (src/test/clickhouse/) loads both and compares.
  *
  * <pre>java -cp target/classes:target/test-classes:$(deps) dev.opa.agent.store.clickhouse.ClickHouseDatasetExport \
  *     --out target/ch-dataset --spans 20000 [--batch-size 5000] [--spans-per-second 40] [--duckdb true]
@@ -115,7 +118,29 @@ public final class ClickHouseDatasetExport {
         ObjectNode tableRows = manifest.putObject("rows");
         rows.forEach(tableRows::put);
         mapper.writerWithDefaultPrettyPrinter().writeValue(out.resolve("manifest.json").toFile(), manifest);
+        writeQueries(out.resolve("sql"));
         return manifest;
+    }
+
+    /** Every API query of each dialect, expanded, into {@code <dir>/<dialect>/api/<name>.sql}. */
+    static void writeQueries(Path dir) throws Exception {
+        for (String dialect : List.of("duckdb", "clickhouse")) {
+            SqlCatalog catalog = new SqlCatalog(dialect);
+            Path sources = Path.of(SqlCatalog.class.getClassLoader().getResource("sql/" + dialect + "/api").toURI());
+            List<String> names;
+            try (var files = Files.list(sources)) {
+                names = files.map(p -> p.getFileName().toString().replace(".sql", "")).sorted().toList();
+            }
+            Path api = Files.createDirectories(dir.resolve(dialect).resolve("api"));
+            try (var old = Files.list(api)) {
+                for (Path p : old.toList()) {
+                    Files.delete(p);
+                }
+            }
+            for (String name : names) {
+                Files.writeString(api.resolve(name + ".sql"), catalog.text(name));
+            }
+        }
     }
 
     private static Map<String, String> options(String[] args) {

@@ -3,11 +3,11 @@ package dev.opa.agent.store.clickhouse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.store.DerivedRows;
-import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4Factory;
-
+import dev.opa.agent.testkit.RealisticTraces;
 import java.util.ArrayList;
 import java.util.List;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
 
 /**
  * Encoder throughput and wire size of the ClickHouse writer: realistic batches (RealisticTraces) encoded

@@ -3,7 +3,7 @@ package dev.opa.agent.store.clickhouse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opa.agent.model.Batch;
-
+import dev.opa.agent.testkit.RealisticTraces;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.opa.agent.store.clickhouse;
+package dev.opa.agent.testkit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -7,8 +7,6 @@ import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
-import dev.opa.agent.model.SpanTrees;
-
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,7 +19,7 @@ import java.util.Random;
  * mix of sample weights (1 and 10) as tail sampling leaves them. Durations are log-normal with
  * microsecond resolution, as the extension reports them.
  */
-final class RealisticTraces {
+public final class RealisticTraces {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String[][] SERVICES = {
@@ -57,18 +55,18 @@ final class RealisticTraces {
      * @param startMs        first root start (epoch ms)
      * @param spansPerSecond traffic density (sets the time between traces)
      */
-    RealisticTraces(long seed, long startMs, double spansPerSecond) {
+    public RealisticTraces(long seed, long startMs, double spansPerSecond) {
         this.random = new Random(seed);
         this.clockMs = startMs;
         this.spansPerSecond = spansPerSecond;
     }
 
-    long clockMs() {
+    public long clockMs() {
         return clockMs;
     }
 
     /** The next batch of whole traces with at least {@code minSpans} spans. */
-    Batch nextBatch(int minSpans) {
+    public Batch nextBatch(int minSpans) {
         List<Span> spans = new ArrayList<>();
         List<ErrorEvent> errors = new ArrayList<>();
         List<LogEvent> logs = new ArrayList<>();
@@ -162,10 +160,12 @@ final class RealisticTraces {
         }
 
         long endMs = startMs + Math.round(durationMs);
-        Span span = SpanTrees.span(org, project, traceId, spanId, parentId, service[0], name, startMs, endMs, durationMs,
-                round3(durationMs * (0.2 + 0.6 * random.nextDouble())), error ? "error" : "ok", method, route, status,
-                "php", "8.2." + random.nextInt(20), random.nextBoolean() ? "laravel" : "symfony", "10.4", tags, net,
-                sql, http, cache, redis, dumps, stack(startMs, durationMs, sql), weight);
+        Span span = TestSpan.of(traceId, spanId).tenant(org, project).parent(parentId).service(service[0]).name(name)
+                .start(startMs).end(endMs).duration(durationMs).cpu(round3(durationMs * (0.2 + 0.6 * random.nextDouble())))
+                .status(error ? "error" : "ok").http(method, route, status).language("php", "8.2." + random.nextInt(20))
+                .framework(random.nextBoolean() ? "laravel" : "symfony", "10.4").detail("tags", tags).detail("net", net)
+                .detail("sql", sql).detail("http", http).detail("cache", cache).detail("redis", redis)
+                .detail("dumps", dumps).detail("stack", stack(startMs, durationMs, sql)).weight(weight).toSpan();
         spans.add(span);
         if (error) {
             errors.add(error(span));

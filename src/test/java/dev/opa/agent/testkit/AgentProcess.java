@@ -1,4 +1,4 @@
-package dev.opa.agent.it;
+package dev.opa.agent.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ public final class AgentProcess {
         return new Exit(p.exitValue(), Files.readString(log));
     }
 
-    static String tail(Path log) throws IOException {
+    public static String tail(Path log) throws IOException {
         String s = Files.readString(log);
         return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
     }

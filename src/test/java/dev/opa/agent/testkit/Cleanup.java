@@ -1,4 +1,4 @@
-package dev.opa.agent.it;
+package dev.opa.agent.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
