@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @CamelMainTest(properties = {
         "opa.tail.grace-ms=50",
+        "opa.tail.check-interval-ms=250", // the batches these tests count are cut at this tick
         "opa.batch.interval-ms=50",
         "opa.store.class=dev.opa.agent.it.FlakyStore",
         "opa.store.breaker.wait-open-seconds=1",

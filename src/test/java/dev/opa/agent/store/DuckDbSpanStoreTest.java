@@ -108,6 +108,29 @@ class DuckDbSpanStoreTest {
     }
 
     @Test
+    void aRowTheTableRefusesFailsItsBatchAndLeavesNothingForTheNext() throws Exception {
+        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("n.duckdb"), 1);
+        store.init();
+        store.write(batchWithEvents(numbered(1).service("shop").toSpan())); // the appenders are open now
+        Span good = numbered(2).service("shop").toSpan();
+        Span noName = new Span(good.organizationId(), good.projectId(), String.format("%032x", 3), good.spanId(),
+                null, good.service(), null, good.startMs(), good.endMs(), good.durationMs(), good.cpuMs(), good.status(),
+                good.httpMethod(), good.httpRoute(), good.httpStatus(), good.language(), good.languageVersion(), null,
+                null, good.detail(), 1.0); // spans_min.name is NOT NULL
+        Exception e = assertThrows(Exception.class, () -> store.write(batchWithEvents(good, noName)));
+        assertTrue(e.getMessage().contains("NOT NULL"), e.getMessage());
+        assertEquals(1, count(store, "SELECT count(*) FROM spans_min"), "the failed batch stored nothing");
+        assertEquals(1, count(store, "SELECT count(*) FROM logs"));
+
+        store.write(batchWithEvents(numbered(4).service("shop").toSpan()));
+        assertEquals(2, count(store, "SELECT count(*) FROM spans_min"), "no row of the failed batch came along");
+        assertEquals(2, count(store, "SELECT count(*) FROM spans_full"));
+        assertEquals(2, count(store, "SELECT count(*) FROM logs"));
+        assertEquals(0, count(store, "SELECT count(*) FROM spans_min WHERE trace_id = '" + good.traceId() + "'"));
+        store.close();
+    }
+
+    @Test
     void settingsAreAppliedAndValidated() throws Exception {
         DuckDbSpanStore store = new DuckDbSpanStore(new DuckDbSettings(dir.resolve("m.duckdb"), 1,
                 DuckDbSettings.pragmas("64MB", "128MB", "1")));

@@ -38,6 +38,8 @@ public class DuckDbSpanStore implements SpanStore {
     private final int readPoolSize;
     private final Map<String, String> pragmas;
     private DuckDBConnection writer;
+    private Statement control;
+    private final Appenders appenders = new Appenders();
     private HikariDataSource readers;
     private StackSegments stacks;
 
@@ -77,6 +79,7 @@ public class DuckDbSpanStore implements SpanStore {
             }
             st.execute(schema());
         }
+        control = writer.createStatement(); // BEGIN, COMMIT, ROLLBACK of every batch
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl());
         config.setDriverClassName(DuckDBDriver.class.getName());
@@ -107,20 +110,20 @@ public class DuckDbSpanStore implements SpanStore {
         }
         // explicit transaction: Appenders use the connection's transaction context, and the JDBC driver only
         // opens one lazily on the next statement, so setAutoCommit(false) alone leaves appends auto-committed
-        try (Statement st = writer.createStatement()) {
-            st.execute("BEGIN TRANSACTION");
-            boolean committed = false;
-            try {
-                appendSpans(batch);
-                appendErrors(batch);
-                appendLogs(batch);
-                stacks.sync();
-                st.execute("COMMIT");
-                committed = true;
-            } finally {
-                if (!committed) {
-                    rollbackQuietly(st); // also after an Error (e.g. OutOfMemoryError): never leave it open
-                }
+        boolean committed = false;
+        try {
+            control.execute("BEGIN TRANSACTION");
+            appendSpans(batch);
+            appendErrors(batch);
+            appendLogs(batch);
+            appenders.flush(); // here, not in close(): the driver's close() drops a failing flush's error
+            stacks.sync();
+            control.execute("COMMIT");
+            committed = true;
+        } finally {
+            if (!committed) {
+                appenders.discard(); // they may still hold rows of this batch
+                rollbackQuietly(control); // also after an Error (e.g. OutOfMemoryError): never leave it open
             }
         }
     }
@@ -129,7 +132,7 @@ public class DuckDbSpanStore implements SpanStore {
         try {
             st.execute("ROLLBACK");
         } catch (SQLException ignored) {
-            // the write already failed; its own exception is the one that matters
+            // the write already failed (or never began); its own exception is the one that matters
         }
     }
 
@@ -137,36 +140,34 @@ public class DuckDbSpanStore implements SpanStore {
         if (batch.spans().isEmpty()) {
             return;
         }
-        try (Appenders appenders = new Appenders()) {
-            DuckDBAppender min = appenders.get("spans_min");
-            DuckDBAppender full = appenders.get("spans_full");
-            for (Span s : batch.spans()) {
-                appendMin(min, s);
-                appendFull(full, s);
-                for (DerivedRows.SqlRow r : DerivedRows.sql(s)) {
-                    DuckDBAppender sql = appenders.get("sql_queries");
-                    keys(sql.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L).append(r.fingerprint())
-                            .append(r.normalized()).append(r.query());
-                    str(sql, r.dbSystem()).append(r.durationMs());
-                    nullable(sql, r.rows()).append(s.sampleWeight()).endRow();
-                }
-                for (DerivedRows.HttpRow r : DerivedRows.http(s)) {
-                    DuckDBAppender http = appenders.get("http_calls");
-                    keys(http.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L);
-                    str(http, r.method()).append(r.url()).append(r.host()).append(r.pathTemplate());
-                    nullable(http, r.statusCode()).append(r.durationMs());
-                    nullable(http, r.bytesSent());
-                    nullable(http, r.bytesReceived());
-                    str(http, r.error()).append(s.sampleWeight()).endRow();
-                }
-                for (DerivedRows.DumpRow r : DerivedRows.dumps(s)) {
-                    DuckDBAppender dumps = appenders.get("dumps");
-                    keys(dumps.beginRow(), s).appendEpochMicros((r.tsMs()) * 1000L);
-                    str(dumps, r.file());
-                    nullable(dumps, r.line());
-                    str(dumps, r.data());
-                    str(dumps, r.text()).endRow();
-                }
+        DuckDBAppender min = appenders.get("spans_min");
+        DuckDBAppender full = appenders.get("spans_full");
+        for (Span s : batch.spans()) {
+            appendMin(min, s);
+            appendFull(full, s);
+            for (DerivedRows.SqlRow r : DerivedRows.sql(s)) {
+                DuckDBAppender sql = appenders.get("sql_queries");
+                keys(sql.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L).append(r.fingerprint())
+                        .append(r.normalized()).append(r.query());
+                str(sql, r.dbSystem()).append(r.durationMs());
+                nullable(sql, r.rows()).append(s.sampleWeight()).endRow();
+            }
+            for (DerivedRows.HttpRow r : DerivedRows.http(s)) {
+                DuckDBAppender http = appenders.get("http_calls");
+                keys(http.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L);
+                str(http, r.method()).append(r.url()).append(r.host()).append(r.pathTemplate());
+                nullable(http, r.statusCode()).append(r.durationMs());
+                nullable(http, r.bytesSent());
+                nullable(http, r.bytesReceived());
+                str(http, r.error()).append(s.sampleWeight()).endRow();
+            }
+            for (DerivedRows.DumpRow r : DerivedRows.dumps(s)) {
+                DuckDBAppender dumps = appenders.get("dumps");
+                keys(dumps.beginRow(), s).appendEpochMicros((r.tsMs()) * 1000L);
+                str(dumps, r.file());
+                nullable(dumps, r.line());
+                str(dumps, r.data());
+                str(dumps, r.text()).endRow();
             }
         }
     }
@@ -258,19 +259,18 @@ public class DuckDbSpanStore implements SpanStore {
         if (batch.errors().isEmpty()) {
             return;
         }
-        try (DuckDBAppender a = appender("errors")) {
-            for (ErrorEvent e : batch.errors()) {
-                a.beginRow().append(e.organizationId()).append(e.projectId());
-                str(a, e.traceId());
-                str(a, e.spanId()).append(e.service()).appendEpochMicros((e.occurredAtMs()) * 1000L).append(e.errorType())
-                        .append(e.errorMessage());
-                str(a, e.file());
-                nullable(a, e.line()).append(e.fingerprint());
-                str(a, e.environment());
-                str(a, e.release());
-                json(a, e.stackTrace());
-                json(a, e.tags()).endRow();
-            }
+        DuckDBAppender a = appenders.get("errors");
+        for (ErrorEvent e : batch.errors()) {
+            a.beginRow().append(e.organizationId()).append(e.projectId());
+            str(a, e.traceId());
+            str(a, e.spanId()).append(e.service()).appendEpochMicros((e.occurredAtMs()) * 1000L).append(e.errorType())
+                    .append(e.errorMessage());
+            str(a, e.file());
+            nullable(a, e.line()).append(e.fingerprint());
+            str(a, e.environment());
+            str(a, e.release());
+            json(a, e.stackTrace());
+            json(a, e.tags()).endRow();
         }
     }
 
@@ -278,53 +278,54 @@ public class DuckDbSpanStore implements SpanStore {
         if (batch.logs().isEmpty()) {
             return;
         }
-        try (DuckDBAppender a = appender("logs")) {
-            for (LogEvent l : batch.logs()) {
-                a.beginRow().append(l.organizationId()).append(l.projectId());
-                str(a, l.traceId());
-                str(a, l.spanId()).append(l.service()).appendEpochMicros((l.timestampMs()) * 1000L).append(l.level())
-                        .append(l.message());
-                json(a, l.fields()).endRow();
-            }
+        DuckDBAppender a = appenders.get("logs");
+        for (LogEvent l : batch.logs()) {
+            a.beginRow().append(l.organizationId()).append(l.projectId());
+            str(a, l.traceId());
+            str(a, l.spanId()).append(l.service()).appendEpochMicros((l.timestampMs()) * 1000L).append(l.level())
+                    .append(l.message());
+            json(a, l.fields()).endRow();
         }
     }
 
     /**
-     * Appenders opened on first use — a batch of request summaries has no SQL, HTTP or dump rows, and opening
-     * an appender costs more than appending a row — and closed (flushed) together.
+     * One appender per table, opened on first use and kept open across batches: opening one costs more than
+     * appending a request summary's row (the table's catalog entry, a data chunk of its column types). Each batch
+     * flushes the ones it used inside its transaction. After a failed batch they are closed and dropped, since
+     * they may still hold its rows; the next batch opens new ones. Used only inside the synchronized write().
      */
-    private final class Appenders implements AutoCloseable {
+    private final class Appenders {
         private final Map<String, DuckDBAppender> open = new LinkedHashMap<>();
 
         DuckDBAppender get(String table) throws SQLException {
             DuckDBAppender a = open.get(table);
             if (a == null) {
-                a = appender(table);
+                a = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+                // batches come from the flush, spool-replay and shutdown threads; write() is synchronized, which
+                // is the serialisation the driver's thread check asks for (its lock would only repeat it)
+                a.unsafeBreakThreadConfinement();
                 open.put(table, a);
             }
             return a;
         }
 
-        @Override
-        public void close() throws SQLException {
-            SQLException first = null;
+        /** Appends every appender's pending rows to its table, in the current transaction. */
+        void flush() throws SQLException {
+            for (DuckDBAppender a : open.values()) {
+                a.flush();
+            }
+        }
+
+        void discard() {
             for (DuckDBAppender a : open.values()) {
                 try {
                     a.close();
-                } catch (SQLException e) {
-                    if (first == null) {
-                        first = e;
-                    }
+                } catch (SQLException ignored) {
+                    // dropped after a failed batch: that failure is the one reported
                 }
             }
-            if (first != null) {
-                throw first;
-            }
+            open.clear();
         }
-    }
-
-    private DuckDBAppender appender(String table) throws SQLException {
-        return writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
     }
 
     private static DuckDBAppender str(DuckDBAppender a, String v) throws SQLException {
@@ -391,6 +392,7 @@ public class DuckDbSpanStore implements SpanStore {
             readers = null;
         }
         if (writer != null) {
+            appenders.discard(); // a batch commits before write() returns: nothing is pending here
             try {
                 writer.close();
             } catch (SQLException ignored) {
