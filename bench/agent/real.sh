@@ -16,10 +16,12 @@
 #   --tcp           send over TCP instead of the Unix socket
 #   --idle S        idle measurement before the replay (default 30 s)
 #   --settle S      give up waiting for stored traces after S s without progress (default 60)
+#   --queries       meanwhile call the dashboard's heaviest API queries over the whole range in a loop (as
+#                   bench/api/under_ingest.sh does); prints HTTP status counts, fails on any status but 200
 # Env: OPA_JAR (default target/opa-agent.jar, built if missing); OPA_ENV="OPA_X=y ..." extra agent settings.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SATURATE=0 SUMMARIES=0 CORPUS="" TCP=0 IDLE=30 SETTLE=60
+SATURATE=0 SUMMARIES=0 CORPUS="" TCP=0 IDLE=30 SETTLE=60 QUERIES=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --saturate) SATURATE=$2; shift 2 ;;
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
     --tcp) TCP=1; shift ;;
     --idle) IDLE=$2; shift 2 ;;
     --settle) SETTLE=$2; shift 2 ;;
+    --queries) QUERIES=1; shift ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -54,9 +57,10 @@ env OPA_DATA_DIR="$WORK/data" OPA_SOCKET_PATH="$SOCK" OPA_TCP_LISTEN="$TCP_ADDR"
   java -jar "$JAR" >"$WORK/agent.log" 2>&1 &
 LAUNCHER=$!
 AGENT=$LAUNCHER
-SAMPLER=""
+SAMPLER="" QUERY_LOOP=""
 cleanup() {
   [ -z "$SAMPLER" ] || kill "$SAMPLER" 2>/dev/null || true
+  [ -z "$QUERY_LOOP" ] || kill "$QUERY_LOOP" 2>/dev/null || true
   kill "$LAUNCHER" 2>/dev/null || true
   wait "$LAUNCHER" 2>/dev/null || true
   echo "(agent log, data dir and samples kept in $WORK)"
@@ -94,6 +98,15 @@ else
   REPLAY_ARGS=(--rate "$RATE" --seconds "$SECONDS_")
   echo "== $RATE requests/s for $SECONDS_ s, $CORPUS over $ADDRESS"
 fi
+if [ "$QUERIES" = 1 ]; then
+  ALL="from_ms=0&to_ms=9999999999999"
+  (while true; do
+    for q in "sql?$ALL" "sql/n-plus-one?$ALL" "traces?$ALL&sort=duration" "traces?$ALL&q=wp" "services?$ALL" "http?$ALL"; do
+      echo "${q%%\?*} $(curl -s -o /dev/null -w '%{http_code}' "$API/api/$q")"
+    done
+  done) >"$WORK/queries.txt" &
+  QUERY_LOOP=$!
+fi
 set +e
 java -cp "$LZ4_JAR" bench/agent/Replay.java --corpus "$CORPUS" --address "$ADDRESS" --api "$API" --settle "$SETTLE" \
   --agent-pid "$AGENT" \
@@ -101,6 +114,11 @@ java -cp "$LZ4_JAR" bench/agent/Replay.java --corpus "$CORPUS" --address "$ADDRE
 REPLAY_STATUS=${PIPESTATUS[0]}
 set -e
 HWM=$(status_kb VmHWM)
+if [ -n "$QUERY_LOOP" ]; then
+  kill "$QUERY_LOOP" 2>/dev/null || true
+  wait "$QUERY_LOOP" 2>/dev/null || true
+  QUERY_LOOP=""
+fi
 LAUNCHER_RSS=$([ "$AGENT" != "$LAUNCHER" ] && awk '$1 == "VmHWM:" { print $2 }' "/proc/$LAUNCHER/status" || echo 0)
 kill "$SAMPLER" 2>/dev/null || true
 SAMPLER=""
@@ -125,6 +143,13 @@ echo "store write failures: $(metric opa_store_write_failures_total); spans rece
 echo "health: $(curl -s -w ' (HTTP %{http_code})' "$API/health" | tr -s ' \n' ' ')"
 echo "agent log lines above INFO: $(grep -cE ' (WARN|ERROR) ' "$WORK/agent.log" || true)"
 grep -E ' (WARN|ERROR) ' "$WORK/agent.log" | sed -E 's/^.*( WARN | ERROR )/\1/; s/[0-9]+/N/g' | cut -c1-300 | sort | uniq -c | sort -rn | head -8 || true
+if [ "$QUERIES" = 1 ]; then
+  echo "dashboard queries during the replay (endpoint, HTTP status, calls): $(sort "$WORK/queries.txt" | uniq -c | awk '{ printf "%s %s %d; ", $2, $3, $1 }')"
+  if awk '$2 != 200 { bad = 1 } END { exit !bad }' "$WORK/queries.txt"; then
+    echo "FAIL: dashboard queries failed during the replay (agent log: $WORK/agent.log)"
+    exit 1
+  fi
+fi
 if [ "$REPLAY_STATUS" != 0 ] || [ "$SENT" != "$STORED" ]; then
   echo "FAIL: $STORED of $SENT traces stored"
   exit 1

@@ -1,6 +1,7 @@
 package dev.opa.agent.beans;
 
 import dev.opa.agent.boot.StoreStart;
+import dev.opa.agent.ops.DuckDbMemoryMetrics;
 import dev.opa.agent.ops.StoreReadinessCheck;
 import dev.opa.agent.store.DeadLetters;
 import dev.opa.agent.store.SpanStore;
@@ -10,6 +11,7 @@ import dev.opa.agent.store.SpoolReplay;
 import dev.opa.agent.store.StoreBreaker;
 import dev.opa.agent.store.StoreFailures;
 import dev.opa.agent.store.StoreWriter;
+import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -27,13 +29,16 @@ import org.apache.camel.health.HealthCheckRegistry;
 public class StoreBeans extends AgentBeans {
 
     @BindToRegistry(value = "spanStore", lazy = true)
-    public SpanStore spanStore() {
+    public SpanStore spanStore(PrometheusMeterRegistry meters) {
         SpanStore store = SpanStoreFactory.create(cfg.section("opa.store"));
         String type = cfg.string("opa.store.type").trim().toLowerCase(Locale.ROOT);
         String where = "duckdb".equals(type) ? cfg.string("opa.store.duckdb.file")
                 : cfg.section("opa.store." + type).getOrDefault("url", type);
         StoreStart.open(store, type, where, StoreStart.policy(cfg.string("opa.store.clickhouse.start-policy")),
                 cfg.longValue("opa.store.clickhouse.start-wait-ms"));
+        if (store instanceof DuckDbSpanStore) {
+            DuckDbMemoryMetrics.register(meters, store.readDataSource());
+        }
         return store;
     }
 
