@@ -47,6 +47,7 @@ ZEND_BEGIN_MODULE_GLOBALS(opa)
 	double sampling_rate;
 	zend_long call_threshold_us;
 	zend_long hot_function_limit;
+	zend_long hot_function_recheck;
 	zend_long file_io_threshold_us;
 	zend_long max_nodes;
 	zend_long max_records;

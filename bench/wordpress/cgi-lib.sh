@@ -12,7 +12,8 @@
 #   *_observer          the same with opa.call_hook=observer (the Zend observer API instead of the
 #                       per-request zend_execute_ex hook), e.g. unsampled_observer, full_observer
 #   *_old               the same with the extension at $OPA_EXT_OLD (e.g. an older build), e.g. unsampled_old
-# Needs: RUN (run directory), URI (page path). Optional: PHP_CONF_D (the conf.d whose extensions are
+# Needs: RUN (run directory), URI (page path). Optional: OPA_INI_EXTRA (more -d flags for the modes that
+# load the extension, e.g. "-d opa.call_threshold_us=5000"), PHP_CONF_D (the conf.d whose extensions are
 # loaded, minus other profilers; default /etc/php/8.2/cgi/conf.d), PHP_CGI (default php-cgi8.2; e.g. php-cgi8.4 with
 # VALGRIND=/opt/php-8.4/bin/valgrind for a PHP installed in a chroot, docs/benchmarks.md), and OPA_EXT built
 # for that PHP.
@@ -59,7 +60,7 @@ cgi_mode_flags() {
   case "$mode" in
     *_observer) extra="-d opa.call_hook=observer"; mode=${mode%_observer} ;;
   esac
-  local flags="-d extension=$ext -d opa.socket_path=$RUN/cgi-sink.sock $extra"
+  local flags="-d extension=$ext -d opa.socket_path=$RUN/cgi-sink.sock $extra ${OPA_INI_EXTRA:-}"
   case "$mode" in
     none|none2) ;;
     disabled) echo "-d extension=$ext -d opa.enabled=0" ;;

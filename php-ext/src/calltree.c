@@ -32,17 +32,47 @@ static zend_string *closure_name;
 
 #if PHP_VERSION_ID >= 80200
 # define OPA_CAN_ELIDE 1
-/* Per function and request (a slot of the run-time cache, zeroed by the engine at every request): how
- * many of its calls were timed (low OPA_FN_COUNT_BITS bits) and the sum of their durations, each capped
- * at the threshold, in units of 2^req->unit_shift ticks (above them); or OPA_FN_NEVER for functions
- * that are never elided, OPA_FN_ELIDED once elided. See count_call(). */
+/* Per user function, for the life of the worker process: how many of its calls were timed (low
+ * OPA_FN_COUNT_BITS bits of `state`) and the sum of their durations, each capped, in units of
+ * 2^req->unit_shift ticks (above them); or OPA_FN_NEVER for functions that are never elided,
+ * OPA_FN_ELIDED once elided (see count_call()). Keyed by file, first line and name, not by op_array:
+ * without opcache op_arrays are freed at every request end. A slot of the run-time cache (zeroed by the
+ * engine at every request) caches the function's entry, so the table is searched once per function and
+ * request. A request starts from the counts of earlier ones only while they average tiny: otherwise from
+ * zero, as if nothing were kept (a cold first request, slow calls long past, do not keep a function
+ * timed; a function is never elided later than with per-request counts). Bounded (OPA_FN_TABLE_MAX functions; later ones are always timed), per process (a forked
+ * child starts from a copy; per thread on ZTS builds), cleared when a recorded request runs with another
+ * opa.hot_function_limit or opa.call_threshold_us. */
 static int fn_slot = -1;
 # define OPA_FN_COUNT_BITS 24
 # define OPA_FN_COUNT_MASK (((uintptr_t) 1 << OPA_FN_COUNT_BITS) - 1)
 # define OPA_FN_SLOW_WEIGHT 32 /* a long or kept call counts as this many thresholds (see count_call()) */
 # define OPA_FN_NEVER ((uintptr_t) 1 << 62)
-# define OPA_FN_ELIDED (OPA_FN_NEVER + 1) /* execute_ex mode: no longer timed in this request */
+# define OPA_FN_ELIDED (OPA_FN_NEVER + 1) /* no longer timed (until opa.hot_function_recheck requests later) */
 # define OPA_FN_SLOT(fn) (*(uintptr_t *) &ZEND_OP_ARRAY_EXTENSION(&(fn)->op_array, fn_slot))
+/* the slot holds the entry's address, plus this bit while the function is elided in this request */
+# define OPA_FN_SLOT_ELIDED ((uintptr_t) 1)
+# define OPA_FN_TABLE_MAX 16384
+# define OPA_FN_INDEX_SIZE (2 * OPA_FN_TABLE_MAX) /* open addressing, at most half full */
+
+typedef struct opa_fn_stat {
+	uintptr_t state;
+	uint32_t elided_at;        /* fn_table.seq of the recorded request that elided it */
+	uint32_t line;
+	zend_ulong hash;
+	zend_string *file, *name;  /* persistent copies */
+} opa_fn_stat;
+
+typedef struct opa_fn_table {
+	opa_fn_stat *entries;      /* never moved: run-time cache slots point into it */
+	uint32_t *index;           /* entry number + 1, 0 = empty */
+	uint32_t len;
+	uint32_t seq;              /* recorded requests of this process */
+	uint64_t limit, threshold_ticks; /* the settings the states were counted with */
+} opa_fn_table;
+
+ZEND_TLS opa_fn_table fn_table;
+ZEND_TLS opa_fn_stat fn_never = {OPA_FN_NEVER, 0, 0, 0, NULL, NULL}; /* functions never elided */
 #endif
 
 /* Thread CPU time at tick `now`: the last reading plus the wall time since, i.e. assuming the thread
@@ -231,48 +261,126 @@ static zend_never_inline void finish_recorded(opa_request *req, opa_frame *f, zv
 }
 
 #ifdef OPA_CAN_ELIDE
-/* A user function whose calls in this request are consistently short stops being timed for the rest of
- * the request: each timed call costs two time-stamp reads (~10 ns each on a VM) plus the bookkeeping,
- * and call-dense code (WordPress: ~150,000 user calls per page, 99% of them dropped) spends most of its
- * recording time on such calls. "Consistently short": at least opa.hot_function_limit calls, none with
- * I/O of its own, averaging under an eighth of the threshold, where a call that was long or kept for a slow descendant
- * counts as OPA_FN_SLOW_WEIGHT (32) thresholds: at most about one call in 256 may be one, so few slow
- * calls are lost as nodes. WordPress's home page at the default limit (32): ~21,600 of ~148,000 user
- * calls timed, ~55 calls of elided functions cross the threshold, mostly of the thin wrapper
- * apply_filters() whose callee WP_Hook::apply_filters() stays a node (the former rule, "the first 64
- * calls all tiny": ~35,900 timed, ~30 lost; a weight of 8 elided that hook dispatcher, slow once in 40
- * calls). Its
- * later calls are then accounted in their caller, like any dropped call. In execute_ex mode the function
- * is marked in its slot and its calls pass straight through; in observer mode its handlers are removed
- * at the next begin of another function, never from inside the function's own handler loop (which the
- * engine is iterating) and never while a call of it is on the stack (its end handler must pop that
- * frame). File top-level code, closures (their zend_function is per object) and generators (suspended
- * calls are not on the stack) are never elided. */
+static void fn_table_clear(void)
+{
+	for (uint32_t i = 0; i < fn_table.len; i++) {
+		zend_string_release_ex(fn_table.entries[i].file, 1);
+		zend_string_release_ex(fn_table.entries[i].name, 1);
+	}
+	fn_table.len = 0;
+	if (fn_table.index) memset(fn_table.index, 0, sizeof(uint32_t) * OPA_FN_INDEX_SIZE);
+}
+
+/* The process-wide entry of a user function, cached in its run-time cache slot. Run once per function
+ * and request. An elision older than opa.hot_function_recheck recorded requests ends here: the function
+ * is timed again and must prove again that it is tiny, so one that turned slow shows up as nodes again. */
+static zend_never_inline opa_fn_stat *fn_stat_lookup(opa_request *req, zend_function *fn)
+{
+	opa_fn_stat *e = &fn_never;
+	zend_string *file = fn->op_array.filename, *name = fn->common.function_name;
+	if (!name || !file || (fn->common.fn_flags & (ZEND_ACC_CLOSURE | ZEND_ACC_FAKE_CLOSURE | ZEND_ACC_GENERATOR))) goto done;
+	if (UNEXPECTED(!fn_table.index)) {
+		fn_table.index = calloc(OPA_FN_INDEX_SIZE, sizeof(uint32_t));
+		fn_table.entries = malloc(sizeof(opa_fn_stat) * OPA_FN_TABLE_MAX);
+		if (!fn_table.index || !fn_table.entries) {
+			free(fn_table.index);
+			free(fn_table.entries);
+			fn_table.index = NULL;
+			fn_table.entries = NULL;
+			goto done;
+		}
+	}
+	uint32_t line = fn->op_array.line_start;
+	zend_ulong h = (zend_string_hash_val(file) * 33) ^ zend_string_hash_val(name) ^ ((zend_ulong) line * 0x9e3779b1u);
+	uint32_t i = (uint32_t) h & (OPA_FN_INDEX_SIZE - 1);
+	for (uint32_t k; (k = fn_table.index[i]) != 0; i = (i + 1) & (OPA_FN_INDEX_SIZE - 1)) {
+		opa_fn_stat *c = &fn_table.entries[k - 1];
+		if (c->hash == h && c->line == line && zend_string_equals(c->name, name) && zend_string_equals(c->file, file)) {
+			e = c;
+			if (e->state == OPA_FN_ELIDED) {
+				if (fn_table.seq - e->elided_at >= req->hot_recheck) e->state = 0;
+				else {
+					req->functions_elided++;
+					OPA_FN_SLOT(fn) = (uintptr_t) e | OPA_FN_SLOT_ELIDED;
+					return e;
+				}
+			} else if (e->state < OPA_FN_NEVER && (e->state >> OPA_FN_COUNT_BITS) >= (e->state & OPA_FN_COUNT_MASK) * req->tiny_units) {
+				e->state = 0;
+			}
+			goto done;
+		}
+	}
+	if (fn_table.len >= OPA_FN_TABLE_MAX) goto done;
+	e = &fn_table.entries[fn_table.len++];
+	fn_table.index[i] = fn_table.len;
+	e->state = 0;
+	e->elided_at = 0;
+	e->line = line;
+	e->hash = h;
+	e->file = zend_string_init(ZSTR_VAL(file), ZSTR_LEN(file), 1);
+	e->name = zend_string_init(ZSTR_VAL(name), ZSTR_LEN(name), 1);
+done:
+	OPA_FN_SLOT(fn) = (uintptr_t) e;
+	return e;
+}
+
+static zend_always_inline opa_fn_stat *fn_stat(opa_request *req, zend_function *fn)
+{
+	uintptr_t s = OPA_FN_SLOT(fn);
+	return EXPECTED(s) ? (opa_fn_stat *) (s & ~OPA_FN_SLOT_ELIDED) : fn_stat_lookup(req, fn);
+}
+
+/* RINIT of a recorded request */
+static void fn_table_request_begin(opa_request *req)
+{
+	if (!req || !req->recording || !req->hot_limit) return;
+	if (fn_table.limit != req->hot_limit || fn_table.threshold_ticks != req->threshold_ticks) {
+		fn_table_clear();
+		fn_table.limit = req->hot_limit;
+		fn_table.threshold_ticks = req->threshold_ticks;
+	}
+	fn_table.seq++;
+}
+
+/* A user function whose calls are consistently short stops being timed: each timed call costs two
+ * time-stamp reads (~10 ns each on a VM) plus the bookkeeping, and call-dense code (WordPress: ~150,000
+ * user calls per page, 99% of them dropped) spends most of its recording time on such calls.
+ * "Consistently short": at least opa.hot_function_limit calls, counted over the recorded requests of the
+ * process (fn_stat_lookup()), none with I/O of its own, averaging under an eighth of the threshold, where
+ * a call that was long or kept for a slow descendant counts as OPA_FN_SLOW_WEIGHT (32) thresholds: at
+ * most about one call in 256 may be one, so few slow calls are lost as nodes. An elision lasts
+ * opa.hot_function_recheck recorded requests of the process; the function is then timed again from zero
+ * (a function that turned slow becomes nodes again). Elided calls are accounted in their caller, like any
+ * dropped call. In execute_ex mode the function's calls pass straight through; in observer mode its
+ * handlers are removed at the next begin of another function, never from inside the function's own
+ * handler loop (which the engine is iterating) and never while a call of it is on the stack (its end
+ * handler must pop that frame), and not installed at all in later requests. File top-level code,
+ * closures (their zend_function is per object) and generators (suspended calls are not on the stack) are
+ * never elided. */
 static zend_always_inline void count_call(opa_request *req, zend_function *fn, uint64_t dur_t)
 {
-	uintptr_t *slot = &OPA_FN_SLOT(fn);
-	uintptr_t n = *slot;
+	opa_fn_stat *e = fn_stat(req, fn);
+	uintptr_t n = e->state;
 	if (n < OPA_FN_NEVER) {
-		if (UNEXPECTED(n == 0) && (!fn->common.function_name
-				|| (fn->common.fn_flags & (ZEND_ACC_CLOSURE | ZEND_ACC_FAKE_CLOSURE | ZEND_ACC_GENERATOR)))) {
-			*slot = OPA_FN_NEVER;
-			return;
-		}
 		uintptr_t calls = (n & OPA_FN_COUNT_MASK) + 1;
 		uintptr_t units = (n >> OPA_FN_COUNT_BITS) + (MIN(dur_t, OPA_FN_SLOW_WEIGHT * req->threshold_ticks) >> req->unit_shift);
 		if (UNEXPECTED(calls == OPA_FN_COUNT_MASK)) {
-			*slot = OPA_FN_NEVER; /* never consistently short: stop counting */
+			e->state = OPA_FN_NEVER; /* never consistently short: stop counting */
 			return;
 		}
-		*slot = (units << OPA_FN_COUNT_BITS) | calls;
+		e->state = (units << OPA_FN_COUNT_BITS) | calls;
 		if (UNEXPECTED(calls >= req->hot_limit) && units < calls * req->tiny_units) {
+			e->state = OPA_FN_ELIDED;
+			e->elided_at = fn_table.seq;
 			if (call_hook == OPA_CALLS_EXECUTE_EX) {
-				*slot = OPA_FN_ELIDED;
+				OPA_FN_SLOT(fn) = (uintptr_t) e | OPA_FN_SLOT_ELIDED;
 				req->functions_elided++;
 			} else {
 				req->elide_fn = fn;
 			}
 		}
+	} else if (n == OPA_FN_ELIDED && call_hook == OPA_CALLS_OBSERVER) {
+		req->elide_fn = fn; /* still observed in this request (it was on the stack): retry the removal */
 	}
 }
 
@@ -284,7 +392,6 @@ static zend_never_inline void elide_pending(opa_request *req, zend_execute_data 
 	for (uint32_t i = 0; i < req->depth; i++) {
 		if (req->frames[i].func == fn) return; /* on the stack: re-queued by its next dropped call */
 	}
-	OPA_FN_SLOT(fn) = OPA_FN_NEVER;
 #if PHP_VERSION_ID >= 80400 /* 8.4 added an out-parameter: the handler that followed the removed one */
 	zend_observer_fcall_begin_handler next_begin;
 	zend_observer_fcall_end_handler next_end;
@@ -310,7 +417,11 @@ static zend_always_inline void finish_frame(opa_request *req, opa_frame *f, zval
 	}
 #ifdef OPA_CAN_ELIDE
 	if (!f->hook && req->hot_limit) {
-		if (f->rec_head >= 0 || f->file_ops) OPA_FN_SLOT(f->func) = OPA_FN_NEVER; /* I/O of its own */
+		if (f->rec_head >= 0 || f->file_ops) { /* I/O of its own */
+			opa_fn_stat *e = fn_stat(req, f->func);
+			e->state = OPA_FN_NEVER;
+			OPA_FN_SLOT(f->func) = (uintptr_t) e;
+		}
 		else count_call(req, f->func, OPA_FN_SLOW_WEIGHT * req->threshold_ticks); /* long or kept for a descendant */
 	}
 #endif
@@ -335,6 +446,13 @@ static zend_never_inline void execute_timed(opa_request *req, zend_execute_data 
 	/* a closure's zend_function lives in the closure object, which the engine releases when the call
 	 * returns: keep it until the node is written */
 	zend_object *closure = (ZEND_CALL_INFO(ex) & ZEND_CALL_CLOSURE) ? ZEND_CLOSURE_OBJECT(ex->func) : NULL;
+#ifdef OPA_CAN_ELIDE
+	if (req->hot_limit && UNEXPECTED(!OPA_FN_SLOT(ex->func))
+			&& fn_stat_lookup(req, ex->func)->state == OPA_FN_ELIDED) { /* elided in an earlier request */
+		prev_execute_ex(ex);
+		return;
+	}
+#endif
 	if (closure) GC_ADDREF(closure);
 	push_frame(req, ex, 0, false);
 	prev_execute_ex(ex);
@@ -348,7 +466,7 @@ static void opa_execute_ex(zend_execute_data *ex)
 	if (EXPECTED(req && req->recording && !req->in_hook)
 			&& EXPECTED(!(ex->func->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE)) /* __call: seen next */
 #ifdef OPA_CAN_ELIDE
-			&& OPA_FN_SLOT(ex->func) != OPA_FN_ELIDED
+			&& !(OPA_FN_SLOT(ex->func) & OPA_FN_SLOT_ELIDED)
 #endif
 			) {
 		execute_timed(req, ex);
@@ -417,6 +535,9 @@ static zend_observer_fcall_handlers observer_init(zend_execute_data *ex)
 	zend_observer_fcall_handlers none = {NULL, NULL};
 	opa_request *req = OPA_G(req);
 	if (!req || !req->recording || !ZEND_USER_CODE(ex->func->type)) return none;
+#ifdef OPA_CAN_ELIDE
+	if (req->hot_limit && fn_stat(req, ex->func)->state == OPA_FN_ELIDED) return none; /* elided in an earlier request */
+#endif
 	return (zend_observer_fcall_handlers) {observer_begin, observer_end};
 }
 
@@ -499,6 +620,13 @@ void opa_calltree_register(void)
 
 void opa_calltree_unregister(void)
 {
+#ifdef OPA_CAN_ELIDE
+	fn_table_clear();
+	free(fn_table.index);
+	free(fn_table.entries);
+	fn_table.index = NULL;
+	fn_table.entries = NULL;
+#endif
 	if (call_hook != OPA_CALLS_EXECUTE_EX) return;
 	if (zend_execute_ex == opa_execute_ex) zend_execute_ex = prev_execute_ex;
 	if (compile_wrapped) {
@@ -516,6 +644,9 @@ opa_call_hook opa_calltree_mode(void)
  * opcache has installed its own compile_file (in its post-startup, which runs after every extension's). */
 void opa_calltree_request_begin(opa_request *req)
 {
+#ifdef OPA_CAN_ELIDE
+	fn_table_request_begin(req);
+#endif
 	if (call_hook != OPA_CALLS_EXECUTE_EX) return;
 	if (UNEXPECTED(!compile_wrapped)) {
 		compile_wrapped = true;

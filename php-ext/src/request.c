@@ -81,6 +81,7 @@ opa_request *opa_request_start(void)
 	req->cpu_refresh_ticks = (uint64_t) ((double) MAX(threshold_ns / 2, 20000) / opa_ns_per_tick);
 	req->file_threshold_ns = (uint64_t) MAX(OPA_G(file_io_threshold_us), 0) * 1000ULL;
 	req->hot_limit = (uint64_t) MAX(OPA_G(hot_function_limit), 0);
+	req->hot_recheck = (uint32_t) MIN(MAX(OPA_G(hot_function_recheck), 1), UINT32_MAX);
 	req->id_base = opa_random_u64() & ~0xffffffffULL;
 	req->sample_rate = OPA_G(sampling_rate);
 	zend_hash_init(&req->tags, 8, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);

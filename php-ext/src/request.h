@@ -86,6 +86,7 @@ typedef struct opa_request {
 	opa_frame *frames;
 	uint32_t depth, frames_cap, overflow_depth;
 	uint64_t hot_limit;      /* opa.hot_function_limit; 0 = every call of every user function observed */
+	uint32_t hot_recheck;    /* opa.hot_function_recheck: recorded requests an elision lasts */
 	zend_function *elide_fn; /* a function to stop observing at the next begin (calltree.c) */
 	uint32_t functions_elided;
 
