@@ -1,7 +1,6 @@
 package dev.opa.agent.beans;
 
 import dev.opa.agent.boot.StoreStart;
-import dev.opa.agent.ops.DuckDbMemoryMetrics;
 import dev.opa.agent.ops.StoreReadinessCheck;
 import dev.opa.agent.store.DeadLetters;
 import dev.opa.agent.store.SpanStore;
@@ -11,6 +10,7 @@ import dev.opa.agent.store.SpoolReplay;
 import dev.opa.agent.store.StoreBreaker;
 import dev.opa.agent.store.StoreFailures;
 import dev.opa.agent.store.StoreWriter;
+import dev.opa.agent.store.duckdb.DuckDbMemoryMetrics;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,4 +1,4 @@
-package dev.opa.agent.ops;
+package dev.opa.agent.store.duckdb;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
