@@ -12,6 +12,7 @@ import dev.opa.agent.pipeline.BatchAccumulator;
 import dev.opa.agent.pipeline.IngestGate;
 import dev.opa.agent.trace.TraceAssembler;
 import dev.opa.agent.wire.ConnectionBudgetFactory;
+import dev.opa.agent.wire.FrameCoalescer;
 import dev.opa.agent.wire.FrameDecoderFactory;
 import dev.opa.agent.wire.SocketFile;
 import dev.opa.agent.wire.TlsHandlerFactory;
@@ -23,8 +24,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 
 /**
- * The beans of routes/ingest.camel.yaml: per-connection framing and byte budget of each listener, TLS, the
- * parser and the backpressure gate. At start: the TLS files and both listeners' addresses are checked before
+ * The beans of routes/ingest.camel.yaml: per-connection framing and byte budget of each listener, the grouping of
+ * decoded lines per I/O thread, TLS, the parser and the backpressure gate. At start: the TLS files and both listeners' addresses are checked before
  * anything binds.
  */
 public class IngestBeans extends AgentBeans {
@@ -52,6 +53,21 @@ public class IngestBeans extends AgentBeans {
     @BindToRegistry(value = "tcpConnectionBudget", lazy = true)
     public ConnectionBudgetFactory tcpConnectionBudget(IngestMetrics metrics) {
         return new ConnectionBudgetFactory(cfg.intValue("opa.ingest.connection-bytes-per-second"), metrics);
+    }
+
+    @BindToRegistry(value = "unixCoalescer", lazy = true)
+    public FrameCoalescer unixCoalescer() {
+        return coalescer("unix");
+    }
+
+    @BindToRegistry(value = "tcpCoalescer", lazy = true)
+    public FrameCoalescer tcpCoalescer() {
+        return coalescer("tcp");
+    }
+
+    private FrameCoalescer coalescer(String transport) {
+        return new FrameCoalescer(transport, cfg.longValue("opa.ingest.coalesce-ms"),
+                cfg.longValue("opa.ingest.coalesce-bytes"));
     }
 
     @BindToRegistry(value = "tcpTls", lazy = true)
