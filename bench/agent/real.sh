@@ -15,13 +15,18 @@
 #                   bench/corpus/attach_stack.py replays the form the extension sends now (attached stacks)
 #   --tcp           send over TCP instead of the Unix socket
 #   --idle S        idle measurement before the replay (default 30 s)
+#   --warm S[:R]    after the idle measurement, replay the corpus for S s at R requests/s (default: the measured
+#                   rate) first, so that the measured replay runs on compiled code (at 20/s the JIT takes ~7 minutes
+#                   to settle, and its compilations then cost more than the requests)
+#   --threads       per-thread CPU (bench/agent/thread-cpu.sh) over the idle window and over the middle half of
+#                   the measured replay
 #   --settle S      give up waiting for stored traces after S s without progress (default 60)
 #   --queries       meanwhile call the dashboard's heaviest API queries over the whole range in a loop (as
 #                   bench/api/under_ingest.sh does); prints HTTP status counts, fails on any status but 200
 # Env: OPA_JAR (default target/opa-agent.jar, built if missing); OPA_ENV="OPA_X=y ..." extra agent settings.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SATURATE=0 SUMMARIES=0 CORPUS="" TCP=0 IDLE=30 SETTLE=60 QUERIES=0
+SATURATE=0 SUMMARIES=0 CORPUS="" TCP=0 IDLE=30 SETTLE=60 QUERIES=0 WARM="" THREADS=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --saturate) SATURATE=$2; shift 2 ;;
@@ -29,6 +34,8 @@ while [ $# -gt 0 ]; do
     --corpus) CORPUS=$2; shift 2 ;;
     --tcp) TCP=1; shift ;;
     --idle) IDLE=$2; shift 2 ;;
+    --warm) WARM=$2; shift 2 ;;
+    --threads) THREADS=1; shift ;;
     --settle) SETTLE=$2; shift 2 ;;
     --queries) QUERIES=1; shift ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
@@ -85,7 +92,7 @@ SAMPLER=$!
 echo "agent $JAR (pid $AGENT, launcher pid $LAUNCHER, started as the README says), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 sleep 5 # let start-up work (JIT, first checkpoints) finish before the idle measurement
 c0=$(cpu_ticks)
-sleep "$IDLE"
+if [ "$THREADS" = 1 ]; then bash bench/agent/thread-cpu.sh "$AGENT" "$IDLE" >"$WORK/threads-idle.txt"; else sleep "$IDLE"; fi
 c1=$(cpu_ticks)
 IDLE_MS_PER_S=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v s="$IDLE" 'BEGIN { printf "%.1f", (b - a) * 1000 / hz / s }')
 echo "idle: $IDLE_MS_PER_S ms of CPU per second over ${IDLE}s, RSS $(status_kb VmRSS) KB"
@@ -108,10 +115,22 @@ if [ "$QUERIES" = 1 ]; then
   QUERY_LOOP=$!
 fi
 set +e
-java -cp "$LZ4_JAR" bench/agent/Replay.java --corpus "$CORPUS" --address "$ADDRESS" --api "$API" --settle "$SETTLE" \
-  --agent-pid "$AGENT" \
-  "${REPLAY_ARGS[@]}" | tee "$WORK/replay.out"
+replay() {
+  java -cp "$LZ4_JAR" bench/agent/Replay.java --corpus "$CORPUS" --address "$ADDRESS" --api "$API" --settle "$SETTLE" \
+    --agent-pid "$AGENT" "$@"
+}
+if [ -n "$WARM" ]; then
+  WARM_S=${WARM%%:*} WARM_RATE=$([ "${WARM#*:}" != "$WARM" ] && echo "${WARM#*:}" || echo "$RATE")
+  echo "== warm-up: $WARM_RATE requests/s for $WARM_S s (not measured)"
+  replay --rate "$WARM_RATE" --seconds "$WARM_S" >"$WORK/warm.out" || { echo "FAIL: warm-up replay"; cat "$WORK/warm.out"; exit 1; }
+fi
+if [ "$THREADS" = 1 ] && [ "$SATURATE" = 0 ]; then
+  (sleep "$((SECONDS_ / 4))"; bash bench/agent/thread-cpu.sh "$AGENT" "$((SECONDS_ / 2))" "$RATE" >"$WORK/threads-replay.txt") &
+  THREAD_SAMPLER=$!
+fi
+replay "${REPLAY_ARGS[@]}" | tee "$WORK/replay.out"
 REPLAY_STATUS=${PIPESTATUS[0]}
+[ -z "${THREAD_SAMPLER:-}" ] || wait "$THREAD_SAMPLER"
 set -e
 HWM=$(status_kb VmHWM)
 if [ -n "$QUERY_LOOP" ]; then
@@ -143,6 +162,10 @@ echo "store write failures: $(metric opa_store_write_failures_total); spans rece
 echo "health: $(curl -s -w ' (HTTP %{http_code})' "$API/health" | tr -s ' \n' ' ')"
 echo "agent log lines above INFO: $(grep -cE ' (WARN|ERROR) ' "$WORK/agent.log" || true)"
 grep -E ' (WARN|ERROR) ' "$WORK/agent.log" | sed -E 's/^.*( WARN | ERROR )/\1/; s/[0-9]+/N/g' | cut -c1-300 | sort | uniq -c | sort -rn | head -8 || true
+if [ "$THREADS" = 1 ]; then
+  echo "per-thread CPU while idle (${IDLE} s):"; cat "$WORK/threads-idle.txt"
+  [ ! -s "$WORK/threads-replay.txt" ] || { echo "per-thread CPU over the middle half of the replay:"; cat "$WORK/threads-replay.txt"; }
+fi
 if [ "$QUERIES" = 1 ]; then
   echo "dashboard queries during the replay (endpoint, HTTP status, calls): $(sort "$WORK/queries.txt" | uniq -c | awk '{ printf "%s %s %d; ", $2, $3, $1 }')"
   if awk '$2 != 200 { bad = 1 } END { exit !bad }' "$WORK/queries.txt"; then
