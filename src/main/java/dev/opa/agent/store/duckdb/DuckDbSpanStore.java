@@ -139,6 +139,11 @@ public class DuckDbSpanStore implements SpanStore {
             throw new IllegalStateException("store not initialised or closed");
         }
         reopenIfInvalidated(); // throws when the file cannot be opened again: the batch is spooled
+        if (control.isClosed()) {
+            // DuckDB's driver closes a statement whose execute failed (e.g. a refused COMMIT): without a new one,
+            // every later batch would fail with "Statement was closed"
+            control = writer.createStatement();
+        }
         try {
             writeBatch(batch);
         } catch (Exception | Error e) {
