@@ -13,8 +13,9 @@ import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
 /**
  * Hands the decoded lines of a listener to the route in groups: the lines read by one I/O thread, from all of its
  * connections, within {@code windowMs} (or until {@code maxBytes} are held) go on as one {@link Frames}, so one route
- * exchange carries them. At a host's rates a message comes every 5-50 ms and each exchange found the route's code
- * cold (its cost per message was ~10x that at 200/s); grouped, the route runs a few times a second whatever the rate.
+ * exchange carries them. At a host's rates a message comes every 5-50 ms, and each exchange found the route's code
+ * cold (the same compiled decode + parse of a root summary costs ~5 µs back to back, 50-130 µs at 20/s): grouped,
+ * the route runs a few times a second whatever the rate.
  * The delay is at most {@code windowMs}, small next to the tail buffer's grace. {@code windowMs = 0}: every read goes
  * on at once.
  *
