@@ -34,10 +34,12 @@ foreach (['32' => true, '0' => false] as $limit => $prunes) {
     opa_check("limit $limit: output unchanged", $r['stdout'] === opa_run_plain($code) && $r['stdout'] === "447\n", $r['stdout']);
     $root = opa_root($r);
     if ($prunes) {
+        opa_check("limit $limit: pruned calls counted", (int) $root['tags']['opa.calls_pruned'] >= 200, $root['tags']);
         opa_check("limit $limit: a long call under a pruned function is not seen", $fn($root, 'slow_once') === 0, $fn($root, 'slow_once'));
         opa_check("limit $limit: a probe ends the pruning (most of the 40 long calls are nodes)", $fn($root, 'slow_often') >= 20, $fn($root, 'slow_often'));
         opa_check("limit $limit: after I/O in a pruned subtree the subtree is seen again", $fn($root, 'leaf_io') === 2, $fn($root, 'leaf_io'));
     } else {
+        opa_check("limit $limit: nothing pruned", (int) $root['tags']['opa.calls_pruned'] === 0, $root['tags']);
         opa_check("limit $limit: every long call is a node", $fn($root, 'slow_once') === 1 && $fn($root, 'slow_often') === 40 && $fn($root, 'leaf_io') === 3, null);
     }
     $ops = array_sum(array_map(fn($n) => $n['file_io']['operations'] ?? 0, $root['stack']));
@@ -55,6 +57,7 @@ foreach (['32' => true, '0' => false] as $limit => $prunes) {
 --EXPECT--
 clean: ok
 limit 32: output unchanged: ok
+limit 32: pruned calls counted: ok
 limit 32: a long call under a pruned function is not seen: ok
 limit 32: a probe ends the pruning (most of the 40 long calls are nodes): ok
 limit 32: after I/O in a pruned subtree the subtree is seen again: ok
@@ -63,6 +66,7 @@ limit 32: calls after a fiber switch and an exception are seen: ok
 limit 32: no kept node lost its parent: ok
 clean: ok
 limit 0: output unchanged: ok
+limit 0: nothing pruned: ok
 limit 0: every long call is a node: ok
 limit 0: every file operation is recorded: ok
 limit 0: calls after a fiber switch and an exception are seen: ok
