@@ -4,6 +4,7 @@ import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.parse.Limits;
 import dev.opa.agent.parse.MessageParser;
+import dev.opa.agent.store.duckdb.DuckDbSettings;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import dev.opa.agent.wire.FrameDecoder;
 import dev.opa.agent.wire.Frames;
@@ -62,9 +63,9 @@ public class WriterBench {
                 corpus.stream().mapToLong(Span::heapBytes).average().orElse(0) / 1024);
 
         Path dir = Files.createTempDirectory("opa-writerbench");
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("bench.duckdb"), 1,
-                DuckDbSpanStore.settings(System.getProperty("memory", "128MB"),
-                System.getProperty("checkpoint", "16MB"), System.getProperty("threads", "")));
+        DuckDbSpanStore store = new DuckDbSpanStore(new DuckDbSettings(dir.resolve("bench.duckdb"), 1,
+                DuckDbSettings.pragmas(System.getProperty("memory", "128MB"), System.getProperty("checkpoint", "16MB"),
+                        System.getProperty("threads", ""))));
         store.init();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
