@@ -146,22 +146,6 @@ class DuckDbSpanStoreTest {
     }
 
     @Test
-    void eachCheckpointKeepsItsRowGroupsInsteadOfRewritingEarlierOnes() throws Exception {
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("v.duckdb"), 1);
-        store.init();
-        for (int i = 0; i < 4; i++) {
-            store.write(batchWithEvents(numbered(10 + i).service("shop").toSpan()));
-            try (Connection c = store.openConnection(); Statement st = c.createStatement()) {
-                st.execute("CHECKPOINT");
-            }
-        }
-        assertEquals(4, count(store, "SELECT count(*) FROM spans_min"));
-        // DuckDB's vacuum would merge them into one, compressing and writing the earlier rows again
-        assertEquals(4, count(store, "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('spans_min')"));
-        store.close();
-    }
-
-    @Test
     void settingsComeFromTheOpaStoreKeys() {
         DuckDbSettings s = DuckDbSettings.fromStoreSettings(java.util.Map.of("duckdb.file", "/d/opa.duckdb",
                 "duckdb.read-pool-size", " 3 ", "duckdb.memory-limit", "256MB", "duckdb.threads", ""));

@@ -49,16 +49,6 @@ public class DuckDbSpanStore implements SpanStore {
      */
     static final int INLINE_STACK_BYTES = 2048;
 
-    /**
-     * Each checkpoint writes the rows committed since the last one as new row groups; DuckDB's vacuum then merges
-     * adjacent row groups that fit in one, so a row was compressed and written again about log2(122,880 / rows per
-     * checkpoint) times (checkpoint k rewrote the 2^j rows of the last j merges: 45, 92, 364, 767 ms for 1,000-row
-     * checkpoints). With full captures arriving, that was half of the store's CPU (bench/agent/WriterBench.java).
-     * The store never deletes rows, so vacuum has nothing else to do; row groups stay as large as one checkpoint's
-     * rows (hundreds to thousands), which the dashboard's queries did not notice (docs/benchmarks.md).
-     */
-    static final String NO_ROW_GROUP_MERGES = "SET max_vacuum_tasks = 0";
-
     /** Segment files of call stacks are rotated at this size. */
     static final long SEGMENT_BYTES = 256L << 20;
 
@@ -84,7 +74,6 @@ public class DuckDbSpanStore implements SpanStore {
         stacks = new StackSegments(Path.of(file.toAbsolutePath() + ".stacks"), SEGMENT_BYTES);
         writer = (DuckDBConnection) connect();
         try (Statement st = writer.createStatement()) {
-            st.execute(NO_ROW_GROUP_MERGES);
             for (Map.Entry<String, String> e : pragmas.entrySet()) {
                 st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by DuckDbSettings
             }
