@@ -4,6 +4,7 @@ import dev.opa.agent.ops.IngestMetrics;
 import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.parse.Limits;
 import dev.opa.agent.parse.MessageParser;
+import dev.opa.agent.store.duckdb.DuckDbSettings;
 import dev.opa.agent.store.duckdb.DuckDbSpanStore;
 import dev.opa.agent.wire.FrameDecoder;
 import dev.opa.agent.wire.Frames;
@@ -39,13 +40,17 @@ import java.util.stream.Stream;
  * <p>DuckDB settings as the agent's defaults (application.yaml), or -Dmemory=, -Dcheckpoint=, -Dthreads=.
  * -Dwindow=N also prints the CPU per span of every N batches (how it changes as the file grows).
  *
- * <p>Usage (bench/agent/writer.sh runs it):
+ * <p>Usage (the agent's jar holds every class it needs):
  * <pre>
- *   java -cp CLASSES:DEPS bench/agent/WriterBench.java CORPUS[,CORPUS...] SPANS_PER_BATCH BATCHES [PAUSE_MS] [WARMUP]
+ *   mvn -B -ntp -q -o -Dskip.ui -DskipTests package
+ *   java -cp target/opa-agent.jar bench/agent/WriterBench.java CORPUS[,CORPUS...] SPANS_PER_BATCH BATCHES [PAUSE_MS] [WARMUP]
+ *   e.g. /tmp/wire-corpus/wordpress.opa,/tmp/wire-corpus/mediawiki.opa 200 300 0 20   (full captures, cut at 8 MB)
+ *        /work/corpus/wordpress-summary.opa,/work/corpus/mediawiki-summary.opa 200 150 20 30   (summaries)
  * </pre>
- * SPANS_PER_BATCH as the agent cuts them: 40 = root summaries at 20/s with 2 s batches; full captures are cut at
- * opa.batch.max-bytes (8 MB of estimated heap) as well. PAUSE_MS between batches (default 0) lets background work
- * of DuckDB land in the window of the batch that caused it. Prints per-batch and per-span CPU after WARMUP batches.
+ * SPANS_PER_BATCH as the agent cuts them: 200 = root summaries at 20/s (opa.batch.min-size, written every 10 s; 40 with
+ * the 2 s batches of before); full captures are cut at opa.batch.max-bytes (8 MB of estimated heap) as well.
+ * PAUSE_MS between batches (default 0) lets background work of DuckDB land in the window of the batch that caused
+ * it. Prints per-batch and per-span CPU after WARMUP batches.
  */
 public class WriterBench {
 
@@ -62,9 +67,9 @@ public class WriterBench {
                 corpus.stream().mapToLong(Span::heapBytes).average().orElse(0) / 1024);
 
         Path dir = Files.createTempDirectory("opa-writerbench");
-        DuckDbSpanStore store = new DuckDbSpanStore(dir.resolve("bench.duckdb"), 1,
-                DuckDbSpanStore.settings(System.getProperty("memory", "128MB"),
-                System.getProperty("checkpoint", "16MB"), System.getProperty("threads", "")));
+        DuckDbSpanStore store = new DuckDbSpanStore(new DuckDbSettings(dir.resolve("bench.duckdb"), 1,
+                DuckDbSettings.pragmas(System.getProperty("memory", "128MB"), System.getProperty("checkpoint", "16MB"),
+                        System.getProperty("threads", ""))));
         store.init();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();

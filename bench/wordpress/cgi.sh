@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PHP CPU per WordPress request without a server: each mode runs the page N times in one `php-cgi -T N`
-# process (the CGI SAPI's repeat option, opcache on) and the process's CPU time (user+sys, /usr/bin/time)
-# is divided by N; modes interleaved in every round; median over rounds. Below the noise floor of wrk on a
+# process (the CGI SAPI's repeat option, opcache on) and the process's CPU time (user+sys from wait4(),
+# microseconds) is divided by N; modes interleaved in every round, their order rotated from round to round
+# (so no mode always runs first or after the same one); median over rounds. Below the noise floor of wrk on a
 # shared VM (compare `none` with the identical `none2`).
 #
 # Needs a run directory left by bench/wordpress/run.sh (WordPress installed, MariaDB data, the built
@@ -18,16 +19,28 @@ MODES_CSV=${5:-none,none2,unsampled,sampled10,full}
 IFS=, read -r -a MODES <<<"$MODES_CSV"
 source bench/wordpress/cgi-lib.sh
 cgi_init
+# runs a command and prints its CPU time (user + sys, s) from wait4(), to the microsecond (/usr/bin/time
+# rounds to 10 ms: 0.6 % of a 40-request run)
+CPU_OF='import os, sys
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1)
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, ru = os.wait4(pid, 0)
+print("%.6f" % (ru.ru_utime + ru.ru_stime), file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(status))'
 run_once() { # -> CPU ms per request
   local t
-  t=$(cgi_run "$1" "$N" /usr/bin/time -f "%U %S" 2>&1 >/dev/null | tail -1)
-  awk -v t="$t" -v n="$N" 'BEGIN { split(t, a, " "); printf "%.3f", (a[1] + a[2]) * 1000 / n }'
+  t=$(cgi_run "$1" "$N" python3 -c "$CPU_OF" 2>&1 >/dev/null | tail -1)
+  awk -v t="$t" -v n="$N" 'BEGIN { printf "%.3f", t * 1000 / n }'
 }
 declare -A CPU RATIO
 for m in "${MODES[@]}"; do run_once "$m" >/dev/null; done # warm the page cache and MariaDB
 for r in $(seq "$ROUNDS"); do
   declare -A THIS=()
-  for m in "${MODES[@]}"; do
+  k=$(( (r - 1) % ${#MODES[@]} ))
+  for m in "${MODES[@]:k}" "${MODES[@]:0:k}"; do
     v=$(run_once "$m")
     THIS[$m]=$v
     CPU[$m]+="$v "

@@ -29,7 +29,7 @@ function run_php(string $code, string $address, array $env = [], array $ini = []
 function fetch_trace(string $id): ?array
 {
     global $api;
-    for ($i = 0; $i < 60; $i++) { /* the agent stores a trace after its grace period and batch interval */
+    for ($i = 0; $i < 120; $i++) { /* the agent stores a trace after its grace period and batch interval (a lone trace: opa.batch.max-interval-ms) */
         $body = @file_get_contents("$api/api/traces/$id");
         if ($body !== false) {
             return json_decode($body, true);

@@ -13,6 +13,9 @@ static opa_call_hook call_hook = OPA_CALLS_NONE;
  * swapped in and out per request (false when another extension installed its hook on top of ours) */
 static void (*prev_execute_ex)(zend_execute_data *ex);
 static bool swap_per_request;
+/* execute_ex mode with the hook ours to swap: a function elided without ever a long or kept call can be
+ * elided with its whole subtree (execute_pruned()) */
+static bool can_prune;
 static bool compile_wrapped;
 static zend_op_array *(*prev_compile_file)(zend_file_handle *fh, int type);
 #if PHP_VERSION_ID >= 80200
@@ -50,8 +53,10 @@ static int fn_slot = -1;
 # define OPA_FN_NEVER ((uintptr_t) 1 << 62)
 # define OPA_FN_ELIDED (OPA_FN_NEVER + 1) /* no longer timed (until opa.hot_function_recheck requests later) */
 # define OPA_FN_SLOT(fn) (*(uintptr_t *) &ZEND_OP_ARRAY_EXTENSION(&(fn)->op_array, fn_slot))
-/* the slot holds the entry's address, plus this bit while the function is elided in this request */
+/* the slot holds the entry's address, plus this bit while the function is elided in this request, and
+ * OPA_FN_SLOT_PRUNED while its whole subtree is (see execute_pruned()) */
 # define OPA_FN_SLOT_ELIDED ((uintptr_t) 1)
+# define OPA_FN_SLOT_PRUNED ((uintptr_t) 2)
 # define OPA_FN_TABLE_MAX 16384
 # define OPA_FN_INDEX_SIZE (2 * OPA_FN_TABLE_MAX) /* open addressing, at most half full */
 
@@ -59,6 +64,8 @@ typedef struct opa_fn_stat {
 	uintptr_t state;
 	uint32_t elided_at;        /* fn_table.seq of the recorded request that elided it */
 	uint32_t line;
+	bool slow_seen;            /* a counted call was long or kept (for a descendant or I/O) */
+	bool pruned;               /* elided with its whole subtree (no counted call was long or kept) */
 	zend_ulong hash;
 	zend_string *file, *name;  /* persistent copies */
 } opa_fn_stat;
@@ -72,7 +79,7 @@ typedef struct opa_fn_table {
 } opa_fn_table;
 
 ZEND_TLS opa_fn_table fn_table;
-ZEND_TLS opa_fn_stat fn_never = {OPA_FN_NEVER, 0, 0, 0, NULL, NULL}; /* functions never elided */
+ZEND_TLS opa_fn_stat fn_never = {OPA_FN_NEVER, 0, 0, false, false, 0, NULL, NULL}; /* functions never elided */
 #endif
 
 /* Thread CPU time at tick `now`: the last reading plus the wall time since, i.e. assuming the thread
@@ -271,6 +278,18 @@ static void fn_table_clear(void)
 	if (fn_table.index) memset(fn_table.index, 0, sizeof(uint32_t) * OPA_FN_INDEX_SIZE);
 }
 
+static zend_always_inline void fn_stat_reset(opa_fn_stat *e)
+{
+	e->state = 0;
+	e->slow_seen = e->pruned = false;
+}
+
+/* The run-time cache slot of an elided function */
+static zend_always_inline uintptr_t elided_slot(opa_fn_stat *e)
+{
+	return (uintptr_t) e | OPA_FN_SLOT_ELIDED | (e->pruned ? OPA_FN_SLOT_PRUNED : 0);
+}
+
 /* The process-wide entry of a user function, cached in its run-time cache slot. Run once per function
  * and request. An elision older than opa.hot_function_recheck recorded requests ends here: the function
  * is timed again and must prove again that it is tiny, so one that turned slow shows up as nodes again. */
@@ -298,14 +317,14 @@ static zend_never_inline opa_fn_stat *fn_stat_lookup(opa_request *req, zend_func
 		if (c->hash == h && c->line == line && zend_string_equals(c->name, name) && zend_string_equals(c->file, file)) {
 			e = c;
 			if (e->state == OPA_FN_ELIDED) {
-				if (fn_table.seq - e->elided_at >= req->hot_recheck) e->state = 0;
+				if (fn_table.seq - e->elided_at >= req->hot_recheck) fn_stat_reset(e);
 				else {
 					req->functions_elided++;
-					OPA_FN_SLOT(fn) = (uintptr_t) e | OPA_FN_SLOT_ELIDED;
+					OPA_FN_SLOT(fn) = elided_slot(e);
 					return e;
 				}
 			} else if (e->state < OPA_FN_NEVER && (e->state >> OPA_FN_COUNT_BITS) >= (e->state & OPA_FN_COUNT_MASK) * req->tiny_units) {
-				e->state = 0;
+				fn_stat_reset(e);
 			}
 			goto done;
 		}
@@ -313,7 +332,7 @@ static zend_never_inline opa_fn_stat *fn_stat_lookup(opa_request *req, zend_func
 	if (fn_table.len >= OPA_FN_TABLE_MAX) goto done;
 	e = &fn_table.entries[fn_table.len++];
 	fn_table.index[i] = fn_table.len;
-	e->state = 0;
+	fn_stat_reset(e);
 	e->elided_at = 0;
 	e->line = line;
 	e->hash = h;
@@ -327,7 +346,7 @@ done:
 static zend_always_inline opa_fn_stat *fn_stat(opa_request *req, zend_function *fn)
 {
 	uintptr_t s = OPA_FN_SLOT(fn);
-	return EXPECTED(s) ? (opa_fn_stat *) (s & ~OPA_FN_SLOT_ELIDED) : fn_stat_lookup(req, fn);
+	return EXPECTED(s) ? (opa_fn_stat *) (s & ~(OPA_FN_SLOT_ELIDED | OPA_FN_SLOT_PRUNED)) : fn_stat_lookup(req, fn);
 }
 
 /* RINIT of a recorded request */
@@ -372,8 +391,9 @@ static zend_always_inline void count_call(opa_request *req, zend_function *fn, u
 		if (UNEXPECTED(calls >= req->hot_limit) && units < calls * req->tiny_units) {
 			e->state = OPA_FN_ELIDED;
 			e->elided_at = fn_table.seq;
+			e->pruned = !e->slow_seen && can_prune;
 			if (call_hook == OPA_CALLS_EXECUTE_EX) {
-				OPA_FN_SLOT(fn) = (uintptr_t) e | OPA_FN_SLOT_ELIDED;
+				OPA_FN_SLOT(fn) = elided_slot(e);
 				req->functions_elided++;
 			} else {
 				req->elide_fn = fn;
@@ -422,7 +442,10 @@ static zend_always_inline void finish_frame(opa_request *req, opa_frame *f, zval
 			e->state = OPA_FN_NEVER;
 			OPA_FN_SLOT(f->func) = (uintptr_t) e;
 		}
-		else count_call(req, f->func, OPA_FN_SLOW_WEIGHT * req->threshold_ticks); /* long or kept for a descendant */
+		else { /* long or kept for a descendant */
+			fn_stat(req, f->func)->slow_seen = true;
+			count_call(req, f->func, OPA_FN_SLOW_WEIGHT * req->threshold_ticks);
+		}
 	}
 #endif
 	finish_recorded(req, f, retval, now_t);
@@ -438,6 +461,59 @@ static zend_always_inline void end_call(opa_request *req, zend_execute_data *ex,
 
 /* ---------- execute_ex mode: a zend_execute_ex hook, installed for sampled requests only ---------- */
 
+static void opa_execute_ex(zend_execute_data *ex);
+
+#ifdef OPA_CAN_ELIDE
+/* The function is only elided from now on: its callees are timed again. */
+static void unprune_fn(opa_request *req, zend_function *fn)
+{
+	opa_fn_stat *e = fn_stat(req, fn);
+	e->pruned = false;
+	e->slow_seen = true;
+	OPA_FN_SLOT(fn) &= ~OPA_FN_SLOT_PRUNED;
+}
+
+/* One call in OPA_PRUNE_PROBE of pruned functions is timed: a function whose calls turned long (so
+ * something in its subtree may now be a node) stops being pruned. */
+# define OPA_PRUNE_PROBE 16
+
+/* A call of a pruned function: an elided function none of whose counted calls was long or kept (for a
+ * slow descendant, I/O or a record), so nothing in its subtree was long enough to be a node. While it
+ * runs the hook is removed: the engine runs its callees inline (ZEND_DO_FCALL checks zend_execute_ex at
+ * every call) instead of the nested VM entry (~50 instructions) every call passed through the hook
+ * pays; a WordPress page passes ~95,000 fewer calls through the hook. Nothing of the subtree is seen but
+ * the hooked internal functions (SQL, HTTP, files, ...): they still write their records (on the nearest
+ * timed ancestor) and end the pruning of the function (unprune()); so does a fiber switch inside the
+ * subtree (opa_fiber_switch()) and a probed call (OPA_PRUNE_PROBE) that was long. After a bailout
+ * (fatal error) RSHUTDOWN restores the engine's zend_execute_ex as always. */
+static zend_never_inline void execute_pruned(opa_request *req, zend_execute_data *ex)
+{
+	zend_function *fn = ex->func;
+	uint64_t start = ++req->pruned_calls % OPA_PRUNE_PROBE ? 0 : opa_ticks();
+	req->pruned_fn = fn;
+	zend_execute_ex = prev_execute_ex;
+	prev_execute_ex(ex);
+	zend_execute_ex = opa_execute_ex;
+	if (UNEXPECTED(start) && req->pruned_fn && opa_ticks() - start >= req->threshold_ticks) unprune_fn(req, fn);
+	req->pruned_fn = NULL;
+}
+
+/* Something in the subtree of the pruned call in progress must be seen: the function stops being
+ * pruned and the hook is back for the rest of this call. */
+static zend_never_inline void unprune(opa_request *req)
+{
+	unprune_fn(req, req->pruned_fn);
+	req->pruned_fn = NULL;
+	zend_execute_ex = opa_execute_ex;
+}
+
+static void opa_fiber_switch(zend_fiber_context *from, zend_fiber_context *to)
+{
+	opa_request *req = OPA_G(req);
+	if (req && req->pruned_fn) unprune(req);
+}
+#endif
+
 /* A timed user call. Kept out of opa_execute_ex so that the calls passed straight through (unsampled
  * requests with the hook kept installed, elided functions: ~130,000 of ~150,000 per WordPress page) pay
  * a few tests and a tail call, not this function's register saves (~20 instructions less per call). */
@@ -449,7 +525,8 @@ static zend_never_inline void execute_timed(opa_request *req, zend_execute_data 
 #ifdef OPA_CAN_ELIDE
 	if (req->hot_limit && UNEXPECTED(!OPA_FN_SLOT(ex->func))
 			&& fn_stat_lookup(req, ex->func)->state == OPA_FN_ELIDED) { /* elided in an earlier request */
-		prev_execute_ex(ex);
+		if (OPA_FN_SLOT(ex->func) & OPA_FN_SLOT_PRUNED) execute_pruned(req, ex);
+		else prev_execute_ex(ex);
 		return;
 	}
 #endif
@@ -464,13 +541,19 @@ static void opa_execute_ex(zend_execute_data *ex)
 {
 	opa_request *req = OPA_G(req);
 	if (EXPECTED(req && req->recording && !req->in_hook)
-			&& EXPECTED(!(ex->func->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE)) /* __call: seen next */
+			&& EXPECTED(!(ex->func->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE))) { /* __call: seen next */
 #ifdef OPA_CAN_ELIDE
-			&& !(OPA_FN_SLOT(ex->func) & OPA_FN_SLOT_ELIDED)
+		uintptr_t slot = OPA_FN_SLOT(ex->func);
+		if (UNEXPECTED(slot & OPA_FN_SLOT_PRUNED)) {
+			execute_pruned(req, ex);
+			return;
+		}
+		if (!(slot & OPA_FN_SLOT_ELIDED))
 #endif
-			) {
-		execute_timed(req, ex);
-		return;
+		{
+			execute_timed(req, ex);
+			return;
+		}
 	}
 	prev_execute_ex(ex);
 }
@@ -550,6 +633,9 @@ void opa_calltree_on_internal_end(opa_internal_end_fn fn)
 
 void opa_calltree_internal_begin(opa_request *req, zend_execute_data *ex, uint8_t hook, bool aggregate)
 {
+#ifdef OPA_CAN_ELIDE
+	if (UNEXPECTED(req->pruned_fn)) unprune(req);
+#endif
 	push_frame(req, ex, hook, aggregate);
 }
 
@@ -612,6 +698,9 @@ void opa_calltree_register(void)
 		call_hook = OPA_CALLS_EXECUTE_EX;
 		prev_execute_ex = zend_execute_ex;
 		zend_execute_ex = opa_execute_ex;
+#ifdef OPA_CAN_ELIDE
+		zend_observer_fiber_switch_register(opa_fiber_switch);
+#endif
 	} else {
 		call_hook = OPA_CALLS_OBSERVER;
 		zend_observer_fcall_register(observer_init);
@@ -657,6 +746,7 @@ void opa_calltree_request_begin(opa_request *req)
 		/* another extension that hooked zend_execute_ex after us calls ours as its previous one: ours
 		 * then stays installed (it passes calls through when the request is not recorded) */
 		swap_per_request = zend_execute_ex == opa_execute_ex;
+		can_prune = swap_per_request;
 	}
 	if (swap_per_request) zend_execute_ex = req && req->recording ? opa_execute_ex : prev_execute_ex;
 }

@@ -88,6 +88,8 @@ typedef struct opa_request {
 	uint64_t hot_limit;      /* opa.hot_function_limit; 0 = every call of every user function observed */
 	uint32_t hot_recheck;    /* opa.hot_function_recheck: recorded requests an elision lasts */
 	zend_function *elide_fn; /* a function to stop observing at the next begin (calltree.c) */
+	zend_function *pruned_fn; /* the function whose subtree runs unobserved now (calltree.c) */
+	uint32_t pruned_calls;
 	uint32_t functions_elided;
 
 	opa_node *nodes;

@@ -230,6 +230,7 @@ void opa_serialize_root(opa_request *req, uint64_t end_ns)
 		tag_long(b, "opa.nodes_dropped_cap", req->dropped_cap, &tf);
 		tag_long(b, "opa.records_dropped", req->records_dropped, &tf);
 		tag_long(b, "opa.functions_elided", req->functions_elided, &tf);
+		tag_long(b, "opa.calls_pruned", req->pruned_calls, &tf);
 		opa_json_key(b, "opa.call_hook", &tf);
 		opa_json_cstr(b, opa_calltree_mode() == OPA_CALLS_EXECUTE_EX ? "execute_ex" : "observer");
 	}

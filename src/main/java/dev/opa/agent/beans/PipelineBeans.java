@@ -61,8 +61,10 @@ public class PipelineBeans extends AgentBeans {
     @BindToRegistry(value = "batchAccumulator", lazy = true)
     public BatchAccumulator batchAccumulator(HeapBudget heap, StoreWriter writer, PrometheusMeterRegistry meters) {
         return new BatchAccumulator(cfg.intValue("opa.batch.max-size"), cfg.longValue("opa.batch.max-bytes"),
-                cfg.longValue("opa.batch.interval-ms"), cfg.intValue("opa.batch.max-pending"), heap.pendingBytes(),
-                writer::spool, meters);
+                cfg.longValue("opa.batch.interval-ms"),
+                new BatchAccumulator.Small(cfg.intValue("opa.batch.min-size"), cfg.longValue("opa.batch.min-bytes"),
+                        cfg.longValue("opa.batch.max-interval-ms")),
+                cfg.intValue("opa.batch.max-pending"), heap.pendingBytes(), writer::spool, meters);
     }
 
     @Override

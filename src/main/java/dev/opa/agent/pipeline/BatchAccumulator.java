@@ -18,8 +18,12 @@ import java.util.function.LongSupplier;
  * Collects kept spans, errors and logs into store batches: a batch is ready when it holds {@code maxSize}
  * items or {@code maxBytes} of spans (estimated heap, {@link Span#heapBytes()}: a fully captured request of a real
  * application is ~0.1-0.2 MB, a request summary ~1 KB, so a count alone cannot size a store transaction), or when
- * the oldest pending item has waited {@code intervalMs}. Nothing polls it: the {@link Wakeup} given to
- * {@link #wakeup(Wakeup)} is asked to run the flush route when a batch fills or the interval ends.
+ * its oldest item has waited {@code intervalMs} and it is worth a store transaction ({@code minSize} items or
+ * {@code minBytes} of spans), or when its oldest item has waited {@code maxIntervalMs} whatever it holds. A store
+ * write has a fixed cost (a DuckDB transaction ~4-5 ms of CPU, whatever it holds): a trickle of request summaries
+ * written every 2 s paid it for 40 summaries, written at 200 it costs 3x less per summary, while busy traffic still
+ * goes every {@code intervalMs} or sooner. Nothing polls it: the {@link Wakeup} given to {@link #wakeup(Wakeup)} is
+ * asked to run the flush route when a batch fills or is due.
  *
  * <p>Bounded: above {@code maxPending} items or {@code maxPendingBytes} (estimated heap of the pending spans,
  * {@link Span#heapBytes()}), new input goes straight to the spool as its own batch (the overflow consumer:
@@ -32,6 +36,9 @@ public class BatchAccumulator {
     private final int maxSize;
     private final long maxBytes;
     private final long intervalMs;
+    private final int minSize;
+    private final long minBytes;
+    private final long maxIntervalMs;
     private final int maxPending;
     private final long maxPendingBytes;
     private final Counter overflow;
@@ -48,18 +55,38 @@ public class BatchAccumulator {
         this(maxSize, Long.MAX_VALUE, intervalMs, maxPending, Long.MAX_VALUE, overflowTo, meters);
     }
 
+    /** Every non-empty batch is written after {@code intervalMs} (no minimum size). */
     public BatchAccumulator(int maxSize, long maxBytes, long intervalMs, int maxPending, long maxPendingBytes,
             Consumer<Batch> overflowTo, MeterRegistry meters) {
-        this(maxSize, maxBytes, intervalMs, maxPending, maxPendingBytes, overflowTo, meters, System::currentTimeMillis);
+        this(maxSize, maxBytes, intervalMs, Small.NONE, maxPending, maxPendingBytes, overflowTo, meters,
+                System::currentTimeMillis);
+    }
+
+    public BatchAccumulator(int maxSize, long maxBytes, long intervalMs, Small small, int maxPending,
+            long maxPendingBytes, Consumer<Batch> overflowTo, MeterRegistry meters) {
+        this(maxSize, maxBytes, intervalMs, small, maxPending, maxPendingBytes, overflowTo, meters,
+                System::currentTimeMillis);
+    }
+
+    /**
+     * When a batch is too small to be worth a store transaction at {@code intervalMs}: below {@code minSize} items
+     * and {@code minBytes} of spans it waits until its oldest item is {@code maxIntervalMs} old.
+     */
+    public record Small(int minSize, long minBytes, long maxIntervalMs) {
+        /** No minimum: every batch is written at its interval. */
+        public static final Small NONE = new Small(0, 0, 0);
     }
 
     /** @param clock epoch ms, for the interval (tests pass their own) */
-    BatchAccumulator(int maxSize, long maxBytes, long intervalMs, int maxPending, long maxPendingBytes,
+    BatchAccumulator(int maxSize, long maxBytes, long intervalMs, Small small, int maxPending, long maxPendingBytes,
             Consumer<Batch> overflowTo, MeterRegistry meters, LongSupplier clock) {
         this.clock = clock;
         this.maxSize = maxSize;
         this.maxBytes = maxBytes;
         this.intervalMs = intervalMs;
+        this.minSize = small.minSize();
+        this.minBytes = small.minBytes();
+        this.maxIntervalMs = Math.max(intervalMs, small.maxIntervalMs());
         this.maxPending = maxPending;
         this.maxPendingBytes = maxPendingBytes;
         this.overflowTo = overflowTo;
@@ -96,7 +123,7 @@ public class BatchAccumulator {
                 started();
                 spans.addAll(kept);
                 pendingBytes += bytes;
-                readyNowIfFull();
+                askIfReady();
                 return;
             }
         }
@@ -114,7 +141,7 @@ public class BatchAccumulator {
                 started();
                 errors.addAll(parsed.errors());
                 logs.addAll(parsed.logs());
-                readyNowIfFull();
+                askIfReady();
                 return;
             }
         }
@@ -125,7 +152,7 @@ public class BatchAccumulator {
         if (oldestPendingMs < 0) {
             oldestPendingMs = clock.getAsLong();
             if (wakeup != null) {
-                wakeup.at(oldestPendingMs + intervalMs);
+                wakeup.at(oldestPendingMs + intervalMs); // then it is written, or asks again for its longest wait
             }
         }
     }
@@ -134,10 +161,29 @@ public class BatchAccumulator {
         return pending() >= maxSize || pendingBytes >= maxBytes;
     }
 
-    private void readyNowIfFull() {
-        if (wakeup != null && full()) {
+    /** Worth a store transaction once its interval has passed. */
+    private boolean worthWriting() {
+        return pending() >= minSize || pendingBytes >= minBytes;
+    }
+
+    private boolean due(long now) {
+        if (oldestPendingMs < 0) {
+            return false;
+        }
+        long age = now - oldestPendingMs;
+        return age >= maxIntervalMs || (age >= intervalMs && worthWriting());
+    }
+
+    /** A full batch, or one that became worth writing after its interval, is written now. */
+    private void askIfReady() {
+        if (wakeup != null && (full() || due(clock.getAsLong()))) {
             wakeup.now();
         }
+    }
+
+    /** When the pending remainder is due: at its interval when worth writing by then, else at the longest wait. */
+    private long dueAt() {
+        return oldestPendingMs + (worthWriting() ? intervalMs : maxIntervalMs);
     }
 
     private void overflow(Batch batch) {
@@ -145,7 +191,7 @@ public class BatchAccumulator {
         overflowTo.accept(batch);
     }
 
-    /** Full batches, plus the remainder once it has waited the interval. */
+    /** Full batches, plus the remainder once it is due (see the class comment). */
     public List<Batch> takeReady() {
         return take(false);
     }
@@ -157,7 +203,7 @@ public class BatchAccumulator {
 
     private synchronized List<Batch> take(boolean all) {
         List<Batch> out = new ArrayList<>();
-        boolean due = all || (oldestPendingMs >= 0 && clock.getAsLong() - oldestPendingMs >= intervalMs);
+        boolean due = all || due(clock.getAsLong());
         while (full() || (due && pending() > 0)) {
             out.add(cut());
         }
@@ -169,7 +215,7 @@ public class BatchAccumulator {
                 oldestPendingMs = clock.getAsLong();
             }
             if (wakeup != null) {
-                wakeup.at(oldestPendingMs + intervalMs);
+                wakeup.at(dueAt());
             }
         }
         return out;

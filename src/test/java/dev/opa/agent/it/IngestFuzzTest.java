@@ -40,7 +40,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @CamelMainTest(properties = {
         "opa.tail.grace-ms=200",
-        "opa.batch.interval-ms=100"})
+        "opa.batch.interval-ms=100",
+        "opa.batch.max-interval-ms=100"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestFuzzTest {
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 @CamelMainTest(properties = {
         "opa.tail.grace-ms=200",
         "opa.batch.interval-ms=100",
+        "opa.batch.max-interval-ms=100", // every batch at its interval, however small
         "opa.frames.max-frame-bytes=65536"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestTest {

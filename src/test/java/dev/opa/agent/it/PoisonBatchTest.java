@@ -34,6 +34,7 @@ import org.junit.jupiter.api.TestInstance;
         "opa.tail.grace-ms=50",
         "opa.tail.check-interval-ms=250", // the batches these tests count are cut at this tick
         "opa.batch.interval-ms=50",
+        "opa.batch.max-interval-ms=50", // every batch at its interval, however small
         "opa.store.class=dev.opa.agent.it.FlakyStore",
         "opa.store.breaker.wait-open-seconds=1",
         "opa.spool.replay-interval-ms=1500",

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.TestInstance;
 @CamelMainTest(properties = {
         "opa.tail.grace-ms=200",
         "opa.batch.interval-ms=100",
+        "opa.batch.max-interval-ms=100", // every batch at its interval, however small
         "opa.tcp.tls.enabled=true",
         "opa.tcp.tls.handshake-timeout-ms=1500"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

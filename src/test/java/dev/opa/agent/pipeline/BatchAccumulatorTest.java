@@ -39,8 +39,8 @@ class BatchAccumulatorTest {
 
     @Test
     void fullBatchesGoAtOnceTheRestAfterTheInterval() {
-        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 200, 1000, Long.MAX_VALUE,
-                new Spool(dir, 1_000_000, meters)::append, meters, clock::get);
+        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 200, BatchAccumulator.Small.NONE, 1000,
+                Long.MAX_VALUE, new Spool(dir, 1_000_000, meters)::append, meters, clock::get);
         acc.addSpans(spans(25));
         acc.addEvents(new Parsed(List.of(), List.of(), List.of(new LogEvent("o", "p", null, null, "s", 0, "INFO", "m", null))));
         List<Batch> ready = acc.takeReady();
@@ -60,8 +60,8 @@ class BatchAccumulatorTest {
 
     @Test
     void anItemArrivingAfterACutStartsAnIntervalOfItsOwn() {
-        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 200, 1000, Long.MAX_VALUE,
-                new Spool(dir, 1_000_000, meters)::append, meters, clock::get);
+        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 200, BatchAccumulator.Small.NONE, 1000,
+                Long.MAX_VALUE, new Spool(dir, 1_000_000, meters)::append, meters, clock::get);
         acc.addSpans(spans(3));
         clock.addAndGet(150);
         acc.addSpans(spans(2)); // joins the pending batch: its interval runs from the first item
@@ -72,6 +72,80 @@ class BatchAccumulatorTest {
         assertTrue(acc.takeReady().isEmpty());
         clock.addAndGet(1);
         assertEquals(List.of(1), acc.takeReady().stream().map(Batch::size).toList());
+    }
+
+    @Test
+    void aSmallBatchWaitsUpToTheLongestIntervalUnlessItBecomesWorthWriting() {
+        BatchAccumulator acc = new BatchAccumulator(1000, Long.MAX_VALUE, 200,
+                new BatchAccumulator.Small(20, Long.MAX_VALUE, 1000), 10_000, Long.MAX_VALUE,
+                new Spool(dir, 1_000_000, meters)::append, meters, clock::get);
+        acc.addSpans(spans(5));
+        clock.addAndGet(200);
+        assertTrue(acc.takeReady().isEmpty(), "5 < 20 items: not worth a store transaction at the interval");
+        clock.addAndGet(799);
+        assertTrue(acc.takeReady().isEmpty());
+        clock.addAndGet(1);
+        assertEquals(List.of(5), acc.takeReady().stream().map(Batch::size).toList(), "written at the longest wait");
+
+        acc.addSpans(spans(5)); // a new batch, not worth writing at its interval ...
+        clock.addAndGet(300);
+        assertTrue(acc.takeReady().isEmpty());
+        acc.addSpans(spans(15)); // ... until it holds min-size items
+        assertEquals(List.of(20), acc.takeReady().stream().map(Batch::size).toList());
+
+        acc.addSpans(spans(10)); // worth writing by the time its interval ends: written then
+        acc.addEvents(new Parsed(List.of(), List.of(), List.of(new LogEvent("o", "p", null, null, "s", 0, "INFO", "m", null))));
+        acc.addSpans(spans(9));
+        clock.addAndGet(199);
+        assertTrue(acc.takeReady().isEmpty(), "worth writing, but its interval has not passed");
+        clock.addAndGet(1);
+        assertEquals(List.of(20), acc.takeReady().stream().map(Batch::size).toList(), "19 spans + 1 log = min-size");
+    }
+
+    @Test
+    void bytesMakeABatchWorthWritingToo() {
+        long each = spans(1).get(0).heapBytes();
+        BatchAccumulator acc = new BatchAccumulator(1000, Long.MAX_VALUE, 200,
+                new BatchAccumulator.Small(1000, 3 * each, 60_000), 10_000, Long.MAX_VALUE,
+                new Spool(dir, 1_000_000, meters)::append, meters, clock::get);
+        acc.addSpans(spans(2));
+        clock.addAndGet(200);
+        assertTrue(acc.takeReady().isEmpty(), "2 spans' bytes < 3");
+        acc.addSpans(spans(1));
+        assertEquals(List.of(3), acc.takeReady().stream().map(Batch::size).toList());
+        acc.addSpans(spans(1));
+        assertEquals(List.of(1), acc.takeAll().stream().map(Batch::size).toList(), "shutdown takes everything");
+    }
+
+    @Test
+    void aSmallBatchAsksForItsLongestWaitThenForARunWhenItBecomesWorthWriting() throws Exception {
+        // the real clock: the interval's run happens (200 ms), the longest wait's does not (10 min)
+        BatchAccumulator acc = new BatchAccumulator(1000, Long.MAX_VALUE, 200,
+                new BatchAccumulator.Small(20, Long.MAX_VALUE, 600_000), 10_000, Long.MAX_VALUE,
+                new Spool(dir, 1_000_000, meters)::append, meters);
+        List<Batch> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.Semaphore runs = new java.util.concurrent.Semaphore(0);
+        Wakeup wakeup = new Wakeup("flush-test", 0);
+        wakeup.task(() -> { // as the flush route does
+            taken.addAll(acc.takeReady());
+            runs.release();
+        });
+        try {
+            assertTrue(runs.tryAcquire(5, TimeUnit.SECONDS), "the run task() asks for");
+            acc.wakeup(wakeup);
+            long before = System.currentTimeMillis();
+            acc.addSpans(spans(5));
+            long after = System.currentTimeMillis();
+            assertTrue(runs.tryAcquire(5, TimeUnit.SECONDS), "the interval's run");
+            assertTrue(taken.isEmpty(), "5 < 20 items: not worth writing yet");
+            long next = wakeup.scheduledAt();
+            assertTrue(next >= before + 600_000 && next <= after + 600_000, "asks again for its longest wait: " + next);
+            acc.addSpans(spans(15)); // worth writing now: a run at once
+            assertTrue(runs.tryAcquire(5, TimeUnit.SECONDS), "flush ran when the batch became worth writing");
+            assertEquals(List.of(20), taken.stream().map(Batch::size).toList());
+        } finally {
+            wakeup.stop();
+        }
     }
 
     @Test
@@ -119,8 +193,8 @@ class BatchAccumulatorTest {
 
     @Test
     void asksItsWakeupWhenABatchFillsAndWhenTheIntervalEnds() throws Exception {
-        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 60_000, 1000, Long.MAX_VALUE,
-                new Spool(dir, 10_000_000, meters)::append, meters, clock::get);
+        BatchAccumulator acc = new BatchAccumulator(10, Long.MAX_VALUE, 60_000, BatchAccumulator.Small.NONE, 1000,
+                Long.MAX_VALUE, new Spool(dir, 10_000_000, meters)::append, meters, clock::get);
         CountDownLatch firstRun = new CountDownLatch(1);
         CountDownLatch ranWhenFull = new CountDownLatch(1);
         Wakeup wakeup = new Wakeup("flush-test", 0, clock::get);

@@ -65,7 +65,8 @@ public final class TestAgent {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return set("opa.tail.grace-ms", "200").set("opa.batch.interval-ms", "100").set("opa.api.token", TOKEN)
+        return set("opa.tail.grace-ms", "200").set("opa.batch.interval-ms", "100")
+                .set("opa.batch.max-interval-ms", "100").set("opa.api.token", TOKEN)
                 .set("opa.http.static-dir", uiDir().toString());
     }
 
