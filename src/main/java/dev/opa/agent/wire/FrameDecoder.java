@@ -57,7 +57,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
      * the connection count), kept between frames up to {@link #KEPT_BUFFER} bytes.
      */
     private static final ThreadLocal<byte[]> READ_BUFFER = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
-    private static final int KEPT_BUFFER = 4 << 20;
+    private static final int KEPT_BUFFER = 1 << 20; // outside the decode budget between frames: small
 
     public FrameDecoder(String transport, int maxFrameBytes, IngestMetrics metrics) {
         this(transport, maxFrameBytes, metrics, DecodeBudget.unlimited());
