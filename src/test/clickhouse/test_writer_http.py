@@ -119,6 +119,51 @@ def test_unreachable_server_fails_the_write_path():
     assert code == 1 and summary["error"], summary
 
 
+def test_writes_and_reads_resume_when_the_server_comes_back(chdb_session):
+    """A ClickHouse restart as the agent sees it: one store instance, the server gone and back on the same port.
+    Meanwhile writes and reads fail as io (the pipeline spools the batch; readiness is DOWN); afterwards both work
+    again with no restart of the store (client-v2 reconnects, the read pool drops its broken connections)."""
+    db = "opa_reconnect"
+    chdb_session.query(f"DROP DATABASE IF EXISTS {db}")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = ChdbHttpServer(chdb_session, user="opa", password="s3cret", port=port).__enter__()
+    proc = subprocess.Popen(
+        ["java", "-Dorg.slf4j.simpleLogger.defaultLogLevel=off", "-cp", classpath(),
+         "dev.opa.agent.store.clickhouse.ClickHouseReconnectCheck", "--url", server.url, "--user", "opa",
+         "--password", "s3cret", "--database", db],
+        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    phases = {}
+    try:
+        for line in proc.stdout:
+            if not line.startswith("{"):
+                continue
+            phase = json.loads(line)
+            phases[phase.pop("phase")] = phase
+            if len(phases) == 1:
+                server.__exit__(None, None, None)
+                server = None
+            elif len(phases) == 2:
+                server = ChdbHttpServer(chdb_session, user="opa", password="s3cret", port=port).__enter__()
+            else:
+                continue
+            proc.stdin.write("\n")
+            proc.stdin.flush()
+        assert proc.wait(timeout=120) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if server is not None:
+            server.__exit__(None, None, None)
+        chdb_session.query("USE opa")
+        chdb_session.query(f"DROP DATABASE IF EXISTS {db}")
+    assert phases["up"] == {"write": "stored", "count": 1, "healthy": True}, phases
+    assert phases["down"] == {"write": "io", "read": "io", "healthy": False}, phases
+    assert phases["back"] == {"write": "stored", "count": 2, "healthy": True}, phases
+    assert phases["back-next"] == {"write": "stored", "count": 3, "healthy": True}, phases
+
+
 def test_the_longest_accepted_retention_keeps_the_expiry_inside_datetime(chdb_session):
     """ClickHouseSettings.MAX_RETENTION_DAYS (3650): the TTL expression of a row of tomorrow stays in the future;
     36500 days wrap past 2106 to a date in the past (every row expired on insert, which is why it is refused)."""

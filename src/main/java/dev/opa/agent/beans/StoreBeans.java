@@ -36,8 +36,9 @@ public class StoreBeans extends AgentBeans {
                 : cfg.section("opa.store." + type).getOrDefault("url", type);
         StoreStart.open(store, type, where, StoreStart.policy(cfg.string("opa.store.clickhouse.start-policy")),
                 cfg.longValue("opa.store.clickhouse.start-wait-ms"));
-        if (store instanceof DuckDbSpanStore) {
+        if (store instanceof DuckDbSpanStore duckdb) {
             DuckDbMemoryMetrics.register(meters, store.readDataSource());
+            duckdb.registerMetrics(meters);
         }
         return store;
     }

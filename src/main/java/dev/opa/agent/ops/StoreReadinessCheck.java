@@ -14,8 +14,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness: DOWN while the store is unhealthy or the store circuit breaker is not CLOSED. The message says why
- * (since when writes fail, the last error, what waits in the spool, what was quarantined); the same facts are in
- * the details ({@code /health?data=true}): store.healthy, breaker.state, failing.since, failed.writes,
+ * (what the store reports wrong, since when writes fail, the last error, what waits in the spool, what was
+ * quarantined); the same facts are in the details ({@code /health?data=true}): store.healthy, store.problem,
+ * breaker.state, failing.since, failed.writes,
  * last.error, last.error.reason, last.error.at, spool.batches, spool.bytes, quarantined.items.
  */
 public class StoreReadinessCheck extends AbstractHealthCheck {
@@ -50,7 +51,11 @@ public class StoreReadinessCheck extends AbstractHealthCheck {
                 .detail("spool.batches", spool.size()).detail("spool.bytes", spool.bytes())
                 .detail("quarantined.items", deadLetters.count());
         List<String> why = new ArrayList<>();
-        if (!storeUp) {
+        String problem = writer.storeProblem();
+        if (problem != null) {
+            builder.detail("store.problem", problem);
+            why.add(problem);
+        } else if (!storeUp) {
             why.add("store down");
         }
         if (state != CircuitBreaker.State.CLOSED) {

@@ -21,6 +21,14 @@ public interface SpanStore extends AutoCloseable {
     boolean isHealthy();
 
     /**
+     * What the store itself knows is wrong right now, as a sentence for readiness (e.g. DuckDB reopening its file
+     * after a fatal error), or null.
+     */
+    default String problem() {
+        return null;
+    }
+
+    /**
      * Connections for the REST API's read queries over the same data (bound as the {@code dataSource} bean).
      * For DuckDB a pool over the same database file in the same JVM.
      */

@@ -12,11 +12,14 @@ import java.util.concurrent.TimeoutException;
  * {@code SQLException} with a typed message prefix such as "Out of Memory Error:" or "Constraint Error:";
  * ClickHouse as "Code: 241 ... MEMORY_LIMIT_EXCEEDED" or a connection exception).
  *
+ * <p>{@code FATAL}: DuckDB invalidated its database instance after a fatal error (e.g. a checkpoint that could not
+ * get memory); every write fails the same way until the store reopens the file ({@code DuckDbSpanStore}).
+ *
  * <p>{@link #storeWide()} reasons say the store itself is unreachable or stalled: they never make a batch a
  * poison suspect (see {@link SpoolReplay}). {@link #aboutTheData()} reasons never open the circuit breaker.
  */
 public enum StoreFailure {
-    OUT_OF_MEMORY, IO, TIMEOUT, CONSTRAINT, INVALID_DATA, OTHER;
+    OUT_OF_MEMORY, IO, TIMEOUT, CONSTRAINT, INVALID_DATA, FATAL, OTHER;
 
     /** The Prometheus tag value: out_of_memory, io, ... */
     public String tag() {
@@ -30,7 +33,7 @@ public enum StoreFailure {
 
     /** Connection or disk trouble: every write would fail the same way, whatever the batch holds. */
     public boolean storeWide() {
-        return this == IO || this == TIMEOUT;
+        return this == IO || this == TIMEOUT || this == FATAL;
     }
 
     public static StoreFailure of(Throwable failure) {
@@ -56,11 +59,15 @@ public enum StoreFailure {
         return byMessage;
     }
 
-    private static StoreFailure ofMessage(String message) {
+    /** The reason a message alone gives (DuckDB's text of a fatal error, e.g. its "Original error: ..."). */
+    public static StoreFailure ofMessage(String message) {
         if (message == null) {
             return OTHER;
         }
         String m = message.toLowerCase(Locale.ROOT);
+        if (m.contains("database has been invalidated") || m.contains("fatal error")) {
+            return FATAL; // before the causes below: the fatal error's text may quote one
+        }
         if (m.contains("out of memory") || m.contains("memory_limit") || m.contains("memory limit")
                 || m.contains("failed to pin block") || m.contains("memory_limit_exceeded")) {
             return OUT_OF_MEMORY;

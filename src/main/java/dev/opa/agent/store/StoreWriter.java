@@ -84,4 +84,9 @@ public class StoreWriter {
     public boolean isHealthy() {
         return store.isHealthy();
     }
+
+    /** {@link SpanStore#problem()}. */
+    public String storeProblem() {
+        return store.problem();
+    }
 }

@@ -24,6 +24,17 @@ class StoreFailureTest {
     }
 
     @Test
+    void anInvalidatedDuckDbIsFatalNotTheCauseItQuotesNorInvalidInput() {
+        // the exact text DuckDB 1.5's JDBC driver raises for every statement after a failed checkpoint
+        assertEquals(StoreFailure.FATAL, StoreFailure.of(new SQLException("Invalid Input Error: Attempting to execute an "
+                + "unsuccessful or closed pending query result\nError: FATAL Error: Failed: database has been invalidated "
+                + "because of a previous fatal error. The database must be restarted prior to being used again.\n"
+                + "Original error: \"Failed to create checkpoint because of error: failed to pin block of size 256.0 KiB\"")));
+        assertEquals(StoreFailure.FATAL, StoreFailure.of(new SQLException("FATAL Error: Failed to create checkpoint because "
+                + "of error: Could not allocate block")));
+    }
+
+    @Test
     void clickHouseAndConnectionErrorsAreClassifiedThroughTheCauseChain() {
         assertEquals(StoreFailure.OUT_OF_MEMORY, StoreFailure.of(new Exception("insert failed",
                 new RuntimeException("Code: 241. DB::Exception: Memory limit (total) exceeded. (MEMORY_LIMIT_EXCEEDED)"))));
@@ -37,7 +48,7 @@ class StoreFailureTest {
     void onlyDataErrorsSpareTheBreakerAndOnlyConnectionErrorsMeanTheStoreIsGone() {
         for (StoreFailure f : StoreFailure.values()) {
             assertEquals(f == StoreFailure.CONSTRAINT || f == StoreFailure.INVALID_DATA, f.aboutTheData(), f.name());
-            assertEquals(f == StoreFailure.IO || f == StoreFailure.TIMEOUT, f.storeWide(), f.name());
+            assertEquals(f == StoreFailure.IO || f == StoreFailure.TIMEOUT || f == StoreFailure.FATAL, f.storeWide(), f.name());
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.opa.agent.store.duckdb;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
@@ -10,6 +8,8 @@ import dev.opa.agent.model.Span;
 import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.store.DerivedRows;
 import dev.opa.agent.store.SpanStore;
+import dev.opa.agent.store.StoreFailure;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -31,16 +31,24 @@ import org.duckdb.DuckDBDriver;
  * The embedded store: one DuckDB file plus the call stacks in segment files beside it ({@link StackSegments},
  * directory {@code <file>.stacks}). Writes go through DuckDB Appenders (the fast path) on one connection inside
  * one transaction per batch; reads use a small pool over the same file.
+ *
+ * <p>A fatal error (e.g. a checkpoint that cannot get memory) makes DuckDB invalidate the database instance: every
+ * later statement on any of its connections fails until the file is opened again. The store recognises that on a
+ * write or a read ({@link StoreFailure#FATAL}, confirmed by a probe), closes every connection (writer and read pool)
+ * and opens the file again, which replays its WAL; the failed batch goes to the spool like any failed one and is
+ * replayed after the reopen. Logged, counted and shown by readiness through {@link DuckDbReopens}.
  */
 public class DuckDbSpanStore implements SpanStore {
 
     private final Path file;
-    private final int readPoolSize;
     private final Map<String, String> pragmas;
-    private DuckDBConnection writer;
+    private volatile DuckDBConnection writer;
     private Statement control;
     private final Appenders appenders = new Appenders();
-    private HikariDataSource readers;
+    private final DuckDbReadPool readers;
+    private final DuckDbReopens reopens = new DuckDbReopens();
+    private volatile boolean readSawFatal; // a read failed with a fatal error: probe before the next use
+    private boolean started;
     private StackSegments stacks;
 
     /**
@@ -58,13 +66,13 @@ public class DuckDbSpanStore implements SpanStore {
 
     public DuckDbSpanStore(DuckDbSettings settings) {
         this.file = settings.file();
-        this.readPoolSize = settings.readPoolSize();
         this.pragmas = settings.pragmas();
+        this.readers = new DuckDbReadPool(jdbcUrl(), settings.readPoolSize(), this::reopenBeforeRead, this::readFailed);
     }
 
     @Override
     public synchronized void init() throws Exception {
-        if (writer != null) {
+        if (started) {
             return;
         }
         Path parent = file.toAbsolutePath().getParent();
@@ -72,21 +80,43 @@ public class DuckDbSpanStore implements SpanStore {
             Files.createDirectories(parent);
         }
         stacks = new StackSegments(Path.of(file.toAbsolutePath() + ".stacks"), SEGMENT_BYTES);
+        openDatabase();
+        started = true;
+    }
+
+    /** The writer connection (settings applied, schema checked) and the read pool, on one database instance. */
+    private void openDatabase() throws SQLException, IOException {
         writer = (DuckDBConnection) connect();
         try (Statement st = writer.createStatement()) {
+            // the settings belong to the instance: applied again to each one the store opens
             for (Map.Entry<String, String> e : pragmas.entrySet()) {
                 st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by DuckDbSettings
             }
             st.execute(schema());
         }
         control = writer.createStatement(); // BEGIN, COMMIT, ROLLBACK of every batch
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl());
-        config.setDriverClassName(DuckDBDriver.class.getName());
-        config.setMaximumPoolSize(readPoolSize);
-        config.setMinimumIdle(1);
-        config.setPoolName("opa-duckdb-read");
-        readers = new HikariDataSource(config);
+        readers.open();
+    }
+
+    /** Closes every connection the store holds, so that DuckDB releases the instance (and its file). */
+    private void closeDatabase() {
+        readers.close();
+        DuckDBConnection w = writer;
+        writer = null;
+        if (w != null) {
+            appenders.discard(); // a batch commits before write() returns: nothing is pending here
+            try {
+                w.close(); // closes control too
+            } catch (SQLException ignored) {
+                // an invalidated instance may refuse even this; the connection is gone either way
+            }
+        }
+        control = null;
+    }
+
+    /** Registers {@code opa_duckdb_reopens_total{reason,outcome}}. */
+    public void registerMetrics(MeterRegistry meters) {
+        reopens.register(meters);
     }
 
     private String jdbcUrl() {
@@ -105,9 +135,41 @@ public class DuckDbSpanStore implements SpanStore {
 
     @Override
     public synchronized void write(Batch batch) throws Exception {
-        if (writer == null) {
+        if (!started) {
             throw new IllegalStateException("store not initialised or closed");
         }
+        reopenIfInvalidated(); // throws when the file cannot be opened again: the batch is spooled
+        if (control.isClosed()) {
+            // DuckDB's driver closes a statement whose execute failed (e.g. a refused COMMIT): without a new one,
+            // every later batch would fail with "Statement was closed"
+            control = writer.createStatement();
+        }
+        try {
+            writeBatch(batch);
+        } catch (Exception | Error e) {
+            reopenIfFatal(e);
+            if (durableDespite(e)) {
+                return; // in the WAL, which the reopen replayed: spooling it would store it twice
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * DuckDB's COMMIT of a batch that pushed the WAL over the checkpoint threshold can fail in the automatic
+     * checkpoint after the commit itself succeeded: "FATAL Error: Transaction COMMIT succeeded and is durable, but
+     * the autocheckpoint failed. Reopen the database instance to recover." (DuckDB 1.5).
+     */
+    static boolean durableDespite(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("COMMIT succeeded and is durable")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void writeBatch(Batch batch) throws Exception {
         // explicit transaction: Appenders use the connection's transaction context, and the JDBC driver only
         // opens one lazily on the next statement, so setAutoCommit(false) alone leaves appends auto-committed
         boolean committed = false;
@@ -126,6 +188,93 @@ public class DuckDbSpanStore implements SpanStore {
                 rollbackQuietly(control); // also after an Error (e.g. OutOfMemoryError): never leave it open
             }
         }
+    }
+
+    /** After a failed write: when the failure was fatal and the instance is invalidated, reopens it now. */
+    private void reopenIfFatal(Throwable failure) {
+        if (StoreFailure.of(failure) != StoreFailure.FATAL || !invalidated(failure, "write")) {
+            return;
+        }
+        try {
+            reopen();
+        } catch (Exception e) {
+            // logged and counted by reopen(); the next write or read tries again
+        }
+    }
+
+    /** Before a write: reopens an instance found invalidated earlier (by a read, or a reopen that failed). */
+    private void reopenIfInvalidated() throws Exception {
+        if (readSawFatal) {
+            readSawFatal = false;
+            if (reopens.usable()) {
+                invalidated(null, "read");
+            }
+        }
+        if (!reopens.usable()) {
+            reopen();
+        }
+    }
+
+    /** A read connection or statement failed: a fatal error is looked into before the next write or read. */
+    private void readFailed(SQLException e) {
+        if (StoreFailure.of(e) == StoreFailure.FATAL) {
+            readSawFatal = true;
+        }
+    }
+
+    /** Before a read borrows a connection: does nothing unless a fatal error was seen (no lock on the way). */
+    private void reopenBeforeRead() {
+        if (!readSawFatal && reopens.usable()) {
+            return;
+        }
+        synchronized (this) {
+            if (!started) {
+                return;
+            }
+            try {
+                reopenIfInvalidated();
+            } catch (Exception e) {
+                // logged and counted by reopen(); this read fails on the closed pool, the next one tries again
+            }
+        }
+    }
+
+    /**
+     * True when the instance is invalidated: a probe on the writer connection fails with a fatal error (DuckDB
+     * invalidates the whole instance, not one connection). Records it with the error that gave it away.
+     */
+    private boolean invalidated(Throwable seen, String where) {
+        DuckDBConnection w = writer;
+        if (w == null) {
+            return false;
+        }
+        try (Statement st = w.createStatement()) {
+            st.execute("SELECT 1");
+            return false;
+        } catch (SQLException probe) {
+            if (StoreFailure.of(probe) != StoreFailure.FATAL) {
+                return false;
+            }
+            reopens.invalidated(file.toAbsolutePath().toString(), where, (seen == null ? probe : seen).getMessage());
+            return true;
+        }
+    }
+
+    /** Closes every connection and opens the file again (DuckDB replays its WAL); counted and logged. */
+    private void reopen() throws Exception {
+        long start = System.nanoTime();
+        closeDatabase();
+        try {
+            openDatabase();
+            try (Statement st = writer.createStatement()) {
+                st.execute("SELECT 1"); // the driver hands out the old instance while any connection keeps it open
+            }
+        } catch (Exception e) {
+            closeDatabase();
+            reopens.reopenFailed(file.toAbsolutePath().toString(), e);
+            throw e;
+        }
+        reopens.reopened(file.toAbsolutePath().toString(), (System.nanoTime() - start) / 1_000_000);
     }
 
     private static void rollbackQuietly(Statement st) {
@@ -348,10 +497,15 @@ public class DuckDbSpanStore implements SpanStore {
     public boolean isHealthy() {
         DuckDBConnection w = writer;
         try {
-            return w != null && !w.isClosed();
+            return reopens.usable() && !readSawFatal && w != null && !w.isClosed();
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    @Override
+    public String problem() {
+        return reopens.problem();
     }
 
     /** The database file plus its WAL when that is larger than what DuckDB reports (only checkpointed blocks). */
@@ -371,7 +525,7 @@ public class DuckDbSpanStore implements SpanStore {
 
     @Override
     public DataSource readDataSource() {
-        if (readers == null) {
+        if (!started) {
             throw new IllegalStateException("store not initialised");
         }
         return readers;
@@ -387,19 +541,8 @@ public class DuckDbSpanStore implements SpanStore {
             }
             stacks = null;
         }
-        if (readers != null) {
-            readers.close();
-            readers = null;
-        }
-        if (writer != null) {
-            appenders.discard(); // a batch commits before write() returns: nothing is pending here
-            try {
-                writer.close();
-            } catch (SQLException ignored) {
-                // closing at shutdown: nothing left to do with the error
-            }
-            writer = null;
-        }
+        closeDatabase();
+        started = false;
     }
 
     /** A plain connection (not pooled). The driver is used directly: DriverManager only sees drivers of the
