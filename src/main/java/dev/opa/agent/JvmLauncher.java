@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class JvmLauncher {
 
     /**
-     * The child's JVM, sized as application.yaml's memory model says: an 80 MB heap (the tail buffer, the batcher and
+     * The child's JVM, sized as application.yaml's memory model says: a 96 MB heap (the tail buffer, the batcher and
      * the frame decoders' budget take half of it, counted by the ingest gate; the rest is parsing garbage, the batch
      * being stored and the dashboard's answers); SerialGC (no GC threads or remembered sets, fine for a heap this
      * small on a host whose cores serve PHP); the C1 compiler only ({@code TieredStopAtLevel=1}: C2's arenas of up to
@@ -29,7 +29,7 @@ public final class JvmLauncher {
      * memory given back every second (JDK 17.0.9+; DuckDB's and the JIT's transient malloc peaks otherwise stay
      * resident as free chunks).
      */
-    public static final String DEFAULT_OPTIONS = "-Xmx80m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+    public static final String DEFAULT_OPTIONS = "-Xmx96m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
             + "-XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m "
             + "-XX:TrimNativeHeapInterval=1000";
 
