@@ -20,14 +20,18 @@ import java.util.concurrent.TimeUnit;
 public final class JvmLauncher {
 
     /**
-     * The child's JVM, sized as application.yaml's memory model says: a 112 MB heap for the tail buffer, batcher,
-     * decoding bursts of real traffic and the dashboard's answers (the buffer limits take a third of it); SerialGC (no GC
-     * threads or remembered sets, fine for a heap this small on a host whose cores serve PHP); bounded code cache,
-     * metaspace and direct memory; and glibc's free memory given back every second (JDK 17.0.9+; DuckDB's and the JIT's
-     * transient malloc peaks otherwise stay resident as free chunks).
+     * The child's JVM, sized as application.yaml's memory model says: a 112 MB heap (the tail buffer, the batcher and
+     * the frame decoders' budget take under half of it, counted by the ingest gate; the rest is parsing garbage, the
+     * batch being stored, the dashboard's answers and the ids of recently completed traces); SerialGC (no GC threads or remembered sets, fine for a heap this
+     * small on a host whose cores serve PHP); the C1 compiler only ({@code TieredStopAtLevel=1}: C2's arenas of up to
+     * 33 MB, its larger code and its compile time of ~1 ms of CPU per request while it warms cost more here than its
+     * faster code saves, docs/benchmarks.md); bounded code cache, metaspace and direct memory; and glibc's free
+     * memory given back every second (JDK 17.0.9+; DuckDB's and the JIT's transient malloc peaks otherwise stay
+     * resident as free chunks).
      */
-    public static final String DEFAULT_OPTIONS = "-Xmx112m -Xss512k -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m "
-            + "-XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m -XX:TrimNativeHeapInterval=1000";
+    public static final String DEFAULT_OPTIONS = "-Xmx112m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+            + "-XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m "
+            + "-XX:TrimNativeHeapInterval=1000";
 
     static final String CHILD_ENV = "OPA_AGENT_CHILD";
 

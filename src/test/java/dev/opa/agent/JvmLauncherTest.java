@@ -42,7 +42,8 @@ class JvmLauncherTest {
         long tail = Long.parseLong(yaml.get("opa.tail.max-bytes"));
         long pending = Long.parseLong(yaml.get("opa.batch.max-pending-bytes"));
         long buffered = Long.parseLong(yaml.get("opa.ingest.max-buffered-bytes"));
-        assertFalse(HeapBudget.fit(tail, pending, buffered, maxMemory).scaled(),
+        long decoding = Long.parseLong(yaml.get("opa.ingest.max-decoding-bytes"));
+        assertFalse(HeapBudget.fit(tail, pending, buffered, decoding, maxMemory).scaled(),
                 "a start with the defaults would log that it scaled the buffers down");
         assertTrue(pending >= buffered, "opa.batch.max-pending-bytes below opa.ingest.max-buffered-bytes");
     }

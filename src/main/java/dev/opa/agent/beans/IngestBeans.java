@@ -12,6 +12,7 @@ import dev.opa.agent.pipeline.BatchAccumulator;
 import dev.opa.agent.pipeline.IngestGate;
 import dev.opa.agent.trace.TraceAssembler;
 import dev.opa.agent.wire.ConnectionBudgetFactory;
+import dev.opa.agent.wire.DecodeBudget;
 import dev.opa.agent.wire.FrameCoalescer;
 import dev.opa.agent.wire.FrameDecoderFactory;
 import dev.opa.agent.wire.SocketFile;
@@ -22,6 +23,8 @@ import java.nio.file.Path;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The beans of routes/ingest.camel.yaml: per-connection framing and byte budget of each listener, the grouping of
@@ -30,19 +33,33 @@ import org.apache.camel.StartupListener;
  */
 public class IngestBeans extends AgentBeans {
 
+    private static final Logger LOG = LoggerFactory.getLogger(IngestBeans.class);
+
     @BindToRegistry(value = "ingestMetrics", lazy = true)
     public IngestMetrics ingestMetrics(PrometheusMeterRegistry meters) {
         return new IngestMetrics(meters, new RateLimitedLog(cfg.longValue("opa.log.reject-interval-ms")));
     }
 
+    /** Heap both listeners' decoders may hold in frames not yet parsed (opa.ingest.max-decoding-bytes, fitted to -Xmx). */
+    @BindToRegistry(value = "decodeBudget", lazy = true)
+    public DecodeBudget decodeBudget(HeapBudget heap, PrometheusMeterRegistry meters) {
+        DecodeBudget budget = new DecodeBudget((int) Math.min(Integer.MAX_VALUE, heap.decodingBytes()), meters);
+        int maxFrame = cfg.intValue("opa.frames.max-frame-bytes");
+        if (budget.limit() < maxFrame) {
+            LOG.warn("frames over {} bytes (opa.ingest.max-decoding-bytes as fitted to the heap) are refused as oversize,"
+                    + " below opa.frames.max-frame-bytes={}", budget.limit(), maxFrame);
+        }
+        return budget;
+    }
+
     @BindToRegistry(value = "unixFrameDecoder", lazy = true)
-    public FrameDecoderFactory unixFrameDecoder(IngestMetrics metrics) {
-        return new FrameDecoderFactory("unix", cfg.intValue("opa.frames.max-frame-bytes"), metrics);
+    public FrameDecoderFactory unixFrameDecoder(IngestMetrics metrics, DecodeBudget budget) {
+        return new FrameDecoderFactory("unix", cfg.intValue("opa.frames.max-frame-bytes"), metrics, budget);
     }
 
     @BindToRegistry(value = "tcpFrameDecoder", lazy = true)
-    public FrameDecoderFactory tcpFrameDecoder(IngestMetrics metrics) {
-        return new FrameDecoderFactory("tcp", cfg.intValue("opa.frames.max-frame-bytes"), metrics);
+    public FrameDecoderFactory tcpFrameDecoder(IngestMetrics metrics, DecodeBudget budget) {
+        return new FrameDecoderFactory("tcp", cfg.intValue("opa.frames.max-frame-bytes"), metrics, budget);
     }
 
     @BindToRegistry(value = "unixConnectionBudget", lazy = true)

@@ -30,12 +30,13 @@ public class PipelineBeans extends AgentBeans {
     @BindToRegistry(value = "heapBudget", lazy = true)
     public HeapBudget heapBudget() {
         HeapBudget heap = HeapBudget.fit(cfg.longValue("opa.tail.max-bytes"), cfg.longValue("opa.batch.max-pending-bytes"),
-                cfg.longValue("opa.ingest.max-buffered-bytes"), Runtime.getRuntime().maxMemory());
+                cfg.longValue("opa.ingest.max-buffered-bytes"), cfg.longValue("opa.ingest.max-decoding-bytes"),
+                Runtime.getRuntime().maxMemory());
         if (heap.scaled()) {
             LOG.warn("heap of {} MB: buffer limits scaled down to opa.tail.max-bytes={} opa.batch.max-pending-bytes={}"
-                    + " opa.ingest.max-buffered-bytes={} (at most {}% of the heap; give more -Xmx for the configured ones)",
-                    Runtime.getRuntime().maxMemory() >> 20, heap.tailBytes(), heap.pendingBytes(), heap.bufferedBytes(),
-                    Math.round(HeapBudget.SHARE * 100));
+                    + " opa.ingest.max-buffered-bytes={} opa.ingest.max-decoding-bytes={} (at most {}% of the heap; give"
+                    + " more -Xmx for the configured ones)", Runtime.getRuntime().maxMemory() >> 20, heap.tailBytes(),
+                    heap.pendingBytes(), heap.bufferedBytes(), heap.decodingBytes(), Math.round(HeapBudget.SHARE * 100));
         }
         return heap;
     }

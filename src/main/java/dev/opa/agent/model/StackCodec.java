@@ -24,7 +24,7 @@ public final class StackCodec {
     private static final LZ4SafeDecompressor CHECKER = LZ4Factory.fastestInstance().safeDecompressor();
     /** Where {@link #problem} decompresses to (nothing is kept), per thread, kept up to {@link #MAX_CHECK_SCRATCH}. */
     private static final ThreadLocal<byte[]> CHECK_SCRATCH = ThreadLocal.withInitial(() -> new byte[1 << 20]);
-    private static final int MAX_CHECK_SCRATCH = 4 << 20;
+    private static final int MAX_CHECK_SCRATCH = 1 << 20; // per I/O thread, outside the decoders' budget between frames
     /** Compression works in a per-thread buffer, so the only allocation is the result (~1/5 of the input). */
     private static final int MAX_SCRATCH = 1 << 20;
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);

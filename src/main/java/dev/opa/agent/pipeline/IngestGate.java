@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Back-pressure for the listeners. Before a frame is parsed, {@link #await()} waits while the spans held in
- * memory — the tail buffer plus the batcher, as estimated heap — exceed {@code maxBufferedBytes}, for at most
+ * memory — the tail buffer (with the traces it completed early, until they are drained) plus the batcher, as
+ * estimated heap — exceed {@code maxBufferedBytes}, for at most
  * {@code maxWaitMs}. A listener that waits does not read its sockets, so when the store falls behind the
  * agent stops taking input instead of parsing faster than it can store (and overflowing into the spool);
  * senders see a full socket buffer and drop on their side (protocol: senders never block). Waits are timed
@@ -46,6 +47,6 @@ public class IngestGate {
     }
 
     private boolean full() {
-        return assembler.bufferedBytes() + batches.pendingBytes() > maxBufferedBytes;
+        return assembler.heldBytes() + batches.pendingBytes() > maxBufferedBytes;
     }
 }

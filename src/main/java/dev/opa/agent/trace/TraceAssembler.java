@@ -49,6 +49,8 @@ public class TraceAssembler {
     private final ArrayDeque<Deadline> rootDeadlines = new ArrayDeque<>();
     private final Map<String, Boolean> recentlyCompleted;
     private List<CompletedTrace> ready = new ArrayList<>();
+    /** Estimated heap of {@link #ready}: out of the buffer's limits, but still held until the next drain. */
+    private long readyBytes;
     private int bufferedSpans;
     private long bufferedBytes;
     private final Counter completedRoot;
@@ -108,6 +110,15 @@ public class TraceAssembler {
         return bufferedBytes;
     }
 
+    /**
+     * What the tail buffer holds on the heap: its open traces plus those completed early (a limit) or late since
+     * the last drain, which wait up to {@code opa.tail.check-interval-ms} for it. The ingest gate counts this: at
+     * full speed the early completions of one interval were many times the buffer's own limit.
+     */
+    public synchronized long heldBytes() {
+        return bufferedBytes + readyBytes;
+    }
+
     /** Adds the spans of a parsed frame. */
     public void addSpans(Parsed parsed) {
         add(parsed.spans());
@@ -124,6 +135,7 @@ public class TraceAssembler {
             if (recentlyCompleted.containsKey(id)) {
                 lateSpans.increment();
                 ready.add(new CompletedTrace(id, List.of(span), true));
+                readyBytes += span.heapBytes();
                 dueAt(nowMs);
                 continue;
             }
@@ -148,6 +160,7 @@ public class TraceAssembler {
             Iterator<Map.Entry<String, OpenTrace>> eldest = open.entrySet().iterator();
             Map.Entry<String, OpenTrace> e = eldest.next();
             eldest.remove();
+            readyBytes += e.getValue().bytes;
             ready.add(complete(e.getKey(), e.getValue()));
             completedEarly.increment();
             dueAt(nowMs);
@@ -162,6 +175,7 @@ public class TraceAssembler {
     synchronized List<CompletedTrace> drainCompletedAt(long nowMs) {
         List<CompletedTrace> out = ready;
         ready = new ArrayList<>();
+        readyBytes = 0;
         while (!rootDeadlines.isEmpty() && rootDeadlines.peek().atMs() <= nowMs) {
             String id = rootDeadlines.poll().traceId();
             OpenTrace trace = open.remove(id);
@@ -193,6 +207,7 @@ public class TraceAssembler {
     public synchronized List<CompletedTrace> drainAll() {
         List<CompletedTrace> out = ready;
         ready = new ArrayList<>();
+        readyBytes = 0;
         for (Map.Entry<String, OpenTrace> e : open.entrySet()) {
             out.add(complete(e.getKey(), e.getValue()));
             completedShutdown.increment();

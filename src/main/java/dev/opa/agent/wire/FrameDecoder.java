@@ -24,6 +24,11 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * as received) and the legacy {@code LZ4} + size + block form. Frames may be split across reads at any byte. Anything bad is
  * counted and skipped; the connection goes on with the next frame. One instance per connection (stateful).
  * Emits one {@link Frames} per read holding every complete line found in it.
+ * <p>
+ * Every frame is reserved in the listeners' shared {@link DecodeBudget} before its bytes are copied or
+ * decompressed, and given back once the ingest route has handled the lines (the route runs on this I/O thread,
+ * inside {@code fireChannelRead}). When there is no room, the lines decoded so far are passed on first (giving
+ * back their bytes) and the frame stays in the socket buffer; with nothing of its own held the decoder waits.
  */
 public class FrameDecoder extends ByteToMessageDecoder {
 
@@ -40,6 +45,9 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private final String transport;
     private final int maxFrameBytes;
     private final IngestMetrics metrics;
+    private final DecodeBudget budget;
+    /** Bytes reserved in {@link #budget} for lines decoded here and not yet through the ingest route. */
+    private int held;
     private Mode mode = Mode.SCAN;
     private int legacySize;
     /** Bytes still to skip in {@link Mode#SKIP_BYTES} (the rest of a rejected frame of known length). */
@@ -49,16 +57,47 @@ public class FrameDecoder extends ByteToMessageDecoder {
      * the connection count), kept between frames up to {@link #KEPT_BUFFER} bytes.
      */
     private static final ThreadLocal<byte[]> READ_BUFFER = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
-    private static final int KEPT_BUFFER = 4 << 20;
+    private static final int KEPT_BUFFER = 1 << 20; // outside the decode budget between frames: small
 
     public FrameDecoder(String transport, int maxFrameBytes, IngestMetrics metrics) {
+        this(transport, maxFrameBytes, metrics, DecodeBudget.unlimited());
+    }
+
+    /** {@code maxFrameBytes} is lowered to the budget's limit: a larger frame could never be reserved. */
+    public FrameDecoder(String transport, int maxFrameBytes, IngestMetrics metrics, DecodeBudget budget) {
         this.transport = transport;
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxFrameBytes = Math.min(maxFrameBytes, budget.limit());
         this.metrics = metrics;
+        this.budget = budget;
+    }
+
+    /** Netty fires every decoded {@link Frames} through the pipeline (the ingest route) before this returns. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            giveBackHeld();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        try {
+            super.channelInactive(ctx);
+        } finally {
+            giveBackHeld();
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        giveBackHeld();
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        giveBackHeld(); // ByteToMessageDecoder fired what the previous call emitted before calling again
         List<Line> lines = new ArrayList<>();
         while (in.isReadable() && step(in, lines)) {
             // each step consumes one frame or skips bad bytes
@@ -86,7 +125,9 @@ public class FrameDecoder extends ByteToMessageDecoder {
             decompressLegacy(in, lines);
         } else if (mode == Mode.SCAN && in.isReadable()) {
             byte first = in.getByte(in.readerIndex());
-            if (first == '{') {
+            if (first == '{' && in.readableBytes() > maxFrameBytes) {
+                metrics.frameRejected("oversize", "JSON line over " + maxFrameBytes + " bytes at connection close");
+            } else if (first == '{' && reserveAtClose(in.readableBytes())) {
                 // protocol §2: at end of stream an unterminated JSON object is accepted
                 metrics.frameReceived(transport);
                 lines.add(Line.of(readBytes(in, in.readableBytes())));
@@ -185,8 +226,11 @@ public class FrameDecoder extends ByteToMessageDecoder {
             in.readerIndex(nl + 1);
             return true;
         }
-        metrics.frameReceived(transport);
         int end = length > 0 && in.getByte(nl - 1) == '\r' ? length - 1 : length;
+        if (!reserve(end)) {
+            return false;
+        }
+        metrics.frameReceived(transport);
         lines.add(Line.of(readBytes(in, end)));
         in.readerIndex(nl + 1);
         return true;
@@ -211,8 +255,13 @@ public class FrameDecoder extends ByteToMessageDecoder {
             }
             return false;
         }
+        int reserved = Lz4FrameScanner.contentBound(in, start, length, maxFrameBytes);
+        if (!reserve(reserved)) {
+            return false;
+        }
         metrics.frameReceived(transport);
         byte[] content = lz4Content(in, start, length);
+        giveBack(reserved - (content == null ? 0 : Math.min(reserved, content.length)));
         if (content != null) {
             splitLines(content, lines);
         }
@@ -269,32 +318,46 @@ public class FrameDecoder extends ByteToMessageDecoder {
         if (in.readableBytes() < total) {
             return false;
         }
-        metrics.frameReceived(transport);
         int envelopeStart = start + ATTACHED_HEADER;
+        int stackStart = envelopeStart + (int) envelopeLength;
+        // the envelope's content, the stack as received and the scratch its check decompresses into
+        int envelopeBound = in.getByte(envelopeStart) == '{' ? (int) envelopeLength
+                : Lz4FrameScanner.contentBound(in, envelopeStart, (int) envelopeLength, maxFrameBytes);
+        long stackText = stackLength < 4 ? 0 : in.getUnsignedIntLE(stackStart);
+        int reserved = (int) Math.min(maxFrameBytes, envelopeBound + stackLength + Math.min(stackText, maxFrameBytes));
+        if (!reserve(reserved)) {
+            return false;
+        }
+        metrics.frameReceived(transport);
         byte[] envelope = envelope(in, envelopeStart, (int) envelopeLength);
         in.readerIndex((int) (start + total));
         if (envelope == null) {
+            giveBack(reserved);
             return true;
         }
         byte[] stack = new byte[(int) stackLength];
-        in.getBytes(envelopeStart + (int) envelopeLength, stack);
+        in.getBytes(stackStart, stack);
         long declared = StackCodec.declaredLength(stack);
         if (envelope.length + declared > maxFrameBytes) {
             metrics.frameRejected("oversize", "span with attached stack of " + declared + " bytes (envelope "
                     + envelope.length + ") over " + maxFrameBytes);
+            giveBack(reserved);
             return true;
         }
         String problem = StackCodec.problem(stack, maxFrameBytes);
         if (problem != null) {
             metrics.frameRejected("stack_corrupt", "attached stack: " + problem);
+            giveBack(reserved);
             return true;
         }
         int before = lines.size();
         splitLines(envelope, lines);
         if (lines.size() == before) {
             metrics.frameRejected("stack_corrupt", "attached stack with no JSON line to belong to");
+            giveBack(reserved);
             return true;
         }
+        giveBack(reserved - (int) Math.min(reserved, envelope.length + stackLength)); // the check's scratch is free again
         int last = lines.size() - 1;
         lines.set(last, lines.get(last).withStack(stack));
         metrics.stackAttached();
@@ -358,6 +421,9 @@ public class FrameDecoder extends ByteToMessageDecoder {
     }
 
     private void decompressLegacy(ByteBuf in, List<Line> lines) {
+        if (!reserveAtClose(legacySize + in.readableBytes())) {
+            return;
+        }
         metrics.frameReceived(transport);
         byte[] compressed = readBytes(in, in.readableBytes());
         byte[] content = new byte[legacySize];
@@ -371,6 +437,43 @@ public class FrameDecoder extends ByteToMessageDecoder {
         } catch (LZ4Exception e) {
             metrics.frameRejected("lz4_corrupt", "legacy LZ4 block does not decompress: " + e.getMessage());
         }
+    }
+
+    /**
+     * Reserves {@code n} bytes for a frame about to be decoded. False when there is no room now and this decoder
+     * holds lines not yet passed on: the caller leaves the frame where it is, those lines go through the route
+     * (giving back their bytes) and decoding resumes. Holding nothing, it waits for other connections' frames.
+     */
+    private boolean reserve(int n) {
+        int size = Math.min(n, budget.limit());
+        if (!budget.tryTake(size)) {
+            if (held > 0) {
+                return false;
+            }
+            budget.take(size);
+        }
+        held += size;
+        return true;
+    }
+
+    /** At connection close a frame cannot wait for the lines before it to be passed on: refused when no room. */
+    private boolean reserveAtClose(int n) {
+        if (reserve(n)) {
+            return true;
+        }
+        metrics.frameRejected("decode_budget", "no room in opa.ingest.max-decoding-bytes (" + budget.limit()
+                + " bytes) for the last frame of a closing connection");
+        return false;
+    }
+
+    private void giveBack(int n) {
+        int size = Math.min(n, held);
+        budget.give(size);
+        held -= size;
+    }
+
+    private void giveBackHeld() {
+        giveBack(held);
     }
 
     private int legacyCompressedBound() {

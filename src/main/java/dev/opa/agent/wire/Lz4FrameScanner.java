@@ -23,6 +23,18 @@ final class Lz4FrameScanner {
     }
 
     /**
+     * At most how many bytes the complete frame of {@code length} bytes at {@code start} decompresses to, capped at
+     * {@code max}: its declared content size, or without one what LZ4 can expand that many bytes to.
+     */
+    static int contentBound(ByteBuf in, int start, int length, int max) {
+        if (length >= 14 && (in.getUnsignedByte(start + 4) & 0x08) != 0) {
+            long declared = in.getLongLE(start + 6);
+            return declared < 0 ? max : (int) Math.min(declared, max);
+        }
+        return (int) Math.min(max, 255L * length);
+    }
+
+    /**
      * Total length of the frame starting at {@code start}, or {@link #INCOMPLETE} when more bytes are needed.
      */
     static int frameLength(ByteBuf in, int start) throws MalformedFrameException {

@@ -70,6 +70,24 @@ class IngestGateTest {
     }
 
     @Test
+    void tracesTheTailCompletedEarlyCountUntilTheyAreDrained() throws Exception {
+        TraceAssembler small = new TraceAssembler(new TraceAssembler.Limits(60_000, 60_000, 1000, 1000, 5 * each, 1000),
+                meters);
+        IngestGate gate = new IngestGate(small, batches(100), 10 * each, 200, meters);
+        small.add(spans(0, 30)); // 25 complete early at the tail's limit of 5 and wait for the next drain
+        assertTrue(small.bufferedBytes() <= 5 * each);
+        assertEquals(30 * each, small.heldBytes());
+        long t0 = System.nanoTime();
+        gate.await();
+        assertTrue(System.nanoTime() - t0 >= 190_000_000L, "the gate counts the early completions: it waited");
+        assertEquals(25, small.drainCompleted().size());
+        assertEquals(5 * each, small.heldBytes());
+        t0 = System.nanoTime();
+        gate.await();
+        assertTrue(System.nanoTime() - t0 < 150_000_000L, "drained: room again");
+    }
+
+    @Test
     void aListenerWaitsAtMostTheConfiguredTime() throws Exception {
         IngestGate gate = new IngestGate(tail, batches(100), 5 * each, 200, meters);
         tail.add(spans(0, 10));

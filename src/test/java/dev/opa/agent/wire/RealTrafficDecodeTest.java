@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class RealTrafficDecodeTest {
 
-    static final int DEFAULT_MAX_FRAME = 16 * 1024 * 1024; // opa.frames.max-frame-bytes
+    static final int DEFAULT_MAX_FRAME = 8_000_000; // opa.frames.max-frame-bytes
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final ObjectMapper json = new ObjectMapper();
 
