@@ -31,7 +31,7 @@ public final class JvmLauncher {
      */
     public static final String DEFAULT_OPTIONS = "-Xmx112m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
             + "-XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m "
-            + "-XX:TrimNativeHeapInterval=1000";
+            + "-XX:TrimNativeHeapInterval=1000 -XX:-UsePerfData";
 
     static final String CHILD_ENV = "OPA_AGENT_CHILD";
 
