@@ -175,8 +175,8 @@ class DuckDbSpanStoreTest {
     void aFileOfAnOlderVersionGetsTheCompressedStackColumnAndKeepsItsRows() throws Exception {
         DuckDbSpanStore store = storeOverAnOlderFile("old.duckdb", DuckDbSpanStore.schema()
                 .replace("stack           JSON,      -- array of call nodes", "stack           JSON       -- array of call nodes")
-                .replaceAll("(?m)^\\s*(stack_(lz4|segment|offset|length)|file_io)\\s+.*$", "")
-                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS (stack_|file_io).*$", ""),
+                .replaceAll("(?m)^\\s*(stack_(lz4|segment|offset|length)|file_io|detail_(segment|offset|length))\\s+.*$", "")
+                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS (stack_|file_io|detail_).*$", ""),
                 "INSERT INTO spans_full (organization_id, project_id, trace_id, span_id, service, start_ts, stack) "
                         + "VALUES ('o', 'p', 'old', '1', 's', now(), '[{\"function\":\"legacy\"}]')");
         Span s = numbered(7).service("shop").detail("stack", json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]")).toSpan();

@@ -5,10 +5,13 @@ import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.SpanDetail;
 import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.store.DerivedRows;
 import dev.opa.agent.store.SpanStore;
 import dev.opa.agent.store.StoreFailure;
+import dev.opa.agent.store.UnreadableDetailException;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +25,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -50,12 +54,21 @@ public class DuckDbSpanStore implements SpanStore {
     private volatile boolean readSawFatal; // a read failed with a fatal error: probe before the next use
     private boolean started;
     private StackSegments stacks;
+    private final DetailBlock details = new DetailBlock(); // used inside the synchronized write() only
+    private final AtomicLong unreadableStacks = new AtomicLong();
+    private final AtomicLong unreadableDetails = new AtomicLong();
 
     /**
      * Stacks up to this size (compressed) stay in the row ({@code stack_lz4}): a request summary has none, and a
      * segment write would cost its batch an fsync (5 ms of CPU per batch of summaries here).
      */
     static final int INLINE_STACK_BYTES = 2048;
+
+    /**
+     * Record lists ({@link DetailBlock}) up to this many characters in all stay in their columns: a request summary's
+     * are empty ("[]"), a full capture's SQL list alone is 3-18 KB on real traffic.
+     */
+    static final int INLINE_DETAIL_CHARS = 2048;
 
     /** Segment files of call stacks are rotated at this size. */
     static final long SEGMENT_BYTES = 256L << 20;
@@ -114,9 +127,16 @@ public class DuckDbSpanStore implements SpanStore {
         control = null;
     }
 
-    /** Registers {@code opa_duckdb_reopens_total{reason,outcome}}. */
+    /**
+     * Registers {@code opa_duckdb_reopens_total{reason,outcome}} and {@code opa_duckdb_unreadable_total{part}} (a
+     * stored call stack or record list that could not be read back for the trace API: {@code part} stack, detail).
+     */
     public void registerMetrics(MeterRegistry meters) {
         reopens.register(meters);
+        FunctionCounter.builder("opa.duckdb.unreadable", unreadableStacks, AtomicLong::get).tag("part", "stack")
+                .description("stored call stacks that could not be read back").register(meters);
+        FunctionCounter.builder("opa.duckdb.unreadable", unreadableDetails, AtomicLong::get).tag("part", "detail")
+                .description("stored record lists that could not be read back").register(meters);
     }
 
     private String jdbcUrl() {
@@ -344,15 +364,22 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.framework());
         str(a, s.frameworkVersion());
         // the text as received when the parser kept it: serialising the trees again cost more than the append
-        str(a, s.detail().tags());
-        str(a, s.detail().net());
-        str(a, s.detail().sql());
-        str(a, s.detail().http());
-        str(a, s.detail().cache());
-        str(a, s.detail().redis());
-        str(a, s.detail().dumps());
+        SpanDetail d = s.detail();
+        str(a, d.tags());
+        str(a, d.net());
+        // the record lists of a full capture go to the segment file (DetailBlock), before its stack
+        StackSegments.Ref lists = DetailBlock.chars(d) > INLINE_DETAIL_CHARS ? stacks.append(details.encode(d)) : null;
+        if (lists == null) {
+            str(a, d.sql());
+            str(a, d.http());
+            str(a, d.cache());
+            str(a, d.redis());
+            str(a, d.dumps());
+        } else {
+            a.appendNull().appendNull().appendNull().appendNull().appendNull();
+        }
         a.appendNull(); // stack: the JSON column of older versions
-        byte[] stack = s.detail().stackLz4(); // compressed by the parser
+        byte[] stack = d.stackLz4(); // compressed by the parser
         if (stack.length <= INLINE_STACK_BYTES) {
             a.append(stack).appendNull().appendNull().appendNull(); // a request summary's empty or tiny stack
         } else {
@@ -360,7 +387,11 @@ public class DuckDbSpanStore implements SpanStore {
             StackSegments.Ref ref = stacks.append(stack);
             a.append(ref.segment()).append(ref.offset()).append(ref.length());
         }
-        str(a, s.detail().fileIo()).endRow();
+        if (lists == null) {
+            str(a, d.fileIo()).appendNull().appendNull().appendNull().endRow();
+        } else {
+            a.appendNull().append(lists.segment()).append(lists.offset()).append(lists.length()).endRow();
+        }
     }
 
     /**
@@ -373,15 +404,47 @@ public class DuckDbSpanStore implements SpanStore {
         Object offset = row.remove("stack_offset");
         Object length = row.remove("stack_length");
         Object packed = row.remove("stack_lz4");
-        if (segment != null && offset != null && length != null) {
-            return StackCodec.decode(stacks.read(((Number) segment).intValue(), ((Number) offset).longValue(),
-                    ((Number) length).intValue()));
-        }
-        if (packed != null) {
-            return StackCodec.decode(blobBytes(packed));
+        try {
+            if (segment != null && offset != null && length != null) {
+                return StackCodec.decode(stacks.read(((Number) segment).intValue(), ((Number) offset).longValue(),
+                        ((Number) length).intValue()));
+            }
+            if (packed != null) {
+                return StackCodec.decode(blobBytes(packed));
+            }
+        } catch (IOException e) {
+            unreadableStacks.incrementAndGet();
+            throw new StackCodec.UnreadableStackException("stored call stack is unreadable: " + e.getMessage());
+        } catch (StackCodec.UnreadableStackException e) {
+            unreadableStacks.incrementAndGet();
+            throw e;
         }
         Object text = row.get("stack");
         return text == null ? null : text.toString();
+    }
+
+    /**
+     * The record lists of a {@code spans_full} row kept in a segment file ({@link DetailBlock}) put back into their
+     * columns; a row with its lists in the columns (small ones, and every row of older versions) is left as it is.
+     */
+    @Override
+    public void details(Map<String, Object> row) {
+        Object segment = row.remove("detail_segment");
+        Object offset = row.remove("detail_offset");
+        Object length = row.remove("detail_length");
+        if (segment == null || offset == null || length == null) {
+            return;
+        }
+        try {
+            row.putAll(DetailBlock.decode(stacks.read(((Number) segment).intValue(), ((Number) offset).longValue(),
+                    ((Number) length).intValue())));
+        } catch (IOException e) {
+            unreadableDetails.incrementAndGet();
+            throw new UnreadableDetailException("stored span detail is unreadable: " + e.getMessage());
+        } catch (UnreadableDetailException e) {
+            unreadableDetails.incrementAndGet();
+            throw e;
+        }
     }
 
     /** A BLOB value as the DuckDB driver returns it (Blob, byte[] or ByteBuffer). */
