@@ -55,6 +55,7 @@ public class DuckDbSpanStore implements SpanStore {
     private boolean started;
     private StackSegments stacks;
     private final DetailBlock details = new DetailBlock(); // used inside the synchronized write() only
+    private final SqlShapes shapes = new SqlShapes(); // likewise
     private final AtomicLong unreadableStacks = new AtomicLong();
     private final AtomicLong unreadableDetails = new AtomicLong();
 
@@ -106,6 +107,11 @@ public class DuckDbSpanStore implements SpanStore {
                 st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by DuckDbSettings
             }
             st.execute(schema());
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT DISTINCT fingerprint FROM sql_shapes LIMIT " + SqlShapes.MAX)) {
+                while (rs.next()) {
+                    shapes.known(rs.getString(1));
+                }
+            }
         }
         control = writer.createStatement(); // BEGIN, COMMIT, ROLLBACK of every batch
         readers.open();
@@ -202,8 +208,10 @@ public class DuckDbSpanStore implements SpanStore {
             stacks.sync();
             control.execute("COMMIT");
             committed = true;
+            shapes.committed();
         } finally {
             if (!committed) {
+                shapes.failed();
                 appenders.discard(); // they may still hold rows of this batch
                 rollbackQuietly(control); // also after an Error (e.g. OutOfMemoryError): never leave it open
             }
@@ -317,9 +325,12 @@ public class DuckDbSpanStore implements SpanStore {
             for (DerivedRows.SqlRow r : DerivedRows.sql(s)) {
                 DuckDBAppender sql = appenders.get("sql_queries");
                 keys(sql.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L).append(r.fingerprint())
-                        .append(r.normalized()).append(r.query());
+                        .append("").append(r.query()); // normalized: once per fingerprint, in sql_shapes
                 str(sql, r.dbSystem()).append(r.durationMs());
                 nullable(sql, r.rows()).append(s.sampleWeight()).endRow();
+                if (shapes.isNew(r.fingerprint())) {
+                    appenders.get("sql_shapes").beginRow().append(r.fingerprint()).append(r.normalized()).endRow();
+                }
             }
             for (DerivedRows.HttpRow r : DerivedRows.http(s)) {
                 DuckDBAppender http = appenders.get("http_calls");

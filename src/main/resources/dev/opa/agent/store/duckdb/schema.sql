@@ -83,12 +83,21 @@ CREATE TABLE IF NOT EXISTS sql_queries (
     service         VARCHAR   NOT NULL,
     start_ts        TIMESTAMP NOT NULL,   -- statement start (span start when unknown)
     fingerprint     VARCHAR   NOT NULL,   -- 16 hex of the normalised statement
-    normalized      VARCHAR   NOT NULL,   -- literals -> ?, IN lists collapsed, whitespace folded
+    normalized      VARCHAR   NOT NULL,   -- literals -> ?, IN lists collapsed, whitespace folded; '' in rows of
+                                          -- versions with sql_shapes, which holds it once per fingerprint
     query           VARCHAR   NOT NULL,   -- as received (already redacted by the extension)
     db_system       VARCHAR,
     duration_ms     DOUBLE    NOT NULL,
     rows            BIGINT,
     sample_weight   DOUBLE    NOT NULL
+);
+
+-- The normalised text of each statement shape (fingerprint), written with the first statement of that shape the
+-- store meets (again after a restart past SqlShapes.MAX shapes: readers take any one row of a fingerprint).
+-- DuckDB only (ClickHouse keeps sql_queries.normalized filled): the text was half of the statement bytes.
+CREATE TABLE IF NOT EXISTS sql_shapes (
+    fingerprint     VARCHAR   NOT NULL,
+    normalized      VARCHAR   NOT NULL
 );
 
 -- One row per outgoing HTTP call of a stored span.
