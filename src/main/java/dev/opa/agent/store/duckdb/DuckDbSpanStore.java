@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Blob;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
@@ -32,9 +33,10 @@ import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
 /**
- * The embedded store: one DuckDB file plus the call stacks in segment files beside it ({@link StackSegments},
- * directory {@code <file>.stacks}). Writes go through DuckDB Appenders (the fast path) on one connection inside
- * one transaction per batch; reads use a small pool over the same file.
+ * The embedded store: one DuckDB file plus the call stacks and large record lists in segment files beside it
+ * ({@link StackSegments}, {@link DetailBlock}; directory {@code <file>.stacks}). Writes go through DuckDB Appenders
+ * (the fast path) on one connection inside one transaction per batch; reads use a small pool over the same file.
+ * Statement shapes' normalised text is written once per fingerprint ({@link SqlShapes}).
  *
  * <p>A fatal error (e.g. a checkpoint that cannot get memory) makes DuckDB invalidate the database instance: every
  * later statement on any of its connections fails until the file is opened again. The store recognises that on a
@@ -107,7 +109,7 @@ public class DuckDbSpanStore implements SpanStore {
                 st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by DuckDbSettings
             }
             st.execute(schema());
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT DISTINCT fingerprint FROM sql_shapes LIMIT " + SqlShapes.MAX)) {
+            try (ResultSet rs = st.executeQuery("SELECT DISTINCT fingerprint FROM sql_shapes LIMIT " + SqlShapes.MAX)) {
                 while (rs.next()) {
                     shapes.known(rs.getString(1));
                 }
