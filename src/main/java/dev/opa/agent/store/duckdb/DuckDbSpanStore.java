@@ -36,7 +36,8 @@ import org.duckdb.DuckDBDriver;
  * The embedded store: one DuckDB file plus the call stacks and large record lists in segment files beside it
  * ({@link StackSegments}, {@link DetailBlock}; directory {@code <file>.stacks}). Writes go through DuckDB Appenders
  * (the fast path) on one connection inside one transaction per batch; reads use a small pool over the same file.
- * Statement shapes' normalised text is written once per fingerprint ({@link SqlShapes}).
+ * Statement shapes' normalised text is written once per fingerprint ({@link SqlShapes}). Data older than the
+ * retention goes in {@link #expireOldData()} ({@link DuckDbRetention}).
  *
  * <p>A fatal error (e.g. a checkpoint that cannot get memory) makes DuckDB invalidate the database instance: every
  * later statement on any of its connections fails until the file is opened again. The store recognises that on a
