@@ -55,10 +55,11 @@ final class DuckDbRetention {
      * {@code opa_store_retention_failures_total}.
      */
     void register(MeterRegistry meters) {
+        String deleted = "rows and segment files deleted by retention (opa.store.duckdb.retention-days)";
         FunctionCounter.builder("opa.store.retention.deleted", rows, AtomicLong::get).tag("kind", "rows")
-                .description("rows deleted by retention (opa.store.duckdb.retention-days)").register(meters);
+                .description(deleted).register(meters);
         FunctionCounter.builder("opa.store.retention.deleted", files, AtomicLong::get).tag("kind", "segment_files")
-                .description("call-stack / record-list segment files deleted by retention").register(meters);
+                .description(deleted).register(meters);
         FunctionCounter.builder("opa.store.retention.failures", failures, AtomicLong::get)
                 .description("retention runs that failed (the next run tries again)").register(meters);
     }
