@@ -25,7 +25,7 @@ instructions() { # MODE N -> total instructions of the process
   sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$f"
 }
 # one native run first: a fresh install's first requests also run WordPress's due cron jobs (≈ +2 %)
-cgi_run none 2 >/dev/null 2>&1
+cgi_run none 2 "${VALGRIND:-valgrind}" --tool=none >/dev/null 2>&1 || true # (valgrind: also where PHP runs in a chroot)
 declare -A PER
 for m in "${MODES[@]}"; do
   a=$(instructions "$m" "$A")
