@@ -8,8 +8,13 @@
 # CPU time at the start of the second request (bench/wordpress/cgi-mark.php, an auto_prepend_file, reads it
 # with getrusage()), divided by N - 1: requests 2..N only. Process start-up and the first request (which
 # compiles every script into this process's opcache, as much CPU as ≈ 10 steady requests) would otherwise
-# dilute every difference by 20 % at N = 40 and add their own noise. Every php-cgi runs pinned to one CPU
-# (CGI_CPU, default the last one; CGI_CPU=none: not pinned), so the runs of a round see the same neighbours.
+# dilute every difference by 20 % at N = 40 and add their own noise.
+#
+# Every php-cgi runs pinned to one CPU (CGI_CPU, default the last one; CGI_CPU=none: not pinned), and by
+# default the modes of a round run at the same time (CGI_TOGETHER=1): one process per mode on that one CPU,
+# which the scheduler shares between them in slices of a few ms, so every mode of a round sees the same
+# neighbours, frequency and interference over the same seconds; a load burst on a shared VM then moves the
+# whole round, not one mode of it. CGI_TOGETHER=0 runs them one after the other (order rotated per round).
 #
 # Statistics: each mode is compared with `none` of the same round (per-round ratio); per mode the median of
 # these ratios, their interquartile range, and a 95 % bootstrap confidence interval of the median
@@ -31,6 +36,7 @@ IFS=, read -r -a MODES <<<"$MODES_CSV"
 CPU_PIN=${CGI_CPU:-$(( $(nproc) - 1 ))}
 source bench/wordpress/cgi-lib.sh
 cgi_init
+TOGETHER=${CGI_TOGETHER:-1}
 MARK=$RUN/cgi-mark.$$
 CGI_PHP_FLAGS="-d auto_prepend_file=$PWD/bench/wordpress/cgi-mark.php"
 # runs a command (pinned to CPU_PIN) and prints its CPU time (user, sys: µs) from wait4()
@@ -49,10 +55,11 @@ sys.exit(os.waitstatus_to_exitcode(status))'
 TSV=$RUN/cgi.$(date -u +%H%M%S).tsv
 echo -e "round\tmode\tuser_us\tsys_us\tmark_user_us\tmark_sys_us\tms_per_request" >"$TSV"
 run_once() { # MODE ROUND -> CPU ms per request (requests 2..N), and a line in $TSV
-  local t m
-  rm -f "$MARK"
-  t=$(OPA_BENCH_MARK=$MARK cgi_run "$1" "$N" python3 -c "$CPU_OF" "$CPU_PIN" 2>&1 >/dev/null | tail -1)
-  m=$(cat "$MARK" 2>/dev/null || true)
+  local t m mark=$MARK.$1
+  rm -f "$mark"
+  t=$(OPA_BENCH_MARK=$mark cgi_run "$1" "$N" python3 -c "$CPU_OF" "$CPU_PIN" 2>&1 >/dev/null | tail -1)
+  m=$(cat "$mark" 2>/dev/null || true)
+  rm -f "$mark"
   [ -n "$m" ] || { echo "no CPU mark from the second request of $1 (php-cgi failed?)" >&2; exit 1; }
   read -r u s <<<"$t"
   read -r mu ms <<<"$m"
@@ -60,15 +67,21 @@ run_once() { # MODE ROUND -> CPU ms per request (requests 2..N), and a line in $
     v = (u + s - mu - ms) / 1000 / (n - 1); printf "%.4f", v
     printf "%s\t%s\t%d\t%d\t%d\t%d\t%.4f\n", r, mode, u, s, mu, ms, v >> tsv }'
 }
-echo "== $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg), php-cgi on CPU $CPU_PIN, $ROUNDS rounds x $N requests of $URI"
+echo "== $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg), php-cgi on CPU $CPU_PIN, $ROUNDS rounds x $N requests of $URI, modes together: $TOGETHER"
 for m in "${MODES[@]}"; do run_once "$m" 0 >/dev/null; done # warm the page cache and MariaDB
 for r in $(seq "$ROUNDS"); do
   k=$(( (r - 1) % ${#MODES[@]} ))
   line="round $r"
-  for m in "${MODES[@]:k}" "${MODES[@]:0:k}"; do line+=" $m $(run_once "$m" "$r")"; done
+  if [ "$TOGETHER" = 1 ]; then
+    pids=()
+    for m in "${MODES[@]:k}" "${MODES[@]:0:k}"; do run_once "$m" "$r" >"$MARK.out.$m" & pids+=($!); done
+    wait "${pids[@]}"
+    for m in "${MODES[@]}"; do line+=" $m $(cat "$MARK.out.$m")"; rm -f "$MARK.out.$m"; done
+  else
+    for m in "${MODES[@]:k}" "${MODES[@]:0:k}"; do line+=" $m $(run_once "$m" "$r")"; done
+  fi
   echo "$line"
 done
-rm -f "$MARK"
 echo "== $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$TSV" "$MODES_CSV" "$URI" "$N" <<'EOF'
 import csv, random, statistics, sys
