@@ -38,6 +38,9 @@ cgi_init() {
     --log-error="$RUN/mysqld-cgi.log" &
   CGI_PIDS+=($!)
   for _ in $(seq 100); do mariadb -S "$SOCK" -uroot -e "SELECT 1" >/dev/null 2>&1 && break; sleep 0.2; done
+  # without its database WordPress answers every request with an error page in ≈ 1 M instructions
+  mariadb -S "$SOCK" -uroot -e "SELECT 1" >/dev/null 2>&1 \
+    || { echo "MariaDB did not start on $RUN/mysql (another mariadbd on it?): see $RUN/mysqld-cgi.log" >&2; exit 1; }
   rm -f "$RUN/cgi-sink.sock"
   python3 bench/php-ext/sink.py "$RUN/cgi-sink.sock" >"$RUN/cgi-sink.out" &
   CGI_PIDS+=($!)
