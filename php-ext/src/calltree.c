@@ -111,10 +111,11 @@ static zend_always_inline uint64_t cpu_at(uint64_t reading_ns, uint64_t at, uint
  * an arena block and a walk over every internal function and method, ≈ 0.13 M instructions per WordPress
  * request, sampled or not) as soon as any extension holds a handle, this one for fn_slot. When fn_slot is
  * the only handle (no observer: in execute_ex mode nothing reads an internal function's run-time cache;
- * PHP 8.4 counts internal functions' handles apart), the count is 0 from this extension's RSHUTDOWN to
- * its next RINIT, which makes the next zend_activate() skip that work. Whatever compiles in between
- * (another extension's RSHUTDOWN or RINIT running PHP code) passes the compile wrappers, which restore the
- * count first, so every op_array keeps its slot. */
+ * PHP 8.4 counts internal functions' handles apart), the count is 0 from this extension's post-deactivate
+ * hook (after the request's executor and compiler have shut down) to its next RINIT, which makes the next
+ * zend_activate() skip that work. Whatever compiles before this extension's RINIT (another extension's
+ * RINIT running PHP code) passes the compile wrappers, which restore the count first, so every op_array
+ * keeps its slot. */
 # define OPA_LEAN_ACTIVATE 1
 static bool lean_activate;
 
@@ -783,7 +784,13 @@ void opa_calltree_request_begin(opa_request *req)
 void opa_calltree_request_end(void)
 {
 	if (call_hook == OPA_CALLS_EXECUTE_EX && swap_per_request) zend_execute_ex = prev_execute_ex;
+}
+
+void opa_calltree_post_deactivate(void)
+{
 #ifdef OPA_LEAN_ACTIVATE
+	/* after the executor and compiler of the request are shut down: nothing compiles until the next
+	 * zend_activate(), which then skips the internal run-time cache set-up; RINIT restores the count */
 	if (lean_activate) zend_op_array_extension_handles = 0;
 #endif
 }
