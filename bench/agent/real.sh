@@ -95,8 +95,8 @@ curl -fs "$API/health/ready" >/dev/null || { echo "the agent is not ready" >&2; 
 # `java -jar` runs the agent in a child JVM (JvmLauncher): measure that one; the launcher only waits
 AGENT=$(pgrep -P "$LAUNCHER" java || echo "$LAUNCHER")
 
-HZ=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$AGENT/stat"; }
+# CPU of the agent's live threads in ns (schedstat: not the 10 ms ticks of stat, too coarse for ~1 ms/s idle)
+cpu_ns() { cat /proc/"$AGENT"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
 status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$AGENT/status"; }
 # VmRSS every second for the whole run
 (while kill -0 "$AGENT" 2>/dev/null; do echo "$(date +%s) $(status_kb VmRSS)"; sleep 1; done) >"$WORK/rss.txt" &
@@ -104,10 +104,10 @@ SAMPLER=$!
 
 echo "agent $JAR (pid $AGENT, launcher pid $LAUNCHER, started as the README says), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 sleep 5 # let start-up work (JIT, first checkpoints) finish before the idle measurement
-c0=$(cpu_ticks)
+c0=$(cpu_ns)
 if [ "$THREADS" = 1 ]; then bash bench/agent/thread-cpu.sh "$AGENT" "$IDLE" >"$WORK/threads-idle.txt"; else sleep "$IDLE"; fi
-c1=$(cpu_ticks)
-IDLE_MS_PER_S=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v s="$IDLE" 'BEGIN { printf "%.1f", (b - a) * 1000 / hz / s }')
+c1=$(cpu_ns)
+IDLE_MS_PER_S=$(awk -v a="$c0" -v b="$c1" -v s="$IDLE" 'BEGIN { printf "%.2f", (b - a) / 1e6 / s }')
 echo "idle: $IDLE_MS_PER_S ms of CPU per second over ${IDLE}s, RSS $(status_kb VmRSS) KB"
 
 ADDRESS=$([ "$TCP" = 1 ] && echo "$TCP_ADDR" || echo "$SOCK")
