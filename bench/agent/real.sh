@@ -95,8 +95,9 @@ curl -fs "$API/health/ready" >/dev/null || { echo "the agent is not ready" >&2; 
 # `java -jar` runs the agent in a child JVM (JvmLauncher): measure that one; the launcher only waits
 AGENT=$(pgrep -P "$LAUNCHER" java || echo "$LAUNCHER")
 
-# CPU of the agent's live threads in ns (schedstat: not the 10 ms ticks of stat, too coarse for ~1 ms/s idle)
-cpu_ns() { cat /proc/"$AGENT"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
+# CPU of each live thread of the agent in ns ("tid ns" lines; schedstat: not the 10 ms ticks of stat, too coarse for
+# ~1 ms/s idle). The difference of two snapshots is taken per thread: a thread that ends meanwhile is not subtracted.
+cpu_ns() { for t in /proc/"$AGENT"/task/*; do echo "${t##*/} $(cut -d' ' -f1 "$t/schedstat" 2>/dev/null || echo 0)"; done; }
 status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$AGENT/status"; }
 # VmRSS every second for the whole run
 (while kill -0 "$AGENT" 2>/dev/null; do echo "$(date +%s) $(status_kb VmRSS)"; sleep 1; done) >"$WORK/rss.txt" &
@@ -107,7 +108,8 @@ sleep 5 # let start-up work (JIT, first checkpoints) finish before the idle meas
 c0=$(cpu_ns)
 if [ "$THREADS" = 1 ]; then bash bench/agent/thread-cpu.sh "$AGENT" "$IDLE" >"$WORK/threads-idle.txt"; else sleep "$IDLE"; fi
 c1=$(cpu_ns)
-IDLE_MS_PER_S=$(awk -v a="$c0" -v b="$c1" -v s="$IDLE" 'BEGIN { printf "%.2f", (b - a) / 1e6 / s }')
+IDLE_MS_PER_S=$(awk -v s="$IDLE" 'NR == FNR { was[$1] = $2; next } $2 > was[$1] { d += $2 - was[$1] } END { printf "%.2f", d / 1e6 / s }' \
+  <(echo "$c0") <(echo "$c1"))
 echo "idle: $IDLE_MS_PER_S ms of CPU per second over ${IDLE}s, RSS $(status_kb VmRSS) KB"
 
 ADDRESS=$([ "$TCP" = 1 ] && echo "$TCP_ADDR" || echo "$SOCK")
