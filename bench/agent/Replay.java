@@ -42,6 +42,14 @@ import java.util.Arrays;
  * Records are sent in corpus order, cycling, on --connections persistent connections, at --rate requests/s
  * (0 = as fast as the agent reads them).
  *
+ * A host at a sampling rate F sends full captures for a fraction F of its requests and root summaries for the rest:
+ * --mix F with --summaries-corpus LIST interleaves them (request i is a full capture when floor((i+1)F) > floor(iF),
+ * so they are spread evenly) at --rate requests/s in total. --group-summaries N sends a connection's root summaries
+ * N at a time, as several JSON lines in one message (docs/protocol.md §2), as a PHP worker that groups its unsampled
+ * summaries does: a summary is rewritten when its request is due and goes out with the Nth (the last group of a
+ * connection goes out at its end; without --mix every record of --corpus is grouped). With --mix the full captures are then checked one by one through
+ * /api/traces/{id} (after the agent's CPU is read): every one stored with its call stack.
+ *
  * After sending, polls the agent's /api/stats until traces_stored has grown by the number sent, or has not
  * grown for --settle seconds; then prints the agent's store failures, spool and health. Exit status 1 when
  * fewer traces were stored than sent.
@@ -87,6 +95,18 @@ public class Replay {
             System.exit(2);
         }
         int connections = Integer.parseInt(arg(args, "connections", "4"));
+        double mix = Double.parseDouble(arg(args, "mix", "1"));
+        List<Message> summaries = new ArrayList<>();
+        if (mix < 1) {
+            for (String file : arg(args, "summaries-corpus", "").split(",")) {
+                summaries.addAll(load(Path.of(file)));
+            }
+            if (mix < 0 || summaries.isEmpty()) {
+                System.err.println("--mix F needs 0 <= F < 1 and --summaries-corpus LIST");
+                System.exit(2);
+            }
+        }
+        int group = Integer.parseInt(arg(args, "group-summaries", "1"));
         String api = arg(args, "api", "http://127.0.0.1:8080");
         int settle = Integer.parseInt(arg(args, "settle", "60"));
         boolean shiftTime = !arg(args, "timestamps", "now").equals("recorded");
@@ -95,6 +115,12 @@ public class Replay {
         long corpusSent = corpus.stream().mapToLong(m -> m.sent().length).sum();
         System.out.printf("corpus: %d requests, %.1f KB of JSON and %.1f KB as sent per request on average%n",
                 corpus.size(), corpusJson / 1024.0 / corpus.size(), corpusSent / 1024.0 / corpus.size());
+        if (mix < 1) {
+            System.out.printf("mixed with %d root summaries: %.3f of the requests are full captures%s%n", summaries.size(),
+                    mix, group > 1 ? ", summaries sent " + group + " per message" : "");
+        }
+        List<String> fullIds = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong messages = new AtomicLong(), fullSent = new AtomicLong();
 
         boolean verify = !api.equals("none"); // --api none: only send (e.g. to a recording receiver)
         long storedBefore = verify ? stats(api, "traces_stored") : 0;
@@ -107,9 +133,13 @@ public class Replay {
             int first = c;
             Thread t = new Thread(() -> {
                 try (SocketChannel ch = open(address)) {
+                    ByteArrayOutputStream held = new ByteArrayOutputStream();
+                    int heldLines = 0;
                     for (long i = first; i < count; i += connections) {
-                        Message m = corpus.get((int) (i % corpus.size()));
-                        byte[] bytes = rewrite(m, runId, i, shiftTime);
+                        boolean full = mix >= 1 || Math.floor((i + 1) * mix) > Math.floor(i * mix);
+                        long nth = mix >= 1 ? i : full ? (long) Math.floor(i * mix) : i - (long) Math.floor((i + 1) * mix);
+                        List<Message> from = full ? corpus : summaries;
+                        Message m = from.get((int) (nth % from.size()));
                         if (rate > 0) {
                             long due = start + (long) (i * 1e9 / rate);
                             long wait = due - System.nanoTime();
@@ -119,10 +149,35 @@ public class Replay {
                                 maxLagNs.accumulateAndGet(-wait, Math::max);
                             }
                         }
+                        byte[] bytes = rewrite(m, runId, i, shiftTime);
+                        if (full && mix < 1) {
+                            fullIds.add(runId + hex(i, m.traceIdLength() - 8));
+                            fullSent.incrementAndGet();
+                        }
+                        jsonBytes.addAndGet(m.jsonLength());
+                        if (group > 1 && (mix >= 1 || !full)) { // one JSON line per summary; sent N at a time
+                            held.write(bytes);
+                            if (bytes[bytes.length - 1] != '\n') {
+                                held.write('\n');
+                            }
+                            if (++heldLines < group && i + connections < count) {
+                                continue;
+                            }
+                            bytes = held.toByteArray();
+                            sent.addAndGet(heldLines - 1);
+                            held.reset();
+                            heldLines = 0;
+                        }
                         write(ch, bytes);
                         sent.incrementAndGet();
-                        jsonBytes.addAndGet(m.jsonLength());
+                        messages.incrementAndGet();
                         wireBytes.addAndGet(bytes.length);
+                    }
+                    if (heldLines > 0) {
+                        write(ch, held.toByteArray());
+                        sent.addAndGet(heldLines);
+                        messages.incrementAndGet();
+                        wireBytes.addAndGet(held.size());
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -138,8 +193,9 @@ public class Replay {
         }
         double sendSeconds = (System.nanoTime() - start) / 1e9;
         long ownCpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
-        System.out.printf("sent %d requests to %s in %.1f s (%.1f req/s, %.2f MB/s of JSON, %.2f MB/s as sent; "
-                        + "%.0f MB of JSON); most late: %.0f ms%n", sent.get(), address, sendSeconds,
+        System.out.printf("sent %d requests (%d full captures) in %d messages to %s in %.1f s (%.1f req/s, %.2f MB/s of JSON, %.2f MB/s as sent; "
+                        + "%.0f MB of JSON); most late: %.0f ms%n", sent.get(), mix < 1 ? fullSent.get() : sent.get(),
+                messages.get(), address, sendSeconds,
                 sent.get() / sendSeconds, jsonBytes.get() / 1e6 / sendSeconds, wireBytes.get() / 1e6 / sendSeconds,
                 jsonBytes.get() / 1e6, maxLagNs.get() / 1e6);
         System.out.printf("replay's own CPU (loading the corpus, rewriting, compressing, sending): %d ms, %.2f ms per request%n",
@@ -173,13 +229,41 @@ public class Replay {
             System.out.printf("agent CPU from the first send to the end of the wait: %d ms, %.2f ms per stored trace%n",
                     agentCpu, agentCpu / (double) Math.max(1, stored));
         }
-        System.out.printf("RESULT sent=%d stored=%d json_bytes=%d wire_bytes=%d send_s=%.3f total_s=%.3f agent_cpu_ms=%d%n",
-                sent.get(), stored, jsonBytes.get(), wireBytes.get(), sendSeconds, totalSeconds, agentCpu);
-        if (stored != sent.get()) {
-            System.out.printf("INCOMPLETE: %d of %d traces stored%n", stored, sent.get());
+        long fullStored = mix < 1 ? fullCapturesStored(api, fullIds) : stored;
+        if (mix < 1) {
+            System.out.printf("full captures: %d of %d stored with their call stack; root summaries: %d of %d stored%n",
+                    fullStored, fullIds.size(), stored - fullStored, sent.get() - fullIds.size());
+        }
+        System.out.printf("RESULT sent=%d stored=%d json_bytes=%d wire_bytes=%d send_s=%.3f total_s=%.3f agent_cpu_ms=%d messages=%d%n",
+                sent.get(), stored, jsonBytes.get(), wireBytes.get(), sendSeconds, totalSeconds, agentCpu, messages.get());
+        if (stored != sent.get() || (mix < 1 && fullStored != fullIds.size())) {
+            System.out.printf("INCOMPLETE: %d of %d traces stored (%d of %d full captures)%n", stored, sent.get(),
+                    fullStored, fullIds.size());
             System.exit(1);
         }
     }
+
+    /**
+     * How many of these traces the API returns with a call stack (a full capture stored as one); paced under the API's
+     * per-address rate limit (opa.api.rate-limit.per-address, 50/s).
+     */
+    static long fullCapturesStored(String api, List<String> traceIds) throws IOException, InterruptedException {
+        long found = 0;
+        for (String id : traceIds) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/traces/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && STACK.matcher(r.body()).find()) {
+                found++;
+            } else if (found < 3) {
+                System.out.printf("full capture %s: HTTP %d %.200s%n", id, r.statusCode(), r.body());
+            }
+            Thread.sleep(25);
+        }
+        return found;
+    }
+
+    /** A call node in a trace's detail: a stored call stack. */
+    static final Pattern STACK = Pattern.compile("\"stack\"\\s*:\\s*\\[\\s*\\{");
 
     /** User + system CPU time of a process (all its threads) from /proc/PID/stat, in ms; 0 without a pid. */
     static long cpuMillis(long pid) throws IOException {

@@ -10,6 +10,11 @@
 #                   sustained rate (stored traces over the time from first send to last stored)
 #   --summaries     replay the root summaries (what opa.sampling_rate=0 sends: *-summary.opa) instead of the
 #                   full captures
+#   --mix F         a host at sampling rate F (e.g. 0.1): full captures for a fraction F of the requests, root
+#                   summaries for the rest, interleaved at the given total rate; every full capture is checked to be
+#                   stored with its call stack (Replay.java --mix), and the total by count
+#   --group-summaries N   send root summaries N per message (several JSON lines in one write), as the extension
+#                   does when it groups a worker's unsampled summaries
 #   --corpus LIST   comma-separated corpus files (default: the full captures, or with --summaries the
 #                   summaries, of $CORPUS_DIR = /work/corpus); CORPUS_DIR=/tmp/wire-corpus after
 #                   bench/corpus/attach_stack.py replays the form the extension sends now (attached stacks)
@@ -26,11 +31,13 @@
 # Env: OPA_JAR (default target/opa-agent.jar, built if missing); OPA_ENV="OPA_X=y ..." extra agent settings.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SATURATE=0 SUMMARIES=0 CORPUS="" TCP=0 IDLE=30 SETTLE=60 QUERIES=0 WARM="" THREADS=0
+SATURATE=0 SUMMARIES=0 CORPUS="" TCP=0 IDLE=30 SETTLE=60 QUERIES=0 WARM="" THREADS=0 MIX="" GROUP=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --saturate) SATURATE=$2; shift 2 ;;
     --summaries) SUMMARIES=1; shift ;;
+    --mix) MIX=$2; shift 2 ;;
+    --group-summaries) GROUP=$2; shift 2 ;;
     --corpus) CORPUS=$2; shift 2 ;;
     --tcp) TCP=1; shift ;;
     --idle) IDLE=$2; shift 2 ;;
@@ -48,7 +55,13 @@ if [ -z "$CORPUS" ]; then
   suffix=$([ "$SUMMARIES" = 1 ] && echo -summary || true)
   CORPUS=$CORPUS_DIR/wordpress$suffix.opa,$CORPUS_DIR/mediawiki$suffix.opa
 fi
-for f in ${CORPUS//,/ }; do
+MIX_ARGS=(--group-summaries "$GROUP")
+if [ -n "$MIX" ]; then
+  SUMMARY_CORPUS=$CORPUS_DIR/wordpress-summary.opa,$CORPUS_DIR/mediawiki-summary.opa
+  MIX_ARGS+=(--mix "$MIX" --summaries-corpus "$SUMMARY_CORPUS")
+  CORPUS_FILES=$CORPUS,$SUMMARY_CORPUS
+fi
+for f in $(tr , " " <<<"${CORPUS_FILES:-$CORPUS}"); do
   [ -s "$f" ] || { echo "no corpus file $f: record one with bash bench/corpus/record.sh" >&2; exit 2; }
 done
 JAR=${OPA_JAR:-target/opa-agent.jar}
@@ -82,8 +95,9 @@ curl -fs "$API/health/ready" >/dev/null || { echo "the agent is not ready" >&2; 
 # `java -jar` runs the agent in a child JVM (JvmLauncher): measure that one; the launcher only waits
 AGENT=$(pgrep -P "$LAUNCHER" java || echo "$LAUNCHER")
 
-HZ=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$AGENT/stat"; }
+# CPU of each live thread of the agent in ns ("tid ns" lines; schedstat: not the 10 ms ticks of stat, too coarse for
+# ~1 ms/s idle). The difference of two snapshots is taken per thread: a thread that ends meanwhile is not subtracted.
+cpu_ns() { for t in /proc/"$AGENT"/task/*; do echo "${t##*/} $(cut -d' ' -f1 "$t/schedstat" 2>/dev/null || echo 0)"; done; }
 status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$AGENT/status"; }
 # VmRSS every second for the whole run
 (while kill -0 "$AGENT" 2>/dev/null; do echo "$(date +%s) $(status_kb VmRSS)"; sleep 1; done) >"$WORK/rss.txt" &
@@ -91,10 +105,11 @@ SAMPLER=$!
 
 echo "agent $JAR (pid $AGENT, launcher pid $LAUNCHER, started as the README says), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 sleep 5 # let start-up work (JIT, first checkpoints) finish before the idle measurement
-c0=$(cpu_ticks)
+c0=$(cpu_ns)
 if [ "$THREADS" = 1 ]; then bash bench/agent/thread-cpu.sh "$AGENT" "$IDLE" >"$WORK/threads-idle.txt"; else sleep "$IDLE"; fi
-c1=$(cpu_ticks)
-IDLE_MS_PER_S=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v s="$IDLE" 'BEGIN { printf "%.1f", (b - a) * 1000 / hz / s }')
+c1=$(cpu_ns)
+IDLE_MS_PER_S=$(awk -v s="$IDLE" 'NR == FNR { was[$1] = $2; next } $2 > was[$1] { d += $2 - was[$1] } END { printf "%.2f", d / 1e6 / s }' \
+  <(echo "$c0") <(echo "$c1"))
 echo "idle: $IDLE_MS_PER_S ms of CPU per second over ${IDLE}s, RSS $(status_kb VmRSS) KB"
 
 ADDRESS=$([ "$TCP" = 1 ] && echo "$TCP_ADDR" || echo "$SOCK")
@@ -103,7 +118,7 @@ if [ "$SATURATE" -gt 0 ]; then
   echo "== saturation: $SATURATE requests as fast as the agent reads them, $CORPUS over $ADDRESS"
 else
   REPLAY_ARGS=(--rate "$RATE" --seconds "$SECONDS_")
-  echo "== $RATE requests/s for $SECONDS_ s, $CORPUS over $ADDRESS"
+  echo "== $RATE requests/s for $SECONDS_ s, $CORPUS${MIX:+ (a fraction $MIX; root summaries for the rest)}$([ "$GROUP" -gt 1 ] && echo ", summaries $GROUP per message") over $ADDRESS"
 fi
 if [ "$QUERIES" = 1 ]; then
   ALL="from_ms=0&to_ms=9999999999999"
@@ -118,7 +133,7 @@ fi
 set +e
 replay() {
   java -cp "$LZ4_JAR" bench/agent/Replay.java --corpus "$CORPUS" --address "$ADDRESS" --api "$API" --settle "$SETTLE" \
-    --agent-pid "$AGENT" "$@"
+    --agent-pid "$AGENT" "${MIX_ARGS[@]}" "$@"
 }
 if [ -n "$WARM" ]; then
   WARM_S=${WARM%%:*} WARM_RATE=$([ "${WARM#*:}" != "$WARM" ] && echo "${WARM#*:}" || echo "$RATE")
@@ -143,18 +158,20 @@ LAUNCHER_RSS=$([ "$AGENT" != "$LAUNCHER" ] && awk '$1 == "VmHWM:" { print $2 }' 
 kill "$SAMPLER" 2>/dev/null || true
 SAMPLER=""
 
-read -r SENT STORED JSON_BYTES SEND_S TOTAL_S CPU_MS < <(awk '/^RESULT/ {
+read -r SENT STORED JSON_BYTES SEND_S TOTAL_S CPU_MS MESSAGES < <(awk '/^RESULT/ {
   for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-  print v["sent"], v["stored"], v["json_bytes"], v["send_s"], v["total_s"], v["agent_cpu_ms"] }' "$WORK/replay.out")
+  print v["sent"], v["stored"], v["json_bytes"], v["send_s"], v["total_s"], v["agent_cpu_ms"], v["messages"] }' "$WORK/replay.out")
 [ -n "$SENT" ] || { echo "FAIL: the replay ended without a result"; exit 1; }
 METRICS=$(curl -fs "$API/metrics" || true)
 metric() { awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%.0f", s }' <<<"$METRICS"; }
 echo "== summary"
-awk -v cpu="$CPU_MS" -v n="$STORED" -v sent="$SENT" -v wall="$TOTAL_S" \
+awk -v cpu="$CPU_MS" -v n="$STORED" -v sent="$SENT" -v wall="$TOTAL_S" -v msgs="$MESSAGES" \
   -v idle="$IDLE_MS_PER_S" -v json="$JSON_BYTES" -v tot="$TOTAL_S" -v send="$SEND_S" 'BEGIN {
-  printf "requests sent %d, traces stored %d\n", sent, n
+  printf "requests sent %d in %d messages, traces stored %d\n", sent, msgs, n
   printf "agent CPU %.0f ms over %.1f s (first send to last stored): %.2f ms per stored trace (%.2f ms net of idle %.1f ms/s), %.2f ms per request sent\n",
     cpu, wall, cpu / (n > 0 ? n : 1), (cpu - idle * wall) / (n > 0 ? n : 1), idle, cpu / (sent > 0 ? sent : 1)
+  printf "CPU per request: %.3f ms total / requests, %.3f ms (total - idle rate x duration) / requests; %.3f ms per message\n",
+    cpu / (sent > 0 ? sent : 1), (cpu - idle * wall) / (sent > 0 ? sent : 1), cpu / (msgs > 0 ? msgs : 1)
   printf "JSON %.1f MB: %.2f MB/s while sending, %.2f MB/s first send to last stored; %.1f traces/s stored\n",
     json / 1e6, json / 1e6 / send, json / 1e6 / tot, n / tot }'
 echo "peak RSS: VmHWM $((HWM / 1024)) MB (plus the launcher JVM's $((LAUNCHER_RSS / 1024)) MB), highest VmRSS sample $(( $(awk 'max < $2 { max = $2 } END { print max + 0 }' "$WORK/rss.txt") / 1024 )) MB"

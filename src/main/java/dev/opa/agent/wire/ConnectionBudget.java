@@ -36,17 +36,24 @@ public class ConnectionBudget extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        List<Frames.Line> kept = new ArrayList<>(frames.lines().size());
-        for (Frames.Line line : frames.lines()) {
+        List<Frames.Line> lines = frames.lines();
+        List<Frames.Line> kept = null; // allocated only once a line is dropped
+        for (int i = 0; i < lines.size(); i++) {
+            Frames.Line line = lines.get(i);
             // a line larger than a whole second's budget may pass when the bucket is full
             if (bytes.acquirePermission((int) Math.max(1, Math.min(line.jsonBytes(), perSecond)))) {
-                kept.add(line);
+                if (kept != null) {
+                    kept.add(line);
+                }
             } else {
+                if (kept == null) {
+                    kept = new ArrayList<>(lines.subList(0, i));
+                }
                 metrics.frameRejected("connection_limit", "a " + frames.transport() + " connection sent over "
                         + perSecond + " bytes/s (opa.ingest.connection-bytes-per-second): lines dropped");
             }
         }
-        if (kept.size() == frames.lines().size()) {
+        if (kept == null) {
             ctx.fireChannelRead(frames);
         } else if (!kept.isEmpty()) {
             ctx.fireChannelRead(new Frames(frames.transport(), kept));

@@ -1,6 +1,8 @@
 package dev.opa.agent.wire;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -20,68 +22,55 @@ final class Lz4FrameReader {
 
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
     private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
-    /** The frame's bytes when the buffer has no array (direct memory), kept per I/O thread. */
-    private static final ThreadLocal<byte[]> COPY = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
-    private static final int KEPT_COPY = 1 << 20;
 
     private Lz4FrameReader() {
     }
 
     /**
      * The content of the frame of {@code length} bytes at {@code start} of {@code in} (its length as found by
-     * {@link Lz4FrameScanner}), or null when the stream must decide.
+     * {@link Lz4FrameScanner}), or null when the stream must decide. Reads the socket's buffer where it is (direct
+     * memory: no copy of the compressed bytes).
      */
     static byte[] read(ByteBuf in, int start, int length, int maxBytes) {
-        byte[] src;
-        int off;
-        if (in.hasArray()) {
-            src = in.array();
-            off = in.arrayOffset() + start;
-        } else {
-            src = COPY.get();
-            if (src.length < length) {
-                src = new byte[length];
-                if (length <= KEPT_COPY) {
-                    COPY.set(src);
-                }
-            }
-            in.getBytes(start, src, 0, length);
-            off = 0;
+        if (in.nioBufferCount() != 1) {
+            return null; // a composite buffer: the stream reads it
         }
         try {
-            return read(src, off, length, maxBytes);
-        } catch (LZ4Exception | ArrayIndexOutOfBoundsException e) {
+            return read(in.nioBuffer(start, length).order(ByteOrder.LITTLE_ENDIAN), maxBytes);
+        } catch (LZ4Exception | IndexOutOfBoundsException e) {
             return null;
         }
     }
 
-    private static byte[] read(byte[] src, int off, int length, int maxBytes) {
-        int end = off + length;
-        int flg = src[off + 4] & 0xff;
-        int bd = src[off + 5] & 0xff;
+    /** {@code src}: the frame, from position 0 to its limit, little-endian. */
+    private static byte[] read(ByteBuffer src, int maxBytes) {
+        int end = src.limit();
+        int flg = src.get(4) & 0xff;
+        int bd = src.get(5) & 0xff;
         if ((flg & 0x01) != 0 || (flg & 0x20) == 0 || (flg & 0x08) == 0) {
             return null; // a dictionary id, linked blocks, or no declared size
         }
         boolean blockChecksum = (flg & 0x10) != 0;
         boolean contentChecksum = (flg & 0x04) != 0;
         int maxBlock = 1 << (8 + 2 * ((bd >> 4) & 0x07));
-        int pos = off + 6;
-        long declared = getLongLE(src, pos);
+        int pos = 6;
+        long declared = src.getLong(pos);
         pos += 8;
-        if (((XXHASH.hash(src, off + 4, pos - off - 4, 0) >> 8) & 0xff) != (src[pos] & 0xff)) {
+        if (((XXHASH.hash(src, 4, pos - 4, 0) >> 8) & 0xff) != (src.get(pos) & 0xff)) {
             return null;
         }
         pos++;
-        if (declared > maxBytes || declared < 0 || declared > 256L * length) {
+        if (declared > maxBytes || declared < 0 || declared > 256L * end) {
             return null; // over the limit, or more than LZ4 can expand to (allocated before anything is checked)
         }
         byte[] out = new byte[(int) declared];
+        ByteBuffer dest = ByteBuffer.wrap(out);
         int size = 0;
         while (pos + 4 <= end) {
-            int word = getIntLE(src, pos);
+            int word = src.getInt(pos);
             pos += 4;
             if (word == 0) {
-                if (contentChecksum && (pos + 4 > end || getIntLE(src, pos) != XXHASH.hash(out, 0, size, 0))) {
+                if (contentChecksum && (pos + 4 > end || src.getInt(pos) != XXHASH.hash(out, 0, size, 0))) {
                     return null;
                 }
                 pos += contentChecksum ? 4 : 0;
@@ -91,7 +80,7 @@ final class Lz4FrameReader {
             if (blockSize > maxBlock || pos + blockSize + (blockChecksum ? 4 : 0) > end) {
                 return null;
             }
-            if (blockChecksum && getIntLE(src, pos + blockSize) != XXHASH.hash(src, pos, blockSize, 0)) {
+            if (blockChecksum && src.getInt(pos + blockSize) != XXHASH.hash(src, pos, blockSize, 0)) {
                 return null;
             }
             int room = Math.min(maxBlock, out.length - size);
@@ -99,21 +88,13 @@ final class Lz4FrameReader {
                 if (blockSize > room) {
                     return null;
                 }
-                System.arraycopy(src, pos, out, size, blockSize);
+                src.get(pos, out, size, blockSize);
                 size += blockSize;
             } else {
-                size += DECOMPRESSOR.decompress(src, pos, blockSize, out, size, room);
+                size += DECOMPRESSOR.decompress(src, pos, blockSize, dest, size, room);
             }
             pos += blockSize + (blockChecksum ? 4 : 0);
         }
         return null;
-    }
-
-    private static int getIntLE(byte[] b, int i) {
-        return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24;
-    }
-
-    private static long getLongLE(byte[] b, int i) {
-        return (getIntLE(b, i) & 0xffffffffL) | (long) getIntLE(b, i + 4) << 32;
     }
 }
