@@ -9,6 +9,8 @@
 #   unsampled_sink  opa.sampling_rate=0 (root summary only), sampled_sink 0.1, full_sink 1.0: the same, sent to
 #                   a discarding socket (bench/php-ext/sink.py) instead of the agent, to separate the
 #                   extension's own cost from the receiver's CPU
+#   <mode>_each     (any mode with the extension) opa.summary_flush_ms=0: every request's output in its own write,
+#                   as before unsampled summaries were grouped per worker (e.g. sampled_each against sampled)
 # Reports per mode and page (median over rounds): requests/s, p50/p99 latency, throughput against `none`,
 # and the CPU time per request of the php-fpm workers (/proc/<pid>/schedstat: the extension's cost shows
 # here even when the receiver competes for the same cores) and of the receiver (agent or sink). When a
@@ -45,7 +47,7 @@ done
 IFS=, read -r -a MODES <<<"$MODES_CSV"
 NEEDS_AGENT=0
 for m in "${MODES[@]}"; do
-  case "$m" in
+  case "${m%_each}" in
     none|none2|disabled|unsampled_sink|sampled_sink|full_sink) ;;
     sampled|full) NEEDS_AGENT=1 ;;
     *) echo "unknown mode $m" >&2; exit 2 ;;
@@ -101,7 +103,8 @@ for f in /etc/php/8.2/fpm/conf.d/*.ini; do
 done
 
 mode_flags() {
-  case "$1" in
+  case "$1" in *_each) echo "-d opa.summary_flush_ms=0" ;; esac
+  case "${1%_each}" in
     none|none2) ;;
     disabled) echo "-d extension=$STACK_EXT -d opa.enabled=0" ;;
     sampled) echo "-d extension=$STACK_EXT -d opa.socket_path=$STACK_SOCKET -d opa.sampling_rate=0.1" ;;
@@ -113,7 +116,7 @@ mode_flags() {
 }
 
 receiver_pid() { # the process that reads what the mode sends
-  case "$1" in
+  case "${1%_each}" in
     sampled|full) echo "$AGENT_PID" ;;
     *_sink) echo "$SINK_PID" ;;
   esac
@@ -289,7 +292,7 @@ if [ "$NEEDS_AGENT" = 1 ]; then
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 for page in sorted({r[2] for r in rows}, reverse=True):
-    for mode in ("sampled", "full"):
+    for mode in ("sampled", "sampled_each", "full", "full_each"):
         s = [r for r in rows if r[2] == page and r[1] == mode]
         if s:
             w, a = statistics.median(float(r[6]) for r in s), statistics.median(float(r[7]) for r in s)

@@ -28,7 +28,7 @@ $stats = json_decode(opa_fcgi($fpm, 'GET', '/stats')['body'], true);
 usleep(1500000); /* idle: longer than flush_ms, shorter than forever */
 $stopped = microtime(true);
 $r = opa_fpm_stop($fpm);
-opa_check('clean', $b === 'ok' && !$r['report']['invalid_lines'] && $r['report']['garbage_bytes'] === 0 && !preg_match('/AddressSanitizer|runtime error:/', $r['log']), [$r['report']['invalid_lines'], $r['log']]);
+opa_check('clean', $b === 'ok' && !$r['report']['invalid_lines'] && $r['report']['garbage_bytes'] === 0 && !preg_match('/ERROR: AddressSanitizer|runtime error:/', $r['log']) && !opa_our_leaks($r['log']), [$r['report']['invalid_lines'], $r['log']]);
 $late = $seen = $frames = [];
 foreach ($r['messages'] as $k => $m) {
     if (($m['type'] ?? 'span') === 'span' && isset($ended[$m['name']])) {
@@ -60,7 +60,7 @@ foreach ($flags as $i => $f) {
 $stats = json_decode(opa_fcgi($fpm, 'GET', '/stats', ['traceparent' => $tp . '00'])['body'], true);
 opa_fcgi($fpm, 'GET', '/next-worker', ['traceparent' => $tp . '01']); /* served by the next worker, sent at once */
 $r = opa_fpm_stop($fpm);
-opa_check('alternating: clean', !$r['report']['invalid_lines'] && $r['report']['garbage_bytes'] === 0 && !preg_match('/AddressSanitizer|runtime error:/', $r['log']), [$r['report']['invalid_lines'], $r['log']]);
+opa_check('alternating: clean', !$r['report']['invalid_lines'] && $r['report']['garbage_bytes'] === 0 && !preg_match('/ERROR: AddressSanitizer|runtime error:/', $r['log']) && !opa_our_leaks($r['log']), [$r['report']['invalid_lines'], $r['log']]);
 $roots = opa_roots($r);
 $names = array_column($roots, 'name');
 opa_check('alternating: every request once, in order', $names === ['GET /a0', 'GET /a1', 'GET /a2', 'GET /a3', 'GET /a4', 'GET /a5', 'GET /stats', 'GET /next-worker'], $names);
