@@ -71,7 +71,33 @@ opa_check('stalled agent: responses unchanged, no request held (20 ms budget, 3 
 opa_check('stalled agent: timeouts counted, lines dropped', $stats['send_timeouts'] >= 1 && $stats['messages_dropped'] >= 1, $stats);
 opa_check('stalled agent: exit not held', $exitSeconds < 3.0, $exitSeconds);
 
-/* 3. opa.summary_flush_ms=0: each request's summary in its own write, at once */
+/* 3. TLS: the flusher thread opens its own TLS session (from the process's SSL_CTX) and a sampled request's
+ * write on the PHP thread's session carries what is pending: both arrive decrypted */
+$tdir = sys_get_temp_dir() . '/opa-batch-tls-' . getmypid();
+@mkdir($tdir);
+opa_make_tls_certs($tdir);
+$l = opa_listen('tcp', $tdir, ["$tdir/server.pem", "$tdir/server.key"]);
+$s = opa_server_start($app, ['opa.socket_path' => $l[2], 'opa.tls' => '1', 'opa.tls_ca_file' => "$tdir/ca.pem",
+    'opa.tls_server_name' => 'localhost', 'opa.send_budget_ms' => '3000', 'opa.sampling_rate' => '0', 'opa.summary_flush_ms' => '100'],
+    ['no_agent' => true]);
+opa_http($s, 'GET', '/t1');
+opa_http($s, 'GET', '/t2');
+usleep(600000); /* the thread sends t1, t2 */
+opa_http($s, 'GET', '/t3', ['traceparent' => '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00']);
+opa_http($s, 'GET', '/t4', ['traceparent' => '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01']); /* sampled: takes t3 along */
+$stats = json_decode(opa_http($s, 'GET', '/stats')['body'], true);
+opa_server_stop($s);
+$rep = opa_collect($l);
+foreach (glob("$tdir/*") as $f) { @unlink($f); }
+@rmdir($tdir);
+$names = array_column(array_values(array_filter($rep['messages'], fn($m) => $m['type'] === 'span')), 'name');
+sort($names);
+opa_check('tls: every summary arrived decrypted, once', $names === ['GET /stats', 'GET /t1', 'GET /t2', 'GET /t3', 'GET /t4']
+    && $rep['garbage_bytes'] === 0 && !$rep['invalid_lines'] && $rep['tls_errors'] === 0, [$names, $rep['invalid_lines']]);
+opa_check('tls: two connections, two handshakes (PHP thread, flusher thread)', $rep['connections'] === 2 && $rep['tls_handshakes'] === 2
+    && $stats['tls_handshakes'] === 2 && $stats['batch_sends_due'] >= 1 && $stats['batch_sends_piggyback'] === 1, [$rep['connections'], $stats]);
+
+/* 4. opa.summary_flush_ms=0: each request's summary in its own write, at once */
 $s = opa_server_start($app, ['opa.sampling_rate' => '0', 'opa.summary_flush_ms' => '0', 'opa.compress_threshold' => '0']);
 $ended = [];
 for ($i = 0; $i < 4; $i++) {
@@ -100,5 +126,7 @@ absent agent: exit not held: ok
 stalled agent: responses unchanged, no request held (20 ms budget, 3 MB lines): ok
 stalled agent: timeouts counted, lines dropped: ok
 stalled agent: exit not held: ok
+tls: every summary arrived decrypted, once: ok
+tls: two connections, two handshakes (PHP thread, flusher thread): ok
 flush_ms=0: one write per request, each sent before the response ended: ok
 flush_ms=0: nothing buffered: ok
