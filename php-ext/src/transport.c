@@ -121,16 +121,16 @@ static bool connection_alive(int fd)
 /* TLS (opa.tls=1, TCP only). The SSL object works on memory BIOs and the socket I/O stays ours:
  * non-blocking send(MSG_NOSIGNAL) and recv within the request's deadline, as for plain connections. */
 
-static int write_all(opa_conn *c, const char *p, size_t len, uint64_t deadline_ns);
+static int write_all(int fd, opa_counters *k, const char *p, size_t len, uint64_t deadline_ns);
 
 /* Sends what the SSL object has produced (handshake records, encrypted data). */
-static int tls_flush(SSL *ssl, opa_conn *c, uint64_t deadline_ns)
+static int tls_flush(SSL *ssl, int fd, opa_counters *k, uint64_t deadline_ns)
 {
 	BIO *wbio = SSL_get_wbio(ssl);
 	char *p;
 	long n = BIO_get_mem_data(wbio, &p);
 	if (n <= 0) return 0;
-	int r = write_all(c, p, (size_t) n, deadline_ns);
+	int r = write_all(fd, k, p, (size_t) n, deadline_ns);
 	(void) BIO_reset(wbio);
 	return r;
 }
@@ -204,7 +204,7 @@ static SSL *tls_handshake(opa_conn *c, int fd, const struct sockaddr_storage *ss
 	for (;;) {
 		int r = SSL_connect(ssl);
 		int err = r == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl, r);
-		if (tls_flush(ssl, c, deadline_ns) != 0) {
+		if (tls_flush(ssl, fd, c->counters, deadline_ns) != 0) {
 			if (remaining_ms(deadline_ns) < 0) goto timeout;
 			goto refused;
 		}
@@ -244,16 +244,16 @@ static bool tls_alive(SSL *ssl, int fd)
 }
 
 /* Encrypts the payload into the SSL object's memory BIO and sends the records. */
-static int tls_write(SSL *ssl, opa_conn *c, const char *p, size_t len, uint64_t deadline_ns)
+static int tls_write(SSL *ssl, int fd, opa_counters *k, const char *p, size_t len, uint64_t deadline_ns)
 {
 	while (len > 0) {
 		int chunk = len > (1u << 20) ? (1 << 20) : (int) len;
 		if (SSL_write(ssl, p, chunk) != chunk) {
 			ERR_clear_error();
-			c->counters->send_failures++;
+			k->send_failures++;
 			return -1;
 		}
-		if (tls_flush(ssl, c, deadline_ns) != 0) return -1;
+		if (tls_flush(ssl, fd, k, deadline_ns) != 0) return -1;
 		p += chunk;
 		len -= (size_t) chunk;
 	}
@@ -293,9 +293,7 @@ static int connect_socket(opa_conn *c, uint64_t deadline_ns)
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (c->tls) {
-			c->fd = fd; /* tls_flush writes through the connection */
 			SSL *ssl = tls_handshake(c, fd, &ss, deadline_ns);
-			c->fd = -1;
 			if (!ssl) goto fail;
 			c->ssl = ssl;
 		}
@@ -336,9 +334,8 @@ static int get_connection(opa_conn *c, uint64_t deadline_ns)
 
 /* Returns 0 when everything was written, -1 on error/timeout (the connection is then unusable:
  * a partial frame may be on the wire, so it is closed and the agent drops the partial frame). */
-static int write_all(opa_conn *c, const char *p, size_t len, uint64_t deadline_ns)
+static int write_all(int fd, opa_counters *k, const char *p, size_t len, uint64_t deadline_ns)
 {
-	int fd = c->fd;
 	while (len > 0) {
 		ssize_t w = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w > 0) {
@@ -351,12 +348,12 @@ static int write_all(opa_conn *c, const char *p, size_t len, uint64_t deadline_n
 			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 			int ms = remaining_ms(deadline_ns);
 			if (ms < 0 || poll(&pfd, 1, ms) != 1) {
-				c->counters->send_timeouts++;
+				k->send_timeouts++;
 				return -1;
 			}
 			continue;
 		}
-		c->counters->send_failures++;
+		k->send_failures++;
 		return -1;
 	}
 	return 0;
@@ -444,7 +441,8 @@ void opa_conn_send(opa_conn *c, const char *payload, size_t len, const char *sta
 
 	int fd = get_connection(c, deadline_ns);
 	SSL *ssl = fd >= 0 ? c->ssl : NULL;
-	if (fd < 0 || (ssl ? tls_write(ssl, c, data, data_len, deadline_ns) : write_all(c, data, data_len, deadline_ns)) != 0) {
+	if (fd < 0 || (ssl ? tls_write(ssl, fd, c->counters, data, data_len, deadline_ns)
+			: write_all(fd, c->counters, data, data_len, deadline_ns)) != 0) {
 		if (fd >= 0) opa_conn_close(c);
 		c->counters->messages_dropped += messages;
 	} else {
