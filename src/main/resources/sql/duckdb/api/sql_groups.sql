@@ -31,7 +31,7 @@ runs AS (
 ),
 groups AS (
     SELECT fingerprint,
-           min(normalized) AS normalized,
+           nullif(max(normalized), '') AS normalized,  -- '' in rows with the text in sql_shapes
            arg_max(query, duration_ms) AS example,
            min(db_system) AS db_system,
            sum(sample_weight) AS count,
@@ -41,7 +41,10 @@ groups AS (
     FROM stmts
     GROUP BY fingerprint
 )
-SELECT g.fingerprint, g.normalized, g.example, g.db_system, g.count, g.total_ms, g.avg_ms, p.p95_ms, g.services,
+SELECT g.fingerprint,
+       coalesce(g.normalized, (SELECT min(h.normalized) FROM sql_shapes h WHERE h.fingerprint = g.fingerprint))
+           AS normalized,
+       g.example, g.db_system, g.count, g.total_ms, g.avg_ms, p.p95_ms, g.services,
        coalesce(r.n_plus_one_traces, 0) AS n_plus_one_traces, count(*) OVER () AS total
 FROM groups g
 JOIN p95 p ON p.fingerprint = g.fingerprint

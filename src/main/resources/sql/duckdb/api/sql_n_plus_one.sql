@@ -22,12 +22,15 @@ named AS (
     JOIN runs r ON r.th = hash(s.trace_id) AND r.fh = hash(s.fingerprint)
 ),
 shapes AS (
-    SELECT fingerprint, min(normalized) AS normalized
+    SELECT fingerprint, nullif(max(normalized), '') AS normalized  -- '' in rows with the text in sql_shapes
     FROM stmts
     WHERE hash(fingerprint) IN (SELECT fh FROM runs)
     GROUP BY fingerprint
 )
-SELECT r.trace_id, r.fingerprint, s.normalized, r.count, r.total_ms, count(*) OVER () AS total
+SELECT r.trace_id, r.fingerprint,
+       coalesce(s.normalized, (SELECT min(h.normalized) FROM sql_shapes h WHERE h.fingerprint = r.fingerprint))
+           AS normalized,
+       r.count, r.total_ms, count(*) OVER () AS total
 FROM named r
 JOIN shapes s ON s.fingerprint = r.fingerprint
 ORDER BY r.count DESC, r.total_ms DESC, r.trace_id, r.fingerprint

@@ -1,4 +1,5 @@
 -- Every span of one trace with its JSON detail (detail columns are NULL when spans_full has no row).
+-- The store decodes stack_* and detail_* (its segment files) into stack and sql .. file_io (SpanStore).
 -- Parameters: :org, :project, :trace_id. Ordered by start time, then span_id.
 -- spans_full is reached through an inner join on (trace_id, span_id, start_ts) with the trace's few
 -- spans_min rows, so the engine can skip the detail table's row groups outside those start times.
@@ -22,7 +23,8 @@ SELECT m.trace_id, m.span_id, m.parent_id, m.service, m.name,
        CAST(f.http AS VARCHAR) AS http, CAST(f.cache AS VARCHAR) AS cache, CAST(f.redis AS VARCHAR) AS redis,
        CAST(f.dumps AS VARCHAR) AS dumps, CAST(f.file_io AS VARCHAR) AS file_io,
        CAST(f.stack AS VARCHAR) AS stack, f.stack_lz4,
-       f.stack_segment, f.stack_offset, f.stack_length
+       f.stack_segment, f.stack_offset, f.stack_length,
+       f.detail_segment, f.detail_offset, f.detail_length
 FROM m
 LEFT JOIN f ON f.span_id = m.span_id
 ORDER BY m.start_ts, m.span_id

@@ -10,6 +10,7 @@ import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.model.TraceId;
 import dev.opa.agent.ops.RateLimitedLog;
 import dev.opa.agent.store.SpanStore;
+import dev.opa.agent.store.UnreadableDetailException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,15 @@ public final class TracesApi {
             throw new NotFoundException();
         }
         for (Map<String, Object> span : spans) {
+            try {
+                store.details(span); // record lists the store keeps outside their columns
+            } catch (UnreadableDetailException e) {
+                for (String column : List.of("sql", "http", "cache", "redis", "dumps", "file_io")) {
+                    span.put(column, null);
+                }
+                span.put("detail_error", e.getMessage());
+                UNREADABLE.warn("detail", "unreadable", "trace " + traceId + ": " + e.getMessage());
+            }
             try {
                 span.put("stack", store.stack(span)); // each store keeps stacks its own way
             } catch (StackCodec.UnreadableStackException e) {

@@ -46,6 +46,14 @@ public interface SpanStore extends AutoCloseable {
     }
 
     /**
+     * The record lists ({@code sql, http, cache, redis, dumps, file_io}) of one row of the trace-detail query when the
+     * store keeps them outside those columns: fills them in as JSON text, exactly as received, and removes the store's
+     * own columns for them from the row. Throws {@link UnreadableDetailException} when they cannot be read back.
+     */
+    default void details(Map<String, Object> row) {
+    }
+
+    /**
      * Bytes the store occupies on disk, given the figure its {@code store_size.sql} query reported (the REST API's
      * stats); a store that keeps data the query cannot see adds it here.
      */

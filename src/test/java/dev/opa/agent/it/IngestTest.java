@@ -81,7 +81,7 @@ class IngestTest {
         List<List<Object>> row = db().rows("SELECT service, name, http_method, http_route, http_status, sql_count, "
                 + "http_count, sample_weight, organization_id FROM spans_min WHERE trace_id = ? AND parent_id IS NULL", t1);
         assertEquals(List.of("shop", "GET /users/{id}", "GET", "/users/{id}", 200, 1, 1, 1.0, "default-org"), row.get(0));
-        assertEquals(List.of("?"), List.of(db().rows("SELECT normalized FROM sql_queries WHERE trace_id = ?", t1).get(0).get(0)
+        assertEquals(List.of("?"), List.of(db().rows("SELECT h.normalized FROM sql_queries q JOIN sql_shapes h USING (fingerprint) WHERE q.trace_id = ?", t1).get(0).get(0)
                 .toString().replaceAll(".*name = (\\?).*", "$1")));
         assertEquals(List.of("api.example.com", "/v1/orders/{id}"),
                 db().rows("SELECT host, path_template FROM http_calls WHERE trace_id = ?", t1).get(0));

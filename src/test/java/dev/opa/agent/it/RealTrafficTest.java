@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
  * Real traffic through the whole agent with its default memory settings: the agent runs as its own process with
  * the JVM flags {@code java -jar} gives it ({@code JvmLauncher.DEFAULT_OPTIONS}) and application.yaml's defaults,
  * and receives the recorded WordPress and MediaWiki requests (full captures of 1,000-2,000 call nodes and root
- * summaries, exactly as the extension sent them) plus one 5 MB span with a 10,000-node call tree. Every request
- * must come back through the REST API with its whole call tree, with no store failure, an empty spool and health UP.
+ * summaries, exactly as the extension sent them) plus one 5 MB span with a 10,000-node call tree, 5,000 statements
+ * and 2,000 cache records. Every request must come back through the REST API with its whole call tree and record
+ * lists, with no store failure, an empty spool and health UP.
  */
 class RealTrafficTest {
 
@@ -48,11 +49,13 @@ class RealTrafficTest {
         Path socket = data.resolve("opa.sock");
         Files.createDirectories(data);
         Map<String, Integer> expectedNodes = new LinkedHashMap<>(); // trace id -> call nodes of its root span
+        Map<String, JsonNode> expectedLists = new LinkedHashMap<>(); // trace id -> its sql .. file_io lists as sent
         List<byte[]> records = new ArrayList<>();
         for (String fixture : List.of("wordpress.opa", "mediawiki.opa", "wordpress-summary.opa", "mediawiki-summary.opa")) {
             for (byte[] record : Corpus.records(fixture)) {
                 JsonNode span = JSON.readTree(firstLine(record));
                 expectedNodes.put(span.get("trace_id").asText(), span.path("stack").size());
+                expectedLists.put(span.get("trace_id").asText(), lists(span));
                 records.add(record);
             }
         }
@@ -60,6 +63,7 @@ class RealTrafficTest {
         String huge = hugeSpan(hugeTrace, 10_000);
         assertTrue(huge.length() > 5_000_000, "a 5 MB span: " + huge.length());
         expectedNodes.put(hugeTrace, 10_000);
+        expectedLists.put(hugeTrace, lists(JSON.readTree(huge)));
 
         Map<String, String> env = Map.of("OPA_SOCKET_PATH", socket.toString(), "OPA_TCP_LISTEN", "127.0.0.1:" + TCP,
                 "OPA_HTTP_PORT", String.valueOf(HTTP), "OPA_DATA_DIR", data.toString());
@@ -85,6 +89,7 @@ class RealTrafficTest {
                 JsonNode stack = spans.get(0).get("stack");
                 assertEquals((int) e.getValue(), stack == null || stack.isNull() ? 0 : stack.size(),
                         "call nodes of " + e.getKey());
+                assertEquals(expectedLists.get(e.getKey()), lists(spans.get(0)), "record lists of " + e.getKey());
             }
         } finally {
             agent.destroy();
@@ -93,6 +98,24 @@ class RealTrafficTest {
         String log = Files.readString(data.resolve("agent.log"));
         assertTrue(!log.contains("store write failed") && !log.contains("heap of"), "no store failure, no scaled buffers:\n"
                 + log.lines().filter(l -> l.contains("WARN") || l.contains("ERROR")).toList());
+    }
+
+    /**
+     * A span's record lists (absent ones as the empty list the agent stores) without the fingerprint and normalised
+     * text the trace API adds to each SQL record.
+     */
+    static JsonNode lists(JsonNode span) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+        for (String list : List.of("sql", "http", "cache", "redis", "dumps", "file_io")) {
+            JsonNode records = span.path(list).isArray() ? span.get(list).deepCopy() : JSON.createArrayNode();
+            for (JsonNode r : records) {
+                if (r instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    o.remove(List.of("fingerprint", "normalized"));
+                }
+            }
+            out.set(list, records);
+        }
+        return out;
     }
 
     /** The first JSON line of a record: an LZ4 frame decompressed, or the line itself. */
@@ -125,6 +148,16 @@ class RealTrafficTest {
                     .append(",\"function\":\"Acme\\\\Framework\\\\Handler").append(i % 97).append("::handle\",\"file\":\"")
                     .append(dir).append("Handler").append(i % 97).append(".php\",\"line\":").append(i % 500)
                     .append(",\"start_ts\":").append(now).append(",\"duration_ms\":0.25,\"cpu_ms\":0.2,\"memory_delta\":128}");
+        }
+        b.append("],\"sql\":[");
+        for (int i = 0; i < 5_000; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"query\":\"SELECT * FROM wp_posts WHERE ID = ").append(i)
+                    .append(" AND post_status = 'publish'\",\"db_system\":\"mysql\",\"duration_ms\":0.125,\"rows\":1}");
+        }
+        b.append("],\"cache\":[");
+        for (int i = 0; i < 2_000; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"operation\":\"get\",\"key\":\"post:").append(i)
+                    .append("\",\"hit\":").append(i % 2 == 0).append(",\"duration_ms\":0.01}");
         }
         return b.append("]}").toString();
     }

@@ -57,7 +57,8 @@ class DuckDbSpanStoreTest {
         store.write(batchWithEvents(s));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_min WHERE sql_count = 1 AND http_count = 1 AND sample_weight = 4"));
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE json_extract_string(tags, '$.env') = 't'"));
-        assertEquals("SELECT * FROM t WHERE id = ?", text(store, "SELECT normalized FROM sql_queries"));
+        assertEquals("SELECT * FROM t WHERE id = ?", text(store,
+                "SELECT h.normalized FROM sql_queries q JOIN sql_shapes h USING (fingerprint) WHERE q.normalized = ''"));
         assertEquals(T0 + 2000, count(store, "SELECT epoch_ms(start_ts) FROM sql_queries"), "legacy epoch seconds");
         assertEquals("h:81 /a/{id} 503 boom", text(store,
                 "SELECT host || ' ' || path_template || ' ' || status_code || ' ' || error FROM http_calls"));
@@ -175,8 +176,8 @@ class DuckDbSpanStoreTest {
     void aFileOfAnOlderVersionGetsTheCompressedStackColumnAndKeepsItsRows() throws Exception {
         DuckDbSpanStore store = storeOverAnOlderFile("old.duckdb", DuckDbSpanStore.schema()
                 .replace("stack           JSON,      -- array of call nodes", "stack           JSON       -- array of call nodes")
-                .replaceAll("(?m)^\\s*(stack_(lz4|segment|offset|length)|file_io)\\s+.*$", "")
-                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS (stack_|file_io).*$", ""),
+                .replaceAll("(?m)^\\s*(stack_(lz4|segment|offset|length)|file_io|detail_(segment|offset|length))\\s+.*$", "")
+                .replaceAll("(?m)^ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS (stack_|file_io|detail_).*$", ""),
                 "INSERT INTO spans_full (organization_id, project_id, trace_id, span_id, service, start_ts, stack) "
                         + "VALUES ('o', 'p', 'old', '1', 's', now(), '[{\"function\":\"legacy\"}]')");
         Span s = numbered(7).service("shop").detail("stack", json("[{\"call_id\":\"1\",\"function\":\"fresh\"}]")).toSpan();
@@ -200,6 +201,57 @@ class DuckDbSpanStoreTest {
         assertEquals(1, count(store, "SELECT count(*) FROM spans_full WHERE trace_id = 'old' AND file_io IS NULL"));
         assertEquals("[]", text(store, "SELECT CAST(file_io AS VARCHAR) FROM spans_full WHERE trace_id = '" + s.traceId() + "'"));
         store.close();
+    }
+
+    @Test
+    void eachStatementShapeIsWrittenOnceAndRowsOfOlderVersionsKeepTheirText() throws Exception {
+        Path file = dir.resolve("shapes.duckdb");
+        DuckDbSpanStore store = new DuckDbSpanStore(file, 1);
+        store.init();
+        Span first = numbered(31).service("shop").sql("mysql", 1, "SELECT * FROM t WHERE id = 1", "SELECT * FROM t WHERE id = 2",
+                "SELECT name FROM u WHERE x = 'a'").toSpan();
+        // a batch that fails (spans_min.name is NOT NULL) with a shape of its own: that shape is not taken as stored
+        Span failing = numbered(32).service("shop").sql("mysql", 1, "DELETE FROM v WHERE id = 9").toSpan();
+        Span noName = new Span(failing.organizationId(), failing.projectId(), failing.traceId(), failing.spanId(), null,
+                failing.service(), null, failing.startMs(), failing.endMs(), failing.durationMs(), failing.cpuMs(),
+                failing.status(), null, null, null, null, null, null, null, failing.detail(), 1.0);
+        store.write(new Batch(java.util.List.of(first), java.util.List.of(), java.util.List.of()));
+        assertThrows(Exception.class, () -> store.write(new Batch(java.util.List.of(noName), java.util.List.of(),
+                java.util.List.of())));
+        Span again = numbered(33).service("shop").sql("mysql", 1, "SELECT * FROM t WHERE id = 3", "DELETE FROM v WHERE id = 8")
+                .toSpan();
+        store.write(new Batch(java.util.List.of(again), java.util.List.of(), java.util.List.of()));
+        assertEquals(5, count(store, "SELECT count(*) FROM sql_queries WHERE normalized = ''"));
+        assertEquals("DELETE FROM v WHERE id = ?|SELECT * FROM t WHERE id = ?|SELECT name FROM u WHERE x = ?",
+                text(store, "SELECT string_agg(normalized, '|' ORDER BY normalized) FROM sql_shapes"), "each shape once");
+        store.close();
+
+        // rows of an older version (text in the row, no shape row), then the same shape from this version
+        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:" + file, new java.util.Properties());
+                Statement st = c.createStatement()) {
+            st.execute("INSERT INTO sql_queries SELECT organization_id, project_id, 'old-trace', span_id, service, start_ts, "
+                    + "'fp-old', 'SELECT legacy WHERE a = ?', 'SELECT legacy WHERE a = 1', db_system, 2, rows, 1 "
+                    + "FROM sql_queries LIMIT 1");
+        }
+        DuckDbSpanStore reopened = new DuckDbSpanStore(file, 1);
+        reopened.init();
+        reopened.write(new Batch(java.util.List.of(numbered(34).service("shop").sql("mysql", 1, "SELECT * FROM t WHERE id = 4")
+                .toSpan()), java.util.List.of(), java.util.List.of()));
+        assertEquals(3, count(reopened, "SELECT count(*) FROM sql_shapes"), "shapes stored before the restart are known");
+        var queries = new dev.opa.agent.api.QueryRunner(reopened::readDataSource, new dev.opa.agent.api.SqlCatalog("duckdb"));
+        java.util.Map<String, Object> params = new java.util.HashMap<>(java.util.Map.of("from", "0", "to",
+                String.valueOf(T0 + 86_400_000L), "threshold", "2", "limit", "50"));
+        var groups = dev.opa.agent.api.Pages.items(new dev.opa.agent.api.SqlApi(queries).groups(params));
+        java.util.Map<Object, Object> normalizedByCount = new java.util.TreeMap<>();
+        for (var g : groups) {
+            normalizedByCount.put(g.get("normalized"), g.get("count"));
+        }
+        assertEquals(java.util.Map.of("DELETE FROM v WHERE id = ?", 1.0, "SELECT * FROM t WHERE id = ?", 4.0,
+                "SELECT legacy WHERE a = ?", 1.0, "SELECT name FROM u WHERE x = ?", 1.0), normalizedByCount);
+        var runs = dev.opa.agent.api.Pages.items(new dev.opa.agent.api.SqlApi(queries).nPlusOne(params));
+        assertEquals(1, runs.size(), runs.toString());
+        assertEquals("SELECT * FROM t WHERE id = ?", runs.get(0).get("normalized"));
+        reopened.close();
     }
 
     @Test

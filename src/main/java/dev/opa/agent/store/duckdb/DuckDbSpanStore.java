@@ -5,10 +5,13 @@ import dev.opa.agent.model.Batch;
 import dev.opa.agent.model.ErrorEvent;
 import dev.opa.agent.model.LogEvent;
 import dev.opa.agent.model.Span;
+import dev.opa.agent.model.SpanDetail;
 import dev.opa.agent.model.StackCodec;
 import dev.opa.agent.store.DerivedRows;
 import dev.opa.agent.store.SpanStore;
 import dev.opa.agent.store.StoreFailure;
+import dev.opa.agent.store.UnreadableDetailException;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,19 +21,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Blob;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
 /**
- * The embedded store: one DuckDB file plus the call stacks in segment files beside it ({@link StackSegments},
- * directory {@code <file>.stacks}). Writes go through DuckDB Appenders (the fast path) on one connection inside
- * one transaction per batch; reads use a small pool over the same file.
+ * The embedded store: one DuckDB file plus the call stacks and large record lists in segment files beside it
+ * ({@link StackSegments}, {@link DetailBlock}; directory {@code <file>.stacks}). Writes go through DuckDB Appenders
+ * (the fast path) on one connection inside one transaction per batch; reads use a small pool over the same file.
+ * Statement shapes' normalised text is written once per fingerprint ({@link SqlShapes}).
  *
  * <p>A fatal error (e.g. a checkpoint that cannot get memory) makes DuckDB invalidate the database instance: every
  * later statement on any of its connections fails until the file is opened again. The store recognises that on a
@@ -50,12 +56,22 @@ public class DuckDbSpanStore implements SpanStore {
     private volatile boolean readSawFatal; // a read failed with a fatal error: probe before the next use
     private boolean started;
     private StackSegments stacks;
+    private final DetailBlock details = new DetailBlock(); // used inside the synchronized write() only
+    private final SqlShapes shapes = new SqlShapes(); // likewise
+    private final AtomicLong unreadableStacks = new AtomicLong();
+    private final AtomicLong unreadableDetails = new AtomicLong();
 
     /**
      * Stacks up to this size (compressed) stay in the row ({@code stack_lz4}): a request summary has none, and a
      * segment write would cost its batch an fsync (5 ms of CPU per batch of summaries here).
      */
     static final int INLINE_STACK_BYTES = 2048;
+
+    /**
+     * Record lists ({@link DetailBlock}) up to this many characters in all stay in their columns: a request summary's
+     * are empty ("[]"), a full capture's SQL list alone is 3-18 KB on real traffic.
+     */
+    static final int INLINE_DETAIL_CHARS = 2048;
 
     /** Segment files of call stacks are rotated at this size. */
     static final long SEGMENT_BYTES = 256L << 20;
@@ -93,6 +109,11 @@ public class DuckDbSpanStore implements SpanStore {
                 st.execute("SET " + e.getKey() + " = '" + e.getValue() + "'"); // validated by DuckDbSettings
             }
             st.execute(schema());
+            try (ResultSet rs = st.executeQuery("SELECT DISTINCT fingerprint FROM sql_shapes LIMIT " + SqlShapes.MAX)) {
+                while (rs.next()) {
+                    shapes.known(rs.getString(1));
+                }
+            }
         }
         control = writer.createStatement(); // BEGIN, COMMIT, ROLLBACK of every batch
         readers.open();
@@ -114,9 +135,16 @@ public class DuckDbSpanStore implements SpanStore {
         control = null;
     }
 
-    /** Registers {@code opa_duckdb_reopens_total{reason,outcome}}. */
+    /**
+     * Registers {@code opa_duckdb_reopens_total{reason,outcome}} and {@code opa_duckdb_unreadable_total{part}} (a
+     * stored call stack or record list that could not be read back for the trace API: {@code part} stack, detail).
+     */
     public void registerMetrics(MeterRegistry meters) {
         reopens.register(meters);
+        FunctionCounter.builder("opa.duckdb.unreadable", unreadableStacks, AtomicLong::get).tag("part", "stack")
+                .description("stored call stacks that could not be read back").register(meters);
+        FunctionCounter.builder("opa.duckdb.unreadable", unreadableDetails, AtomicLong::get).tag("part", "detail")
+                .description("stored record lists that could not be read back").register(meters);
     }
 
     private String jdbcUrl() {
@@ -182,8 +210,10 @@ public class DuckDbSpanStore implements SpanStore {
             stacks.sync();
             control.execute("COMMIT");
             committed = true;
+            shapes.committed();
         } finally {
             if (!committed) {
+                shapes.failed();
                 appenders.discard(); // they may still hold rows of this batch
                 rollbackQuietly(control); // also after an Error (e.g. OutOfMemoryError): never leave it open
             }
@@ -297,9 +327,12 @@ public class DuckDbSpanStore implements SpanStore {
             for (DerivedRows.SqlRow r : DerivedRows.sql(s)) {
                 DuckDBAppender sql = appenders.get("sql_queries");
                 keys(sql.beginRow(), s).appendEpochMicros((r.startMs()) * 1000L).append(r.fingerprint())
-                        .append(r.normalized()).append(r.query());
+                        .append("").append(r.query()); // normalized: once per fingerprint, in sql_shapes
                 str(sql, r.dbSystem()).append(r.durationMs());
                 nullable(sql, r.rows()).append(s.sampleWeight()).endRow();
+                if (shapes.isNew(r.fingerprint())) {
+                    appenders.get("sql_shapes").beginRow().append(r.fingerprint()).append(r.normalized()).endRow();
+                }
             }
             for (DerivedRows.HttpRow r : DerivedRows.http(s)) {
                 DuckDBAppender http = appenders.get("http_calls");
@@ -344,15 +377,22 @@ public class DuckDbSpanStore implements SpanStore {
         str(a, s.framework());
         str(a, s.frameworkVersion());
         // the text as received when the parser kept it: serialising the trees again cost more than the append
-        str(a, s.detail().tags());
-        str(a, s.detail().net());
-        str(a, s.detail().sql());
-        str(a, s.detail().http());
-        str(a, s.detail().cache());
-        str(a, s.detail().redis());
-        str(a, s.detail().dumps());
+        SpanDetail d = s.detail();
+        str(a, d.tags());
+        str(a, d.net());
+        // the record lists of a full capture go to the segment file (DetailBlock), before its stack
+        StackSegments.Ref lists = DetailBlock.chars(d) > INLINE_DETAIL_CHARS ? stacks.append(details.encode(d)) : null;
+        if (lists == null) {
+            str(a, d.sql());
+            str(a, d.http());
+            str(a, d.cache());
+            str(a, d.redis());
+            str(a, d.dumps());
+        } else {
+            a.appendNull().appendNull().appendNull().appendNull().appendNull();
+        }
         a.appendNull(); // stack: the JSON column of older versions
-        byte[] stack = s.detail().stackLz4(); // compressed by the parser
+        byte[] stack = d.stackLz4(); // compressed by the parser
         if (stack.length <= INLINE_STACK_BYTES) {
             a.append(stack).appendNull().appendNull().appendNull(); // a request summary's empty or tiny stack
         } else {
@@ -360,7 +400,11 @@ public class DuckDbSpanStore implements SpanStore {
             StackSegments.Ref ref = stacks.append(stack);
             a.append(ref.segment()).append(ref.offset()).append(ref.length());
         }
-        str(a, s.detail().fileIo()).endRow();
+        if (lists == null) {
+            str(a, d.fileIo()).appendNull().appendNull().appendNull().endRow();
+        } else {
+            a.appendNull().append(lists.segment()).append(lists.offset()).append(lists.length()).endRow();
+        }
     }
 
     /**
@@ -373,15 +417,47 @@ public class DuckDbSpanStore implements SpanStore {
         Object offset = row.remove("stack_offset");
         Object length = row.remove("stack_length");
         Object packed = row.remove("stack_lz4");
-        if (segment != null && offset != null && length != null) {
-            return StackCodec.decode(stacks.read(((Number) segment).intValue(), ((Number) offset).longValue(),
-                    ((Number) length).intValue()));
-        }
-        if (packed != null) {
-            return StackCodec.decode(blobBytes(packed));
+        try {
+            if (segment != null && offset != null && length != null) {
+                return StackCodec.decode(stacks.read(((Number) segment).intValue(), ((Number) offset).longValue(),
+                        ((Number) length).intValue()));
+            }
+            if (packed != null) {
+                return StackCodec.decode(blobBytes(packed));
+            }
+        } catch (IOException e) {
+            unreadableStacks.incrementAndGet();
+            throw new StackCodec.UnreadableStackException("stored call stack is unreadable: " + e.getMessage());
+        } catch (StackCodec.UnreadableStackException e) {
+            unreadableStacks.incrementAndGet();
+            throw e;
         }
         Object text = row.get("stack");
         return text == null ? null : text.toString();
+    }
+
+    /**
+     * The record lists of a {@code spans_full} row kept in a segment file ({@link DetailBlock}) put back into their
+     * columns; a row with its lists in the columns (small ones, and every row of older versions) is left as it is.
+     */
+    @Override
+    public void details(Map<String, Object> row) {
+        Object segment = row.remove("detail_segment");
+        Object offset = row.remove("detail_offset");
+        Object length = row.remove("detail_length");
+        if (segment == null || offset == null || length == null) {
+            return;
+        }
+        try {
+            row.putAll(DetailBlock.decode(stacks.read(((Number) segment).intValue(), ((Number) offset).longValue(),
+                    ((Number) length).intValue())));
+        } catch (IOException e) {
+            unreadableDetails.incrementAndGet();
+            throw new UnreadableDetailException("stored span detail is unreadable: " + e.getMessage());
+        } catch (UnreadableDetailException e) {
+            unreadableDetails.incrementAndGet();
+            throw e;
+        }
     }
 
     /** A BLOB value as the DuckDB driver returns it (Blob, byte[] or ByteBuffer). */

@@ -1,10 +1,10 @@
 package dev.opa.agent.store.duckdb;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The call stacks of the DuckDB store, outside the database: append-only segment files ({@code 000001.seg},
- * rotated at {@code maxSegmentBytes}) in a directory beside the database file, each stack as its
- * {@code StackCodec} bytes; a {@code spans_full} row refers to its stack by segment, offset and length (small
- * stacks stay in the row: {@code DuckDbSpanStore.INLINE_STACK_BYTES}).
+ * The call stacks and large record lists of the DuckDB store, outside the database: append-only segment files
+ * ({@code 000001.seg}, rotated at {@code maxSegmentBytes}) in a directory beside the database file, each stack as its
+ * {@code StackCodec} bytes and each span's record lists as one {@link DetailBlock}; a {@code spans_full} row refers to
+ * them by segment, offset and length (small ones stay in the row: {@code DuckDbSpanStore.INLINE_STACK_BYTES},
+ * {@code INLINE_DETAIL_CHARS}).
  *
  * <p>Why not a BLOB column: a fully captured request of a real application carries a 60-130 KB compressed stack,
  * ~85% of its bytes. Held in DuckDB, 50 such requests per second filled the 128MB memory limit at checkpoint
@@ -83,18 +84,22 @@ final class StackSegments implements AutoCloseable {
         }
     }
 
-    /** The bytes of one stack. */
-    byte[] read(int seg, long offset, int length) {
-        try (FileChannel in = FileChannel.open(file(seg), StandardOpenOption.READ)) {
+    /** The bytes at a {@link Ref}; an IOException names the file and what is wrong (missing, too short). */
+    byte[] read(int seg, long offset, int length) throws IOException {
+        Path f = file(seg);
+        if (length < 0 || offset < 0) {
+            throw new IOException("segment " + f + ": no block at offset " + offset + " of length " + length);
+        }
+        try (FileChannel in = FileChannel.open(f, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(length);
             while (b.hasRemaining()) {
                 if (in.read(b, offset + b.position()) < 0) {
-                    throw new IOException("segment " + file(seg) + " ends before " + (offset + length));
+                    throw new IOException("segment " + f + " ends before " + (offset + length));
                 }
             }
             return b.array();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading a call stack: " + e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new IOException("segment " + f + " is missing", e);
         }
     }
 

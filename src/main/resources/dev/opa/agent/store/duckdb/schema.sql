@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS spans_full (
     framework_version VARCHAR,
     tags            JSON,      -- object (includes http_request / http_response objects)
     net             JSON,      -- object
+    -- sql, http, cache, redis, dumps, file_io: NULL when the span's lists are in a segment file (detail_*)
     sql             JSON,      -- array of {query, db_system, duration_ms, rows, start_ts}
     http            JSON,      -- array of outgoing calls
     cache           JSON,      -- array
@@ -59,13 +60,19 @@ CREATE TABLE IF NOT EXISTS spans_full (
     stack_segment   INTEGER,   -- the stack (StackCodec bytes) in segment file <database file>.stacks/NNNNNN.seg
     stack_offset    BIGINT,    --   at this byte offset
     stack_length    INTEGER,   --   this many bytes (StackSegments: why the stacks live outside the database)
-    file_io         JSON       -- array of file operations {operation, path, bytes, duration_ms, start_ts}
+    file_io         JSON,      -- array of file operations {operation, path, bytes, duration_ms, start_ts}
+    detail_segment  INTEGER,   -- the record lists (sql .. file_io, one LZ4 block: DetailBlock) of a span whose lists
+    detail_offset   BIGINT,    --   are large, in the same segment files as the stacks; NULL when they are in the
+    detail_length   INTEGER    --   columns (small ones, and rows of older versions)
 );
 ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_lz4 BLOB;  -- files of older versions
 ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_segment INTEGER;
 ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_offset BIGINT;
 ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS stack_length INTEGER;
-ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS file_io JSON;  -- last: the writer's Appender follows column order
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS file_io JSON;  -- in this order: the writer's Appender follows it
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS detail_segment INTEGER;
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS detail_offset BIGINT;
+ALTER TABLE spans_full ADD COLUMN IF NOT EXISTS detail_length INTEGER;
 
 -- One row per SQL statement of a stored span: the SQL page and N+1 detection read this.
 CREATE TABLE IF NOT EXISTS sql_queries (
@@ -76,12 +83,21 @@ CREATE TABLE IF NOT EXISTS sql_queries (
     service         VARCHAR   NOT NULL,
     start_ts        TIMESTAMP NOT NULL,   -- statement start (span start when unknown)
     fingerprint     VARCHAR   NOT NULL,   -- 16 hex of the normalised statement
-    normalized      VARCHAR   NOT NULL,   -- literals -> ?, IN lists collapsed, whitespace folded
+    normalized      VARCHAR   NOT NULL,   -- literals -> ?, IN lists collapsed, whitespace folded; '' in rows of
+                                          -- versions with sql_shapes, which holds it once per fingerprint
     query           VARCHAR   NOT NULL,   -- as received (already redacted by the extension)
     db_system       VARCHAR,
     duration_ms     DOUBLE    NOT NULL,
     rows            BIGINT,
     sample_weight   DOUBLE    NOT NULL
+);
+
+-- The normalised text of each statement shape (fingerprint), written with the first statement of that shape the
+-- store meets (again after a restart past SqlShapes.MAX shapes: readers take any one row of a fingerprint).
+-- DuckDB only (ClickHouse keeps sql_queries.normalized filled): the text was half of the statement bytes.
+CREATE TABLE IF NOT EXISTS sql_shapes (
+    fingerprint     VARCHAR   NOT NULL,
+    normalized      VARCHAR   NOT NULL
 );
 
 -- One row per outgoing HTTP call of a stored span.
