@@ -12,10 +12,11 @@
 # Before the rounds the agent gets --warm seconds of requests at the highest rate (its JIT compiles early on).
 #
 # Usage: bash bench/wordpress/summary_rate.sh [--rounds 3] [--seconds 20] [--rates 20,200] [--workers 4]
-#        [--warm 20] [--agent-jar PATH]
+#        [--warm 20] [--sampling 0] [--agent-jar PATH]
+# (--sampling 0.1: a tenth of the requests captured in full; their writes carry the pending summaries)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROUNDS=3 SECONDS_PER=20 RATES_CSV=20,200 WORKERS=4 AGENT_JAR="" WARM=20
+ROUNDS=3 SECONDS_PER=20 RATES_CSV=20,200 WORKERS=4 AGENT_JAR="" WARM=20 SAMPLING=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -23,6 +24,7 @@ while [ $# -gt 0 ]; do
     --rates) RATES_CSV=$2; shift 2 ;;
     --workers) WORKERS=$2; shift 2 ;;
     --warm) WARM=$2; shift 2 ;;
+    --sampling) SAMPLING=$2; shift 2 ;;
     --agent-jar) AGENT_JAR=$(realpath "$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -75,7 +77,7 @@ drive() { python3 bench/wordpress/fcgi_rate.py "$RUN/fpm.sock" "$RUN/www/index.p
 
 start_fpm() { # start_fpm <opa.summary_flush_ms> -> FPM
   php-fpm8.2 -R -F -n -y "$RUN/php-fpm.conf" -d "extension=$STACK_EXT" -d "opa.socket_path=$RUN/opa.sock" \
-    -d opa.sampling_rate=0 -d opa.service_name=summary-rate -d "opa.summary_flush_ms=$1" &
+    -d "opa.sampling_rate=$SAMPLING" -d opa.service_name=summary-rate -d "opa.summary_flush_ms=$1" &
   FPM=$!
   for _ in $(seq 50); do [ -S "$RUN/fpm.sock" ] && break; sleep 0.1; done
 }
