@@ -91,6 +91,12 @@ static PHP_GSHUTDOWN_FUNCTION(opa)
 	opa_transport_release(opa_globals);
 }
 
+static ZEND_MODULE_POST_ZEND_DEACTIVATE_D(opa)
+{
+	if (OPA_G(enabled)) opa_calltree_post_deactivate();
+	return SUCCESS;
+}
+
 PHP_MINIT_FUNCTION(opa)
 {
 	REGISTER_INI_ENTRIES();
@@ -385,7 +391,7 @@ zend_module_entry opa_module_entry = {
 	PHP_MODULE_GLOBALS(opa),
 	PHP_GINIT(opa),
 	PHP_GSHUTDOWN(opa),
-	NULL,
+	ZEND_MODULE_POST_ZEND_DEACTIVATE_N(opa),
 	STANDARD_MODULE_PROPERTIES_EX
 };
 

@@ -17,8 +17,8 @@
 # Needs: RUN (run directory), URI (page path). Optional: OPA_INI_EXTRA (more -d flags for the modes that
 # load the extension, e.g. "-d opa.call_threshold_us=5000"), PHP_CONF_D (the conf.d whose extensions are
 # loaded, minus other profilers; default /etc/php/8.2/cgi/conf.d), PHP_CGI (default php-cgi8.2; e.g. php-cgi8.4 with
-# VALGRIND=/opt/php-8.4/bin/valgrind for a PHP installed in a chroot, docs/benchmarks.md), and OPA_EXT built
-# for that PHP.
+# VALGRIND=/opt/php-8.4/bin/valgrind for a PHP installed in a chroot, docs/benchmarks.md), OPA_EXT built
+# for that PHP, and CGI_PHP_FLAGS (more -d flags for every mode).
 
 cgi_init() {
   EXT=${OPA_EXT:-$RUN/ext/modules/opa.so} WP=$RUN/wordpress
@@ -40,6 +40,9 @@ cgi_init() {
     --log-error="$RUN/mysqld-cgi.log" &
   CGI_PIDS+=($!)
   for _ in $(seq 100); do mariadb -S "$SOCK" -uroot -e "SELECT 1" >/dev/null 2>&1 && break; sleep 0.2; done
+  # without its database WordPress answers every request with an error page in ≈ 1 M instructions
+  mariadb -S "$SOCK" -uroot -e "SELECT 1" >/dev/null 2>&1 \
+    || { echo "MariaDB did not start on $RUN/mysql (another mariadbd on it?): see $RUN/mysqld-cgi.log" >&2; exit 1; }
   rm -f "$RUN/cgi-sink.sock"
   python3 bench/php-ext/sink.py "$RUN/cgi-sink.sock" >"$RUN/cgi-sink.out" &
   CGI_PIDS+=($!)
@@ -86,5 +89,5 @@ cgi_run() {
   (cd "$WP" && PHP_INI_SCAN_DIR=$CGI_INI_DIR REDIRECT_STATUS=200 REQUEST_METHOD=GET REQUEST_URI="$URI" SCRIPT_FILENAME="$WP/index.php" \
     SCRIPT_NAME=/index.php HTTP_HOST="127.0.0.1:$PORT" SERVER_NAME=127.0.0.1 SERVER_PORT="$PORT" \
     "$@" "${PHP_CGI:-php-cgi8.2}" -d opcache.enable=1 -d opcache.enable_cli=1 -d opcache.jit=disable $(cgi_mode_flags "$mode") \
-    -T "$n" index.php)
+    ${CGI_PHP_FLAGS:-} -T "$n" index.php)
 }

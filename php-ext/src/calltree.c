@@ -105,6 +105,28 @@ static zend_always_inline uint64_t cpu_at(uint64_t reading_ns, uint64_t at, uint
 	return reading_ns + (uint64_t) (int64_t) ((double) (int64_t) (t - at) * opa_ns_per_tick);
 }
 
+#if defined(OPA_CAN_ELIDE) && PHP_VERSION_ID < 80400 && !defined(ZTS)
+/* PHP 8.2 and 8.3 size internal functions' run-time caches by the op_array extension handles, and
+ * zend_activate() allocates and assigns them at every request start (zend_init_internal_run_time_cache():
+ * an arena block and a walk over every internal function and method, ≈ 0.13 M instructions per WordPress
+ * request, sampled or not) as soon as any extension holds a handle, this one for fn_slot. When fn_slot is
+ * the only handle (no observer: in execute_ex mode nothing reads an internal function's run-time cache;
+ * PHP 8.4 counts internal functions' handles apart), the count is 0 from this extension's post-deactivate
+ * hook (after the request's executor and compiler have shut down) to its next RINIT, which makes the next
+ * zend_activate() skip that work. Whatever compiles before this extension's RINIT (another extension's
+ * RINIT running PHP code) passes the compile wrappers, which restore the count first, so every op_array
+ * keeps its slot. */
+# define OPA_LEAN_ACTIVATE 1
+static bool lean_activate;
+
+static zend_always_inline void lean_activate_restore(void)
+{
+	if (UNEXPECTED(lean_activate) && zend_op_array_extension_handles == 0) zend_op_array_extension_handles = fn_slot + 1;
+}
+#else
+static zend_always_inline void lean_activate_restore(void) {}
+#endif
+
 static void observer_begin(zend_execute_data *ex);
 static void observer_end(zend_execute_data *ex, zval *retval);
 
@@ -565,6 +587,7 @@ static void opa_execute_ex(zend_execute_data *ex)
  * engine's inline call path (one pointer compare more per call) when it is not. */
 static zend_op_array *opa_compile_file(zend_file_handle *fh, int type)
 {
+	lean_activate_restore();
 	if (zend_execute_ex != execute_ex) return prev_compile_file(fh, type); /* a hook is visible already */
 	zend_execute_ex = opa_execute_ex;
 	zend_op_array *op_array = prev_compile_file(fh, type);
@@ -578,6 +601,7 @@ static zend_op_array *opa_compile_string(zend_string *source, const char *filena
 static zend_op_array *opa_compile_string(zend_string *source, const char *filename)
 #endif
 {
+	lean_activate_restore();
 #if PHP_VERSION_ID >= 80200
 # define OPA_COMPILE_STRING() prev_compile_string(source, filename, position)
 #else
@@ -709,6 +733,7 @@ void opa_calltree_register(void)
 
 void opa_calltree_unregister(void)
 {
+	lean_activate_restore();
 #ifdef OPA_CAN_ELIDE
 	fn_table_clear();
 	free(fn_table.index);
@@ -747,7 +772,11 @@ void opa_calltree_request_begin(opa_request *req)
 		 * then stays installed (it passes calls through when the request is not recorded) */
 		swap_per_request = zend_execute_ex == opa_execute_ex;
 		can_prune = swap_per_request;
+#ifdef OPA_LEAN_ACTIVATE
+		lean_activate = fn_slot == 0 && zend_op_array_extension_handles == 1;
+#endif
 	}
+	lean_activate_restore();
 	if (swap_per_request) zend_execute_ex = req && req->recording ? opa_execute_ex : prev_execute_ex;
 }
 
@@ -755,6 +784,15 @@ void opa_calltree_request_begin(opa_request *req)
 void opa_calltree_request_end(void)
 {
 	if (call_hook == OPA_CALLS_EXECUTE_EX && swap_per_request) zend_execute_ex = prev_execute_ex;
+}
+
+void opa_calltree_post_deactivate(void)
+{
+#ifdef OPA_LEAN_ACTIVATE
+	/* after the executor and compiler of the request are shut down: nothing compiles until the next
+	 * zend_activate(), which then skips the internal run-time cache set-up; RINIT restores the count */
+	if (lean_activate) zend_op_array_extension_handles = 0;
+#endif
 }
 
 void opa_calltree_unwind(opa_request *req)

@@ -16,6 +16,7 @@ void opa_calltree_unregister(void);           /* MSHUTDOWN */
 opa_call_hook opa_calltree_mode(void);
 void opa_calltree_request_begin(opa_request *req); /* RINIT, after the sampling decision (req may be NULL) */
 void opa_calltree_request_end(void);               /* RSHUTDOWN */
+void opa_calltree_post_deactivate(void);           /* post-deactivate: the request's executor has shut down */
 void opa_calltree_unwind(opa_request *req);   /* request end: close frames left open (fatal errors) */
 
 /* A hooked internal function's call (the integration layer, hooks.c), while the request is recorded.

@@ -1,6 +1,9 @@
 #include "json.h"
 #include "../php_opa.h"
 #include <math.h>
+#ifdef __SSE2__
+# include <emmintrin.h>
+#endif
 
 static const char hexd[] = "0123456789abcdef";
 
@@ -26,6 +29,26 @@ static size_t utf8_seq_len(const unsigned char *p, size_t avail)
 	return n;
 }
 
+/* Length of the leading run of p that JSON carries as it is: printable ASCII other than '"' and '\\'.
+ * Sixteen bytes per step with SSE2 (a node's file, function and class names are one run each: this scan
+ * was most of a full-capture request's serialisation). */
+static zend_always_inline size_t plain_run(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *) (p + i));
+		/* signed compare: bytes >= 0x80 are negative, so "< 0x20" also catches them */
+		__m128i special = _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+		int mask = _mm_movemask_epi8(special);
+		if (mask) return i + (size_t) __builtin_ctz((unsigned) mask);
+	}
+#endif
+	while (i < len && p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' && p[i] < 0x80) i++;
+	return i;
+}
+
 void opa_json_str(smart_str *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *) s;
@@ -38,14 +61,13 @@ void opa_json_str(smart_str *b, const char *s, size_t len)
 	opa_json_c(b, '"');
 	size_t i = 0;
 	while (i < len) {
-		unsigned char c = p[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			size_t j = i + 1;
-			while (j < len && p[j] >= 0x20 && p[j] != '"' && p[j] != '\\' && p[j] < 0x80) j++;
-			opa_json_raw(b, s + i, j - i);
-			i = j;
-			continue;
+		size_t run = plain_run(p + i, len - i);
+		if (run) {
+			opa_json_raw(b, s + i, run);
+			i += run;
+			if (i == len) break;
 		}
+		unsigned char c = p[i];
 		if (c < 0x80) {
 			switch (c) {
 				case '"': opa_json_raw(b, "\\\"", 2); break;

@@ -23,13 +23,15 @@ static inline void opa_json_long(smart_str *b, zend_long v) { smart_str_append_l
 /* ,"key": (the comma only when first is false; first is then cleared) */
 static inline void opa_json_key(smart_str *b, const char *key, bool *first)
 {
-	if (first) {
-		if (!*first) opa_json_c(b, ',');
-		*first = false;
-	}
-	opa_json_c(b, '"');
-	opa_json_raw(b, key, strlen(key));
-	opa_json_raw(b, "\":", 2);
+	size_t len = strlen(key); /* a constant for literal keys once inlined */
+	bool comma = first && !*first;
+	if (first) *first = false;
+	char *p = smart_str_extend_ex(b, len + 3 + comma, OPA_P); /* one capacity check, not four */
+	if (comma) *p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, len);
+	p[len] = '"';
+	p[len + 1] = ':';
 }
 
 /* Writes a zval as a JSON string value (scalars converted, other types described). */

@@ -42,7 +42,7 @@ foreach ($flags as $i => $f) {
 $stats = json_decode(opa_fcgi($fpm, 'GET', '/stats')['body'], true);
 $r = opa_fpm_stop($fpm);
 opa_echo_stop($echo);
-opa_check('clean', !$r['report']['invalid_lines'] && $r['report']['garbage_bytes'] === 0 && !preg_match('/AddressSanitizer|runtime error:|JIT/', $r['log']), [$r['report']['invalid_lines'], $r['log']]);
+opa_check('clean', !$r['report']['invalid_lines'] && $r['report']['garbage_bytes'] === 0 && !preg_match('/ERROR: AddressSanitizer|runtime error:|JIT/', $r['log']) && !opa_our_leaks($r['log']), [$r['report']['invalid_lines'], $r['log']]);
 $sums = array_unique(array_column($bodies, 'sum'));
 opa_check('same answer every time, opcache on', $sums === [0 => 1275 + 9 + 4 + 3 + 2 + 1] && !in_array(false, array_column($bodies, 'opcache'), true), $bodies);
 $roots = opa_roots($r);
