@@ -61,6 +61,13 @@ public interface SpanStore extends AutoCloseable {
         return reported;
     }
 
+    /**
+     * Deletes stored data older than the store's retention (route store-retention, at start and hourly). Does nothing
+     * by default: ClickHouse expires rows by its tables' TTLs. Never throws: a failure is counted and logged.
+     */
+    default void expireOldData() {
+    }
+
     @Override
     void close();
 }

@@ -10,8 +10,11 @@ import java.util.Map;
  * @param file         the database file; call stacks go to segment files beside it ({@code <file>.stacks})
  * @param readPoolSize pooled connections for the REST API's reads
  * @param pragmas      DuckDB settings applied at start, validated by {@link #pragmas(String, String, String)}
+ * @param retentionDays days the rows of request data and their segment files are kept; 0 = forever
  */
-public record DuckDbSettings(Path file, int readPoolSize, Map<String, String> pragmas) {
+public record DuckDbSettings(Path file, int readPoolSize, Map<String, String> pragmas, int retentionDays) {
+
+    public static final int MAX_RETENTION_DAYS = 36500;
 
     private static final String SIZE = "\\d+(\\.\\d+)?\\s*[KMGT]?i?B";
 
@@ -20,6 +23,15 @@ public record DuckDbSettings(Path file, int readPoolSize, Map<String, String> pr
             throw new IllegalArgumentException("opa.store.duckdb.file is required");
         }
         pragmas = Map.copyOf(pragmas == null ? Map.of() : pragmas);
+        if (retentionDays < 0 || retentionDays > MAX_RETENTION_DAYS) {
+            throw new IllegalArgumentException("opa.store.duckdb.retention-days must be between 0 (keep forever) and "
+                    + MAX_RETENTION_DAYS + ", got " + retentionDays);
+        }
+    }
+
+    /** Kept forever (no retention). */
+    public DuckDbSettings(Path file, int readPoolSize, Map<String, String> pragmas) {
+        this(file, readPoolSize, pragmas, 0);
     }
 
     /** From the {@code opa.store.*} settings without the prefix ({@code duckdb.file}, …), as the store factory passes them. */
@@ -28,7 +40,16 @@ public record DuckDbSettings(Path file, int readPoolSize, Map<String, String> pr
         return new DuckDbSettings(file == null ? null : Path.of(file),
                 Integer.parseInt(store.getOrDefault("duckdb.read-pool-size", "4").trim()),
                 pragmas(store.getOrDefault("duckdb.memory-limit", ""), store.getOrDefault("duckdb.checkpoint-threshold", ""),
-                        store.getOrDefault("duckdb.threads", "")));
+                        store.getOrDefault("duckdb.threads", "")),
+                intOrZero(store.get("duckdb.retention-days")));
+    }
+
+    private static int intOrZero(String value) {
+        try {
+            return value == null || value.isBlank() ? 0 : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("opa.store.duckdb.retention-days must be a number of days, got " + value);
+        }
     }
 
     /**

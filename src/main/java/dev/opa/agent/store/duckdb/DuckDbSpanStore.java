@@ -36,7 +36,8 @@ import org.duckdb.DuckDBDriver;
  * The embedded store: one DuckDB file plus the call stacks and large record lists in segment files beside it
  * ({@link StackSegments}, {@link DetailBlock}; directory {@code <file>.stacks}). Writes go through DuckDB Appenders
  * (the fast path) on one connection inside one transaction per batch; reads use a small pool over the same file.
- * Statement shapes' normalised text is written once per fingerprint ({@link SqlShapes}).
+ * Statement shapes' normalised text is written once per fingerprint ({@link SqlShapes}). Data older than the
+ * retention goes in {@link #expireOldData()} ({@link DuckDbRetention}).
  *
  * <p>A fatal error (e.g. a checkpoint that cannot get memory) makes DuckDB invalidate the database instance: every
  * later statement on any of its connections fails until the file is opened again. The store recognises that on a
@@ -60,6 +61,7 @@ public class DuckDbSpanStore implements SpanStore {
     private final SqlShapes shapes = new SqlShapes(); // likewise
     private final AtomicLong unreadableStacks = new AtomicLong();
     private final AtomicLong unreadableDetails = new AtomicLong();
+    private final DuckDbRetention retention;
 
     /**
      * Stacks up to this size (compressed) stay in the row ({@code stack_lz4}): a request summary has none, and a
@@ -83,6 +85,7 @@ public class DuckDbSpanStore implements SpanStore {
     public DuckDbSpanStore(DuckDbSettings settings) {
         this.file = settings.file();
         this.pragmas = settings.pragmas();
+        this.retention = new DuckDbRetention(settings.retentionDays());
         this.readers = new DuckDbReadPool(jdbcUrl(), settings.readPoolSize(), this::reopenBeforeRead, this::readFailed);
     }
 
@@ -141,6 +144,7 @@ public class DuckDbSpanStore implements SpanStore {
      */
     public void registerMetrics(MeterRegistry meters) {
         reopens.register(meters);
+        retention.register(meters);
         FunctionCounter.builder("opa.duckdb.unreadable", unreadableStacks, AtomicLong::get).tag("part", "stack")
                 .description("stored call stacks that could not be read back").register(meters);
         FunctionCounter.builder("opa.duckdb.unreadable", unreadableDetails, AtomicLong::get).tag("part", "detail")
@@ -217,6 +221,43 @@ public class DuckDbSpanStore implements SpanStore {
                 appenders.discard(); // they may still hold rows of this batch
                 rollbackQuietly(control); // also after an Error (e.g. OutOfMemoryError): never leave it open
             }
+        }
+    }
+
+    /**
+     * Retention ({@code opa.store.duckdb.retention-days}): deletes the rows of request data older than the cutoff
+     * from every table ({@link DuckDbRetention#TIME_COLUMNS}) in one transaction on the writer connection, under the
+     * lock batches are written with; then the segment files below the lowest one a remaining row refers to (never
+     * the open one). Counted and logged; a failure never reaches the caller (the next run tries again).
+     */
+    @Override
+    public synchronized void expireOldData() {
+        if (!started || !retention.enabled()) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            reopenIfInvalidated();
+            if (control.isClosed()) {
+                control = writer.createStatement(); // as in write(): a failed execute closes it
+            }
+            Map<String, Long> rows;
+            boolean committed = false;
+            try {
+                control.execute("BEGIN TRANSACTION");
+                rows = retention.deleteRows(writer, System.currentTimeMillis());
+                control.execute("COMMIT");
+                committed = true;
+            } finally {
+                if (!committed) {
+                    rollbackQuietly(control);
+                }
+            }
+            int files = stacks.deleteBelow(DuckDbRetention.lowestReferencedSegment(writer));
+            retention.ran(rows, files, (System.nanoTime() - start) / 1_000_000);
+        } catch (Exception e) {
+            reopenIfFatal(e);
+            retention.failed(file.toAbsolutePath().toString(), e);
         }
     }
 

@@ -103,6 +103,24 @@ final class StackSegments implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the segment files numbered below {@code lowest} (the lowest one a stored row still refers to), never
+     * the open one; for retention. Returns how many files it deleted.
+     */
+    synchronized int deleteBelow(int lowest) throws IOException {
+        int below = Math.min(lowest, segment);
+        int deleted = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Matcher m = NAME.matcher(p.getFileName().toString());
+                if (m.matches() && Integer.parseInt(m.group(1)) < below && Files.deleteIfExists(p)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
     @Override
     public synchronized void close() throws IOException {
         sync();
