@@ -14,7 +14,7 @@ if test "$PHP_OPA" != "no"; then
   PHP_SUBST(OPA_SHARED_LIBADD)
 
   PHP_NEW_EXTENSION(opa,
-    opa.c src/request.c src/request_facts.c src/calltree.c src/hooks.c src/hook_util.c src/hook_sql.c src/hook_curl.c src/hook_io.c src/hook_cache.c src/hook_log.c src/errors.c src/spans.c src/serialize.c src/transport.c src/json.c src/redact.c src/clock.c,
+    opa.c src/request.c src/request_facts.c src/calltree.c src/hooks.c src/hook_util.c src/hook_sql.c src/hook_curl.c src/hook_io.c src/hook_cache.c src/hook_log.c src/errors.c src/spans.c src/serialize.c src/transport.c src/batch.c src/json.c src/redact.c src/clock.c,
     $ext_shared,, -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -Wall -Wextra -Wno-unused-parameter)
   PHP_ADD_EXTENSION_DEP(opa, json)
   PHP_ADD_BUILD_DIR($ext_builddir/src)

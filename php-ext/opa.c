@@ -18,6 +18,7 @@
 #include "src/spans.h"
 #include "src/serialize.h"
 #include "src/transport.h"
+#include "src/batch.h"
 #include "src/json.h"
 #include "src/clock.h"
 
@@ -45,6 +46,7 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("opa.send_budget_ms", "5", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, send_budget_ms, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.reconnect_delay_ms", "1000", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, reconnect_delay_ms, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.compress_threshold", "4096", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateLong, compress_threshold, zend_opa_globals, opa_globals)
+	STD_PHP_INI_ENTRY("opa.summary_flush_ms", "1000", PHP_INI_SYSTEM, OnUpdateLong, summary_flush_ms, zend_opa_globals, opa_globals)
 	STD_PHP_INI_BOOLEAN("opa.attach_stack", "1", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateBool, attach_stack, zend_opa_globals, opa_globals)
 	STD_PHP_INI_BOOLEAN("opa.redact_sql", "1", PHP_INI_SYSTEM | PHP_INI_PERDIR, OnUpdateBool, redact_sql, zend_opa_globals, opa_globals)
 	STD_PHP_INI_ENTRY("opa.redact_keys",
@@ -81,7 +83,7 @@ static PHP_GINIT_FUNCTION(opa)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	memset(opa_globals, 0, sizeof(*opa_globals));
-	opa_globals->sock_fd = -1;
+	opa_globals->conn.fd = -1;
 }
 
 static PHP_GSHUTDOWN_FUNCTION(opa)
@@ -104,12 +106,14 @@ PHP_MINIT_FUNCTION(opa)
 	opa_hooks_startup();
 	opa_calltree_register();
 	opa_errors_startup();
+	opa_batch_startup();
 	return SUCCESS;
 }
 
 PHP_MSHUTDOWN_FUNCTION(opa)
 {
 	if (OPA_G(enabled)) {
+		opa_batch_shutdown(); /* before the INI entries go: it sends on the PHP thread's connection */
 		opa_errors_shutdown();
 		opa_hooks_shutdown();
 		opa_calltree_unregister();
@@ -148,13 +152,15 @@ PHP_RSHUTDOWN_FUNCTION(opa)
 
 static void stats_array(zval *out)
 {
-	opa_counters *c = &OPA_G(counters);
+	opa_counters merged = OPA_G(counters), *c = &merged;
+	opa_batch_counters(c);
 	array_init(out);
 #define C(name) add_assoc_long(out, #name, c->name)
 	C(requests); C(requests_sampled); C(messages_queued); C(messages_sent); C(messages_dropped); C(bytes_sent);
 	C(frames_compressed); C(stacks_attached); C(connects); C(connect_failures); C(send_failures); C(send_timeouts);
 	C(tls_handshakes); C(tls_handshake_failures); C(tls_handshake_timeouts);
 	C(nodes_dropped_threshold); C(nodes_dropped_cap); C(records_dropped_cap);
+	C(batch_messages); C(batch_sends_due); C(batch_sends_full); C(batch_sends_piggyback); C(batch_sends_exit);
 #undef C
 }
 

@@ -33,7 +33,30 @@ typedef struct {
 	zend_long nodes_dropped_threshold;
 	zend_long nodes_dropped_cap;
 	zend_long records_dropped_cap;
+	/* unsampled requests' output grouped per process (batch.c): sends of the buffer by cause */
+	zend_long batch_sends_due;       /* opa.summary_flush_ms elapsed (flusher thread, or the next request) */
+	zend_long batch_sends_full;      /* the byte or count bound was reached */
+	zend_long batch_sends_piggyback; /* with a sampled request's output, in its write */
+	zend_long batch_sends_exit;      /* at process end (MSHUTDOWN) */
+	zend_long batch_messages;        /* JSON lines that went through the buffer */
 } opa_counters;
+
+/* One connection to the agent (transport.c): the PHP thread's, or the flusher thread's (batch.c). */
+typedef struct {
+	int fd;
+	pid_t pid;              /* the process that opened fd (a forked child must not write on its parent's) */
+	void *ssl;              /* SSL of fd when it is a TLS connection */
+	uint64_t next_connect_ns; /* monotonic time before which no reconnect is tried */
+	/* settings */
+	const char *address;
+	const char *tls_server_name;
+	void *tls_ctx;          /* SSL_CTX (shared by both connections of a process) */
+	zend_long reconnect_delay_ms;
+	zend_long compress_threshold;
+	bool tls;
+	bool is_main;           /* the PHP thread's: may build the SSL_CTX */
+	opa_counters *counters; /* where its sends are counted */
+} opa_conn;
 
 ZEND_BEGIN_MODULE_GLOBALS(opa)
 	/* INI */
@@ -55,6 +78,7 @@ ZEND_BEGIN_MODULE_GLOBALS(opa)
 	zend_long send_budget_ms;
 	zend_long reconnect_delay_ms;
 	zend_long compress_threshold;
+	zend_long summary_flush_ms; /* unsampled output grouped per process for at most this long; 0 = sent at once */
 	bool attach_stack;      /* send the root span's call stack LZ4-compressed beside its JSON (docs/protocol.md) */
 	bool redact_sql;
 	char *redact_keys;
@@ -70,11 +94,8 @@ ZEND_BEGIN_MODULE_GLOBALS(opa)
 	/* state */
 	opa_request *req;       /* NULL outside a recorded request */
 	bool runtime_disabled;  /* opa_disable() */
-	int sock_fd;
-	pid_t sock_pid;
-	void *tls_ssl;          /* SSL of sock_fd when it is a TLS connection (transport.c) */
+	opa_conn conn;          /* the PHP thread's connection to the agent */
 	void *tls_ctx;          /* SSL_CTX, built on first use from the opa.tls_* files */
-	uint64_t next_connect_ns; /* monotonic time before which no reconnect is tried */
 	opa_counters counters;
 ZEND_END_MODULE_GLOBALS(opa)
 

@@ -12,6 +12,8 @@
 #   *_observer          the same with opa.call_hook=observer (the Zend observer API instead of the
 #                       per-request zend_execute_ex hook), e.g. unsampled_observer, full_observer
 #   *_old               the same with the extension at $OPA_EXT_OLD (e.g. an older build), e.g. unsampled_old
+#   *_each              the same with opa.summary_flush_ms=0 (every request's output in its own write, as before
+#                       unsampled output was grouped per process), e.g. unsampled_each, sampled10_each
 # Needs: RUN (run directory), URI (page path). Optional: OPA_INI_EXTRA (more -d flags for the modes that
 # load the extension, e.g. "-d opa.call_threshold_us=5000"), PHP_CONF_D (the conf.d whose extensions are
 # loaded, minus other profilers; default /etc/php/8.2/cgi/conf.d), PHP_CGI (default php-cgi8.2; e.g. php-cgi8.4 with
@@ -58,10 +60,13 @@ cgi_freeze_transients() {
 cgi_mode_flags() {
   local mode=$1 ext=$EXT extra=""
   case "$mode" in
+    *_each) extra="-d opa.summary_flush_ms=0"; mode=${mode%_each} ;;
+  esac
+  case "$mode" in
     *_old) ext=${OPA_EXT_OLD:?set OPA_EXT_OLD for the *_old modes}; mode=${mode%_old} ;;
   esac
   case "$mode" in
-    *_observer) extra="-d opa.call_hook=observer"; mode=${mode%_observer} ;;
+    *_observer) extra="$extra -d opa.call_hook=observer"; mode=${mode%_observer} ;;
   esac
   local flags="-d extension=$ext -d opa.socket_path=$RUN/cgi-sink.sock $extra ${OPA_INI_EXTRA:-}"
   case "$mode" in

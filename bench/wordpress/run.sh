@@ -4,11 +4,14 @@
 # noise hits every mode alike:
 #   none, none2     no extension loaded (twice: the spread between these identical modes is the noise floor)
 #   disabled        extension loaded with opa.enabled=0
+#   unsampled       opa.sampling_rate=0 (root summary only), sent to the agent
 #   sampled         opa.sampling_rate=0.1 (10% full capture, 90% root summary only), sent to the agent
 #   full            opa.sampling_rate=1.0 (every request fully captured), sent to the agent
 #   unsampled_sink  opa.sampling_rate=0 (root summary only), sampled_sink 0.1, full_sink 1.0: the same, sent to
 #                   a discarding socket (bench/php-ext/sink.py) instead of the agent, to separate the
 #                   extension's own cost from the receiver's CPU
+#   <mode>_each     (any mode with the extension) opa.summary_flush_ms=0: every request's output in its own write,
+#                   as before unsampled summaries were grouped per worker (e.g. sampled_each against sampled)
 # Reports per mode and page (median over rounds): requests/s, p50/p99 latency, throughput against `none`,
 # and the CPU time per request of the php-fpm workers (/proc/<pid>/schedstat: the extension's cost shows
 # here even when the receiver competes for the same cores) and of the receiver (agent or sink). When a
@@ -45,9 +48,9 @@ done
 IFS=, read -r -a MODES <<<"$MODES_CSV"
 NEEDS_AGENT=0
 for m in "${MODES[@]}"; do
-  case "$m" in
+  case "${m%_each}" in
     none|none2|disabled|unsampled_sink|sampled_sink|full_sink) ;;
-    sampled|full) NEEDS_AGENT=1 ;;
+    unsampled|sampled|full) NEEDS_AGENT=1 ;;
     *) echo "unknown mode $m" >&2; exit 2 ;;
   esac
 done
@@ -101,9 +104,11 @@ for f in /etc/php/8.2/fpm/conf.d/*.ini; do
 done
 
 mode_flags() {
-  case "$1" in
+  case "$1" in *_each) echo "-d opa.summary_flush_ms=0" ;; esac
+  case "${1%_each}" in
     none|none2) ;;
     disabled) echo "-d extension=$STACK_EXT -d opa.enabled=0" ;;
+    unsampled) echo "-d extension=$STACK_EXT -d opa.socket_path=$STACK_SOCKET -d opa.sampling_rate=0" ;;
     sampled) echo "-d extension=$STACK_EXT -d opa.socket_path=$STACK_SOCKET -d opa.sampling_rate=0.1" ;;
     full) echo "-d extension=$STACK_EXT -d opa.socket_path=$STACK_SOCKET -d opa.sampling_rate=1.0" ;;
     unsampled_sink) echo "-d extension=$STACK_EXT -d opa.socket_path=$RUN/sink.sock -d opa.sampling_rate=0" ;;
@@ -113,8 +118,8 @@ mode_flags() {
 }
 
 receiver_pid() { # the process that reads what the mode sends
-  case "$1" in
-    sampled|full) echo "$AGENT_PID" ;;
+  case "${1%_each}" in
+    unsampled|sampled|full) echo "$AGENT_PID" ;;
     *_sink) echo "$SINK_PID" ;;
   esac
 }
@@ -223,12 +228,17 @@ echo "agent modes: php-fpm served $AGENT_EXPECTED_DONE requests (wrk and the pag
   "are php-fpm status queries), the agent stored ${AGENT_STORED:-? (API failed)} traces"
 [ "$AGENT_STORED" = "$AGENT_EXPECTED_DONE" ] || echo "FAIL (reported again at the end): traces stored != requests served" >&2
 TRACE_CHECK=0
-python3 - "$API_PORT" <<'PY' || TRACE_CHECK=1
+FULL_CAPTURE=0 # the call tree and SQL check needs a mode that captures some requests in full
+for m in "${MODES[@]}"; do case "${m%_each}" in sampled|full) FULL_CAPTURE=1 ;; esac; done
+python3 - "$API_PORT" "$FULL_CAPTURE" <<'PY' || TRACE_CHECK=1
 import json, sys, urllib.request
 base = f"http://127.0.0.1:{sys.argv[1]}/api"
 get = lambda p: json.load(urllib.request.urlopen(base + p, timeout=10))
 traces = get("/traces?service=wordpress&limit=50&sort=duration")
 assert traces["total"] > 0, "no WordPress trace reached the agent"
+if sys.argv[2] == "0":
+    print(f"{traces['total']} WordPress traces stored (root summaries only)")
+    sys.exit(0)
 # the slowest fully captured trace (with sampling, unsampled requests send a root summary without detail)
 for item in traces["items"]:
     detail = get(f"/traces/{item['trace_id']}")
@@ -289,7 +299,7 @@ if [ "$NEEDS_AGENT" = 1 ]; then
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 for page in sorted({r[2] for r in rows}, reverse=True):
-    for mode in ("sampled", "full"):
+    for mode in ("unsampled", "unsampled_each", "sampled", "sampled_each", "full", "full_each"):
         s = [r for r in rows if r[2] == page and r[1] == mode]
         if s:
             w, a = statistics.median(float(r[6]) for r in s), statistics.median(float(r[7]) for r in s)

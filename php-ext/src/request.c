@@ -2,7 +2,7 @@
 #include "calltree.h"
 #include "serialize.h"
 #include "request_facts.h"
-#include "transport.h"
+#include "batch.h"
 #include "clock.h"
 #include "json.h"
 #include "../php_opa.h"
@@ -117,8 +117,8 @@ void opa_request_finish(opa_request *req)
 	opa_serialize_root(req, end);
 	uint64_t deadline = opa_mono_ns() + (uint64_t) MAX(OPA_G(send_budget_ms), 0) * 1000000ULL;
 	if (req->out.s) {
-		opa_transport_send(ZSTR_VAL(req->out.s), ZSTR_LEN(req->out.s), req->stack.s ? ZSTR_VAL(req->stack.s) : NULL,
-			req->stack.s ? ZSTR_LEN(req->stack.s) : 0, req->out_messages, deadline);
+		opa_batch_send(ZSTR_VAL(req->out.s), ZSTR_LEN(req->out.s), req->stack.s ? ZSTR_VAL(req->stack.s) : NULL,
+			req->stack.s ? ZSTR_LEN(req->stack.s) : 0, req->out_messages, req->sampled, deadline);
 	}
 	OPA_G(counters).nodes_dropped_threshold += req->dropped_threshold;
 	OPA_G(counters).nodes_dropped_cap += req->dropped_cap;

@@ -21,25 +21,28 @@
 # define MSG_NOSIGNAL 0
 #endif
 
+void opa_conn_close(opa_conn *c)
+{
+	if (c->ssl) {
+		SSL_free(c->ssl); /* no close_notify: the agent sees the connection end */
+		c->ssl = NULL;
+	}
+	if (c->fd >= 0) {
+		close(c->fd);
+		c->fd = -1;
+	}
+}
+
 void opa_transport_close(void)
 {
-	if (OPA_G(tls_ssl)) {
-		SSL_free(OPA_G(tls_ssl)); /* no close_notify: the agent sees the connection end */
-		OPA_G(tls_ssl) = NULL;
-	}
-	if (OPA_G(sock_fd) >= 0) {
-		close(OPA_G(sock_fd));
-		OPA_G(sock_fd) = -1;
-	}
+	opa_conn_close(&OPA_G(conn));
 }
 
 void opa_transport_release(zend_opa_globals *g)
 {
-	if (g->tls_ssl) SSL_free(g->tls_ssl);
+	opa_conn_close(&g->conn);
 	if (g->tls_ctx) SSL_CTX_free(g->tls_ctx);
-	if (g->sock_fd >= 0) close(g->sock_fd);
-	g->tls_ssl = g->tls_ctx = NULL;
-	g->sock_fd = -1;
+	g->tls_ctx = NULL;
 }
 
 /* Parses opa.socket_path into a socket address. Host names are not resolved (DNS could block):
@@ -118,16 +121,16 @@ static bool connection_alive(int fd)
 /* TLS (opa.tls=1, TCP only). The SSL object works on memory BIOs and the socket I/O stays ours:
  * non-blocking send(MSG_NOSIGNAL) and recv within the request's deadline, as for plain connections. */
 
-static int write_all(int fd, const char *p, size_t len, uint64_t deadline_ns);
+static int write_all(int fd, opa_counters *k, const char *p, size_t len, uint64_t deadline_ns);
 
 /* Sends what the SSL object has produced (handshake records, encrypted data). */
-static int tls_flush(SSL *ssl, int fd, uint64_t deadline_ns)
+static int tls_flush(SSL *ssl, int fd, opa_counters *k, uint64_t deadline_ns)
 {
 	BIO *wbio = SSL_get_wbio(ssl);
 	char *p;
 	long n = BIO_get_mem_data(wbio, &p);
 	if (n <= 0) return 0;
-	int r = write_all(fd, p, (size_t) n, deadline_ns);
+	int r = write_all(fd, k, p, (size_t) n, deadline_ns);
 	(void) BIO_reset(wbio);
 	return r;
 }
@@ -151,8 +154,9 @@ static ssize_t tls_fill(SSL *ssl, int fd)
 	}
 }
 
-/* The SSL_CTX is built once per process from the opa.tls_* files (PHP_INI_SYSTEM). */
-static SSL_CTX *tls_context(void)
+/* The SSL_CTX is built once per process from the opa.tls_* files (PHP_INI_SYSTEM), on the PHP thread; the
+ * flusher thread (batch.c) gets it built before it starts and makes its own SSL objects from it. */
+void *opa_transport_tls_context(void)
 {
 	if (OPA_G(tls_ctx)) return OPA_G(tls_ctx);
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -176,9 +180,9 @@ static SSL_CTX *tls_context(void)
 
 /* Handshake on a connected socket within the deadline. The peer must present a certificate signed
  * by opa.tls_ca_file and naming opa.tls_server_name (or, when that is empty, the address's IP). */
-static SSL *tls_handshake(int fd, const struct sockaddr_storage *ss, uint64_t deadline_ns)
+static SSL *tls_handshake(opa_conn *c, int fd, const struct sockaddr_storage *ss, uint64_t deadline_ns)
 {
-	SSL_CTX *ctx = tls_context();
+	SSL_CTX *ctx = c->tls_ctx;
 	SSL *ssl = ctx ? SSL_new(ctx) : NULL;
 	BIO *rbio = ssl ? BIO_new(BIO_s_mem()) : NULL, *wbio = rbio ? BIO_new(BIO_s_mem()) : NULL;
 	if (!wbio) {
@@ -186,7 +190,7 @@ static SSL *tls_handshake(int fd, const struct sockaddr_storage *ss, uint64_t de
 		goto refused;
 	}
 	SSL_set_bio(ssl, rbio, wbio);
-	const char *name = OPA_G(tls_server_name);
+	const char *name = c->tls_server_name;
 	if (name && *name) {
 		if (SSL_set1_host(ssl, name) != 1) goto refused;
 		SSL_set_tlsext_host_name(ssl, name);
@@ -200,7 +204,7 @@ static SSL *tls_handshake(int fd, const struct sockaddr_storage *ss, uint64_t de
 	for (;;) {
 		int r = SSL_connect(ssl);
 		int err = r == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl, r);
-		if (tls_flush(ssl, fd, deadline_ns) != 0) {
+		if (tls_flush(ssl, fd, c->counters, deadline_ns) != 0) {
 			if (remaining_ms(deadline_ns) < 0) goto timeout;
 			goto refused;
 		}
@@ -212,13 +216,13 @@ static SSL *tls_handshake(int fd, const struct sockaddr_storage *ss, uint64_t de
 		if (tls_fill(ssl, fd) < 0) goto refused;
 	}
 	ERR_clear_error();
-	OPA_G(counters).tls_handshakes++;
+	c->counters->tls_handshakes++;
 	return ssl;
 timeout:
-	OPA_G(counters).tls_handshake_timeouts++;
+	c->counters->tls_handshake_timeouts++;
 	goto out;
 refused:
-	OPA_G(counters).tls_handshake_failures++;
+	c->counters->tls_handshake_failures++;
 out:
 	ERR_clear_error(); /* OpenSSL's error queue is per thread: leave nothing for PHP's openssl functions */
 	SSL_free(ssl);
@@ -240,41 +244,42 @@ static bool tls_alive(SSL *ssl, int fd)
 }
 
 /* Encrypts the payload into the SSL object's memory BIO and sends the records. */
-static int tls_write(SSL *ssl, int fd, const char *p, size_t len, uint64_t deadline_ns)
+static int tls_write(SSL *ssl, int fd, opa_counters *k, const char *p, size_t len, uint64_t deadline_ns)
 {
 	while (len > 0) {
 		int chunk = len > (1u << 20) ? (1 << 20) : (int) len;
 		if (SSL_write(ssl, p, chunk) != chunk) {
 			ERR_clear_error();
-			OPA_G(counters).send_failures++;
+			k->send_failures++;
 			return -1;
 		}
-		if (tls_flush(ssl, fd, deadline_ns) != 0) return -1;
+		if (tls_flush(ssl, fd, k, deadline_ns) != 0) return -1;
 		p += chunk;
 		len -= (size_t) chunk;
 	}
 	return 0;
 }
 
-static int connect_socket(uint64_t deadline_ns)
+static int connect_socket(opa_conn *c, uint64_t deadline_ns)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
 	uint64_t now = opa_mono_ns();
-	if (now < OPA_G(next_connect_ns)) return -1; /* recent failure: do not pay a connect per request */
-	if (!parse_address(OPA_G(socket_path), &ss, &sl)) {
-		OPA_G(next_connect_ns) = now + (uint64_t) OPA_G(reconnect_delay_ms) * 1000000ULL;
+	if (now < c->next_connect_ns) return -1; /* recent failure: do not pay a connect per request */
+	if (!parse_address(c->address, &ss, &sl)) {
+		c->next_connect_ns = now + (uint64_t) c->reconnect_delay_ms * 1000000ULL;
 		return -1;
 	}
 	int fd = -1;
-	if (OPA_G(tls) && ss.ss_family != AF_UNIX && !tls_context()) { /* unreadable/invalid TLS files: do not connect */
+	if (c->tls && ss.ss_family != AF_UNIX && !c->tls_ctx && c->is_main) c->tls_ctx = opa_transport_tls_context();
+	if (c->tls && ss.ss_family != AF_UNIX && !c->tls_ctx) { /* unreadable/invalid TLS files: do not connect */
 		ERR_clear_error();
-		OPA_G(counters).tls_handshake_failures++;
+		c->counters->tls_handshake_failures++;
 		goto fail;
 	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) goto fail;
-	OPA_G(counters).connects++;
+	c->counters->connects++;
 	if (connect(fd, (struct sockaddr *) &ss, sl) != 0) {
 		if (errno != EINPROGRESS) goto fail;
 		struct pollfd pfd = {.fd = fd, .events = POLLOUT};
@@ -287,41 +292,41 @@ static int connect_socket(uint64_t deadline_ns)
 	if (ss.ss_family != AF_UNIX) {
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (OPA_G(tls)) {
-			SSL *ssl = tls_handshake(fd, &ss, deadline_ns);
+		if (c->tls) {
+			SSL *ssl = tls_handshake(c, fd, &ss, deadline_ns);
 			if (!ssl) goto fail;
-			OPA_G(tls_ssl) = ssl;
+			c->ssl = ssl;
 		}
 	}
 	return fd;
 fail:
 	if (fd >= 0) close(fd);
-	OPA_G(counters).connect_failures++;
-	OPA_G(next_connect_ns) = opa_mono_ns() + (uint64_t) OPA_G(reconnect_delay_ms) * 1000000ULL;
+	c->counters->connect_failures++;
+	c->next_connect_ns = opa_mono_ns() + (uint64_t) c->reconnect_delay_ms * 1000000ULL;
 	return -1;
 }
 
-static int get_connection(uint64_t deadline_ns)
+static int get_connection(opa_conn *c, uint64_t deadline_ns)
 {
-	int fd = OPA_G(sock_fd);
-	if (fd >= 0 && OPA_G(sock_pid) != getpid()) {
+	int fd = c->fd;
+	if (fd >= 0 && c->pid != getpid()) {
 		/* forked child: the descriptor is the parent's connection; closing our copy leaves it open */
 		close(fd);
-		fd = OPA_G(sock_fd) = -1;
-		if (OPA_G(tls_ssl)) { /* the parent's session state: freed in this copy only, never used */
-			SSL_free(OPA_G(tls_ssl));
-			OPA_G(tls_ssl) = NULL;
+		fd = c->fd = -1;
+		if (c->ssl) { /* the parent's session state: freed in this copy only, never used */
+			SSL_free(c->ssl);
+			c->ssl = NULL;
 		}
 	}
-	if (fd >= 0 && !(OPA_G(tls_ssl) ? tls_alive(OPA_G(tls_ssl), fd) : connection_alive(fd))) {
-		opa_transport_close();
+	if (fd >= 0 && !(c->ssl ? tls_alive(c->ssl, fd) : connection_alive(fd))) {
+		opa_conn_close(c);
 		fd = -1;
 	}
 	if (fd < 0) {
-		fd = connect_socket(deadline_ns);
+		fd = connect_socket(c, deadline_ns);
 		if (fd >= 0) {
-			OPA_G(sock_fd) = fd;
-			OPA_G(sock_pid) = getpid();
+			c->fd = fd;
+			c->pid = getpid();
 		}
 	}
 	return fd;
@@ -329,7 +334,7 @@ static int get_connection(uint64_t deadline_ns)
 
 /* Returns 0 when everything was written, -1 on error/timeout (the connection is then unusable:
  * a partial frame may be on the wire, so it is closed and the agent drops the partial frame). */
-static int write_all(int fd, const char *p, size_t len, uint64_t deadline_ns)
+static int write_all(int fd, opa_counters *k, const char *p, size_t len, uint64_t deadline_ns)
 {
 	while (len > 0) {
 		ssize_t w = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -343,12 +348,12 @@ static int write_all(int fd, const char *p, size_t len, uint64_t deadline_ns)
 			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 			int ms = remaining_ms(deadline_ns);
 			if (ms < 0 || poll(&pfd, 1, ms) != 1) {
-				OPA_G(counters).send_timeouts++;
+				k->send_timeouts++;
 				return -1;
 			}
 			continue;
 		}
-		OPA_G(counters).send_failures++;
+		k->send_failures++;
 		return -1;
 	}
 	return 0;
@@ -366,10 +371,10 @@ static void put_le32(char *p, uint32_t v)
 
 /* The bytes to write for payload (and its attached stack), in one malloc'd buffer (*out, NULL when the payload
  * goes as it is); false when the stack could not be compressed (then nothing is sent). */
-static bool build_frame(const char *payload, size_t len, const char *stack, size_t stack_len, char **out,
+static bool build_frame(opa_conn *c, const char *payload, size_t len, const char *stack, size_t stack_len, char **out,
 	size_t *out_len)
 {
-	bool compress = OPA_G(compress_threshold) >= 0 && len >= (size_t) OPA_G(compress_threshold);
+	bool compress = c->compress_threshold >= 0 && len >= (size_t) c->compress_threshold;
 	LZ4F_preferences_t prefs;
 	memset(&prefs, 0, sizeof(prefs));
 	prefs.frameInfo.contentSize = len;
@@ -391,7 +396,7 @@ static bool build_frame(const char *payload, size_t len, const char *stack, size
 		size_t n = LZ4F_compressFrame(buf + head, env_bound, payload, len, &prefs);
 		if (!LZ4F_isError(n)) {
 			env_len = n;
-			OPA_G(counters).frames_compressed++;
+			c->counters->frames_compressed++;
 		} else if (!stack) {
 			free(buf); /* the payload goes as it is */
 			return true;
@@ -414,34 +419,57 @@ static bool build_frame(const char *payload, size_t len, const char *stack, size
 		put_le32(buf + 4, (uint32_t) env_len);
 		put_le32(buf + 8, (uint32_t) n + 4);
 		env_len += 4 + (size_t) n;
-		OPA_G(counters).stacks_attached++;
+		c->counters->stacks_attached++;
 	}
 	*out = buf;
 	*out_len = head + env_len;
 	return true;
 }
 
-void opa_transport_send(const char *payload, size_t len, const char *stack, size_t stack_len, uint32_t messages,
+void opa_conn_send(opa_conn *c, const char *payload, size_t len, const char *stack, size_t stack_len, uint32_t messages,
 	uint64_t deadline_ns)
 {
 	char *compressed = NULL;
 	size_t data_len;
 
 	if (len == 0) return;
-	if (!build_frame(payload, len, stack, stack_len, &compressed, &data_len)) {
-		OPA_G(counters).messages_dropped += messages;
+	if (!build_frame(c, payload, len, stack, stack_len, &compressed, &data_len)) {
+		c->counters->messages_dropped += messages;
 		return;
 	}
 	const char *data = compressed ? compressed : payload;
 
-	int fd = get_connection(deadline_ns);
-	SSL *ssl = fd >= 0 ? OPA_G(tls_ssl) : NULL;
-	if (fd < 0 || (ssl ? tls_write(ssl, fd, data, data_len, deadline_ns) : write_all(fd, data, data_len, deadline_ns)) != 0) {
-		if (fd >= 0) opa_transport_close();
-		OPA_G(counters).messages_dropped += messages;
+	int fd = get_connection(c, deadline_ns);
+	SSL *ssl = fd >= 0 ? c->ssl : NULL;
+	if (fd < 0 || (ssl ? tls_write(ssl, fd, c->counters, data, data_len, deadline_ns)
+			: write_all(fd, c->counters, data, data_len, deadline_ns)) != 0) {
+		if (fd >= 0) opa_conn_close(c);
+		c->counters->messages_dropped += messages;
 	} else {
-		OPA_G(counters).messages_sent += messages;
-		OPA_G(counters).bytes_sent += (zend_long) data_len;
+		c->counters->messages_sent += messages;
+		c->counters->bytes_sent += (zend_long) data_len;
 	}
 	free(compressed);
+}
+
+/* The PHP thread's connection takes its settings from the INI values of the request (opa.socket_path may be
+ * set per directory). */
+opa_conn *opa_transport_main(void)
+{
+	opa_conn *c = &OPA_G(conn);
+	c->address = OPA_G(socket_path);
+	c->tls = OPA_G(tls);
+	c->tls_server_name = OPA_G(tls_server_name);
+	c->reconnect_delay_ms = OPA_G(reconnect_delay_ms);
+	c->compress_threshold = OPA_G(compress_threshold);
+	c->counters = &OPA_G(counters);
+	c->tls_ctx = OPA_G(tls_ctx); /* built at the first TLS connect */
+	c->is_main = true;
+	return c;
+}
+
+void opa_transport_send(const char *payload, size_t len, const char *stack, size_t stack_len, uint32_t messages,
+	uint64_t deadline_ns)
+{
+	opa_conn_send(opa_transport_main(), payload, len, stack, stack_len, messages, deadline_ns);
 }

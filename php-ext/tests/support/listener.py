@@ -2,7 +2,8 @@
 """Test agent: accepts connections on a Unix socket or TCP port, decodes what the extension sends
 (JSON lines, LZ4 frames and spans with an attached stack, docs/protocol.md) and, once stdin closes, prints one
 JSON report: {"messages": [...], "invalid_lines": [...], "garbage_bytes": n, "lz4_frames": n, "json_lines": n,
- "attached_stacks": n, "connections": n, "bytes": n}.
+ "attached_stacks": n, "connections": n, "bytes": n, "received_at": [t, ...], "frame_of": [i, ...], "frames": n}
+(received_at: per message, the time.time() its frame's last byte arrived; frame_of: per message, which frame held it).
 An attached stack is checked as the agent checks it (its declared length, one LZ4 block giving exactly that many
 bytes, a JSON array) and put back as the `stack` field of the envelope's last message.
 Usage: listener.py unix:/path/to.sock | tcp:127.0.0.1:0 [--tls CERT KEY [--client-ca CA]]
@@ -71,49 +72,60 @@ def decode_attached(buf, i, report):
     return end
 
 
-def decode(buf, report):
+def decode(buf, report, arrivals=()):
+    """arrivals: (bytes received so far, time) per read of this connection; each message decoded gets the time the
+    last byte of its frame arrived (report["received_at"]) and the number of its frame (report["frame_of"])."""
     i = 0
     n = len(buf)
     while i < n:
-        c = buf[i:i + 1]
-        if c in (b"\r", b"\n", b" ", b"\t"):
-            i += 1
-            continue
-        if c == b"{":
-            end = buf.find(b"\n", i)
-            end = n if end < 0 else end
-            decode_line(buf[i:end], report)
-            report["json_lines"] += 1
-            i = end + 1
-            continue
-        if buf[i:i + 4] == ATTACHED_MAGIC:
-            i = decode_attached(buf, i, report)
-            continue
-        if buf[i:i + 4] == LZ4_MAGIC:
-            if i + 4 < n and not buf[i + 4] & 0x20:  # FLG bit 5: block independence
-                # the extension sends independent blocks: the agent reads them with lz4-java (its fast path;
-                # agents before commit 3850e94 read nothing else), linked blocks only through Commons Compress
-                report["invalid_lines"].append("lz4: linked blocks (the extension must send independent blocks)")
-                return
-            d = lz4.frame.LZ4FrameDecompressor()
-            try:
-                out = d.decompress(buf[i:])
-            except Exception as e:  # noqa: BLE001 - a broken frame is a test failure, reported
-                report["invalid_lines"].append("lz4: %s" % e)
-                return
-            report["lz4_frames"] += 1
-            if not d.eof:
-                report["invalid_lines"].append("lz4: truncated frame")
-                return
-            for line in out.split(b"\n"):
-                if line.strip():
-                    decode_line(line, report)
-            i = n - len(d.unused_data or b"")
-            continue
+        start_messages = len(report["messages"])
+        i = decode_one(buf, i, n, report)
+        added = len(report["messages"]) - start_messages
+        if added:
+            end = min(i, n)
+            t = next((at for total, at in arrivals if total >= end), arrivals[-1][1] if arrivals else 0.0)
+            report["received_at"].extend([t] * added)
+            report["frame_of"].extend([report["frames"]] * added)
+            report["frames"] += 1
+
+
+def decode_one(buf, i, n, report):
+    """Decodes the frame at buf[i:] (or skips whitespace/garbage); returns where the next one starts."""
+    c = buf[i:i + 1]
+    if c in (b"\r", b"\n", b" ", b"\t"):
+        return i + 1
+    if c == b"{":
         end = buf.find(b"\n", i)
         end = n if end < 0 else end
-        report["garbage_bytes"] += end - i
-        i = end + 1
+        decode_line(buf[i:end], report)
+        report["json_lines"] += 1
+        return end + 1
+    if buf[i:i + 4] == ATTACHED_MAGIC:
+        return decode_attached(buf, i, report)
+    if buf[i:i + 4] == LZ4_MAGIC:
+        if i + 4 < n and not buf[i + 4] & 0x20:  # FLG bit 5: block independence
+            # the extension sends independent blocks: the agent reads them with lz4-java (its fast path;
+            # agents before commit 3850e94 read nothing else), linked blocks only through Commons Compress
+            report["invalid_lines"].append("lz4: linked blocks (the extension must send independent blocks)")
+            return n
+        d = lz4.frame.LZ4FrameDecompressor()
+        try:
+            out = d.decompress(buf[i:])
+        except Exception as e:  # noqa: BLE001 - a broken frame is a test failure, reported
+            report["invalid_lines"].append("lz4: %s" % e)
+            return n
+        report["lz4_frames"] += 1
+        if not d.eof:
+            report["invalid_lines"].append("lz4: truncated frame")
+            return n
+        for line in out.split(b"\n"):
+            if line.strip():
+                decode_line(line, report)
+        return n - len(d.unused_data or b"")
+    end = buf.find(b"\n", i)
+    end = n if end < 0 else end
+    report["garbage_bytes"] += end - i
+    return end + 1
 
 
 def decode_line(line, report):
@@ -154,7 +166,9 @@ def main():
 
     conns = {}
     report = {"messages": [], "invalid_lines": [], "garbage_bytes": 0, "lz4_frames": 0, "json_lines": 0, "attached_stacks": 0,
-              "connections": 0, "bytes": 0, "tls_handshakes": 0, "tls_errors": 0}
+              "connections": 0, "bytes": 0, "tls_handshakes": 0, "tls_errors": 0,
+              "received_at": [], "frame_of": [], "frames": 0}
+    arrivals = {}
     handshaking = set()
     stopping_at = None
     while True:
@@ -169,6 +183,7 @@ def main():
                     c = tls.wrap_socket(c, server_side=True, do_handshake_on_connect=False)
                     handshaking.add(c)
                 conns[c] = bytearray()
+                arrivals[c] = []
                 report["connections"] += 1
                 sel.register(c, selectors.EVENT_READ, "conn")
             elif key.data == "stdin":
@@ -194,13 +209,14 @@ def main():
                     data = b""
                 if data:
                     conns[c] += data
+                    arrivals[c].append((len(conns[c]), time.time()))
                     report["bytes"] += len(data)
                 else:
                     sel.unregister(c)
-                    decode(bytes(conns.pop(c)), report)
+                    decode(bytes(conns.pop(c)), report, arrivals.pop(c))
                     c.close()
     for c, buf in conns.items():
-        decode(bytes(buf), report)
+        decode(bytes(buf), report, arrivals[c])
     sys.stdout.write(json.dumps(report))
     sys.stdout.flush()
 
