@@ -1,5 +1,6 @@
 package dev.opa.agent.store.clickhouse;
 
+import dev.opa.agent.store.RequestTables;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +29,7 @@ final class ClickHouseRetention {
     }
 
     private static Map<String, String> timeColumns() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("spans_min", "start_ts");
-        m.put("spans_full", "start_ts");
-        m.put("sql_queries", "start_ts");
-        m.put("http_calls", "start_ts");
-        m.put("dumps", "ts");
-        m.put("errors", "occurred_at");
-        m.put("logs", "ts");
+        Map<String, String> m = new LinkedHashMap<>(RequestTables.TIME_COLUMNS);
         m.put("trace_index", "start_min");
         m.put("error_groups", "hour");
         return java.util.Collections.unmodifiableMap(m);

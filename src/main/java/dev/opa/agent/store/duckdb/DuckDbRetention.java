@@ -1,6 +1,7 @@
 package dev.opa.agent.store.duckdb;
 
 import dev.opa.agent.ops.RateLimitedLog;
+import dev.opa.agent.store.RequestTables;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -8,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +26,8 @@ final class DuckDbRetention {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbSpanStore.class);
 
-    /**
-     * Table → the time column its rows expire by: every table of request data. Not sql_shapes (a dictionary of
-     * statement shapes by fingerprint, shared by old and new rows) nor kept_traces (control-plane keep marks).
-     */
-    static final Map<String, String> TIME_COLUMNS = timeColumns();
+    /** Table → the time column its rows expire by: every table of request data ({@link RequestTables}). */
+    static final Map<String, String> TIME_COLUMNS = RequestTables.TIME_COLUMNS;
 
     /** No segment file is referenced. */
     static final int NONE = Integer.MAX_VALUE;
@@ -112,17 +109,5 @@ final class DuckDbRetention {
     void failed(String file, Throwable e) {
         failures.incrementAndGet();
         failureLog.warn("retention", "retention of DuckDB database " + file + " failed (next run tries again): " + e);
-    }
-
-    private static Map<String, String> timeColumns() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("spans_min", "start_ts");
-        m.put("spans_full", "start_ts");
-        m.put("sql_queries", "start_ts");
-        m.put("http_calls", "start_ts");
-        m.put("dumps", "ts");
-        m.put("errors", "occurred_at");
-        m.put("logs", "ts");
-        return Collections.unmodifiableMap(m);
     }
 }
