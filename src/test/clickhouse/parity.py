@@ -1,5 +1,6 @@
 """Runs one API query file in both dialects with the same bound values and compares the answers."""
 import json
+import struct
 import math
 import os
 from datetime import date, datetime
@@ -79,24 +80,48 @@ def run_duckdb(con, sql_text: str, params: dict):
 
 
 def api_view(columns, rows, segments: Path | None = None):
-    """What the API makes of a DuckDB answer (DuckDbSpanStore.stack): the call stack as an LZ4 block
+    """What the API makes of a DuckDB answer (DuckDbSpanStore.stack and .details): the call stack as an LZ4 block
     (lz4-java's length-prefixed block = lz4.block's default format) from its segment file
-    (stack_segment/offset/length, in `<database>.stacks/NNNNNN.seg`) or from stack_lz4 replaces stack."""
-    internal = [c for c in ("stack_lz4", "stack_segment", "stack_offset", "stack_length") if c in columns]
+    (stack_segment/offset/length, in `<database>.stacks/NNNNNN.seg`) or from stack_lz4 replaces stack; a span's
+    record lists kept as one block in a segment file (detail_segment/offset/length, DetailBlock) fill their
+    columns."""
+    internal = [c for c in ("stack_lz4", "stack_segment", "stack_offset", "stack_length",
+                            "detail_segment", "detail_offset", "detail_length") if c in columns]
     if not internal:
         return columns, rows
     at = {c: columns.index(c) for c in internal}
-    stack = columns.index("stack")
     for r in rows:
         packed = r[at["stack_lz4"]] if "stack_lz4" in at else None
         if "stack_segment" in at and r[at["stack_segment"]] is not None:
-            with open(segments / f"{r[at['stack_segment']]:06d}.seg", "rb") as f:
-                f.seek(r[at["stack_offset"]])
-                packed = f.read(r[at["stack_length"]])
+            packed = segment_bytes(segments, r[at["stack_segment"]], r[at["stack_offset"]], r[at["stack_length"]])
         if packed is not None:
-            r[stack] = lz4.block.decompress(bytes(packed)).decode("utf-8")
+            r[columns.index("stack")] = lz4.block.decompress(bytes(packed)).decode("utf-8")
+        if "detail_segment" in at and r[at["detail_segment"]] is not None:
+            block = segment_bytes(segments, r[at["detail_segment"]], r[at["detail_offset"]], r[at["detail_length"]])
+            for column, text in detail_block(block).items():
+                r[columns.index(column)] = text
     keep = [i for i, c in enumerate(columns) if c not in at]
     return [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
+
+
+def segment_bytes(segments: Path, segment: int, offset: int, length: int) -> bytes:
+    with open(segments / f"{segment:06d}.seg", "rb") as f:
+        f.seek(offset)
+        return f.read(length)
+
+
+DETAIL_COLUMNS = ("sql", "http", "cache", "redis", "dumps", "file_io")  # DetailBlock.COLUMNS
+
+
+def detail_block(block: bytes) -> dict:
+    """DetailBlock's layout: an LZ4 block of, per column, a u32 LE byte count (-1: NULL) and the column's JSON text."""
+    text, at, out = lz4.block.decompress(block), 0, {}
+    for column in DETAIL_COLUMNS:
+        (n,) = struct.unpack_from("<i", text, at)
+        at += 4
+        out[column] = None if n < 0 else text[at:at + n].decode("utf-8")
+        at += max(n, 0)
+    return out
 
 
 def run_clickhouse(session, sql_text: str, params: dict):
