@@ -68,7 +68,7 @@ public final class TracesApi {
             try {
                 store.details(span); // record lists the store keeps outside their columns
             } catch (UnreadableDetailException e) {
-                for (String column : List.of("sql", "http", "cache", "redis", "dumps", "file_io")) {
+                for (String column : SpanStore.RECORD_LISTS) {
                     span.put(column, null);
                 }
                 span.put("detail_error", e.getMessage());

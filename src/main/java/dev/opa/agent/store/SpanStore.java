@@ -1,6 +1,7 @@
 package dev.opa.agent.store;
 
 import dev.opa.agent.model.Batch;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -45,8 +46,11 @@ public interface SpanStore extends AutoCloseable {
         return text == null ? null : text.toString();
     }
 
+    /** The record lists of a span: its trace-detail columns that a store may keep outside the row ({@link #details}). */
+    List<String> RECORD_LISTS = List.of("sql", "http", "cache", "redis", "dumps", "file_io");
+
     /**
-     * The record lists ({@code sql, http, cache, redis, dumps, file_io}) of one row of the trace-detail query when the
+     * The record lists ({@link #RECORD_LISTS}) of one row of the trace-detail query when the
      * store keeps them outside those columns: fills them in as JSON text, exactly as received, and removes the store's
      * own columns for them from the row. Throws {@link UnreadableDetailException} when they cannot be read back.
      */

@@ -106,7 +106,7 @@ class RealTrafficTest {
      */
     static JsonNode lists(JsonNode span) {
         com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
-        for (String list : List.of("sql", "http", "cache", "redis", "dumps", "file_io")) {
+        for (String list : dev.opa.agent.store.SpanStore.RECORD_LISTS) {
             JsonNode records = span.path(list).isArray() ? span.get(list).deepCopy() : JSON.createArrayNode();
             for (JsonNode r : records) {
                 if (r instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {

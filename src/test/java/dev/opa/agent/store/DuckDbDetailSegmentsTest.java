@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DuckDbDetailSegmentsTest {
 
     static final long T0 = TestSpan.T0;
-    static final List<String> LISTS = List.of("sql", "http", "cache", "redis", "dumps", "file_io");
+    static final List<String> LISTS = SpanStore.RECORD_LISTS;
 
     @TempDir
     Path dir;

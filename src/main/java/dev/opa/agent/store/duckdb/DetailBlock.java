@@ -1,6 +1,7 @@
 package dev.opa.agent.store.duckdb;
 
 import dev.opa.agent.model.SpanDetail;
+import dev.opa.agent.store.SpanStore;
 import dev.opa.agent.store.UnreadableDetailException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -27,7 +28,7 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 final class DetailBlock {
 
     /** The columns a block holds, in its order. */
-    static final List<String> COLUMNS = List.of("sql", "http", "cache", "redis", "dumps", "file_io");
+    static final List<String> COLUMNS = SpanStore.RECORD_LISTS;
 
     private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
